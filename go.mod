@@ -1,0 +1,3 @@
+module miniraftkv
+
+go 1.22

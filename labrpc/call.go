@@ -1,0 +1,148 @@
+package labrpc
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"miniraftkv/labgob"
+)
+
+// deadCheckInterval is how often a waiting Call looks whether its server was
+// deleted or its end disabled while the handler runs.
+const deadCheckInterval = 100 * time.Millisecond
+
+// ClientEnd is one end of a connection: a client of one server at a time.
+type ClientEnd struct {
+	endname interface{}
+	net     *Network
+}
+
+// Call sends an RPC to the server this end is connected to and waits for the
+// reply. svcMeth is "Service.Method"; args is a value or a pointer; reply must
+// be a pointer to the handler's reply type. Call returns true when a reply
+// arrived (and was decoded into reply), false when the request or the reply
+// was lost, the end is disabled or unconnected, the server was deleted, or the
+// network was cleaned up. Like a real network, false does not tell whether the
+// server executed the request.
+//
+// Naming a service or method the server does not have is a programming error:
+// Call panics with a message listing what the server offers.
+func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bool {
+	n := e.net
+	select {
+	case <-n.done:
+		return false
+	default:
+	}
+	n.totalCount.Add(1)
+
+	var req bytes.Buffer
+	if err := labgob.NewEncoder(&req).Encode(args); err != nil {
+		panic(fmt.Sprintf("labrpc: Call(%q): cannot encode args of type %T: %v", svcMeth, args, err))
+	}
+	n.totalBytes.Add(int64(req.Len()))
+
+	replyBytes, ok := n.deliver(e.endname, svcMeth, req.Bytes())
+	if !ok {
+		return false
+	}
+	if err := labgob.NewDecoder(bytes.NewReader(replyBytes)).Decode(reply); err != nil {
+		panic(fmt.Sprintf("labrpc: Call(%q): cannot decode reply into %T: %v", svcMeth, reply, err))
+	}
+	return true
+}
+
+// deliver carries one request through the simulated network and returns the
+// encoded reply, or false if the network lost it.
+func (n *Network) deliver(endname interface{}, svcMeth string, req []byte) ([]byte, bool) {
+	r := n.routeOf(endname)
+	if !r.enabled || r.servername == nil || r.server == nil {
+		// Nobody answers: the caller learns of it only after a timeout.
+		maxMs := 100
+		if r.longDelays {
+			maxMs = 7000
+		}
+		n.pause(time.Duration(rand.IntN(maxMs)) * time.Millisecond)
+		return nil, false
+	}
+	// Look the method up before anything is delayed or dropped, so that a
+	// misspelt name fails loudly, and in the caller's goroutine.
+	svc, method, err := r.server.lookup(svcMeth)
+	if err != nil {
+		panic(err.Error())
+	}
+	if !r.reliable {
+		if !n.pause(time.Duration(rand.IntN(27)) * time.Millisecond) {
+			return nil, false
+		}
+		if rand.IntN(1000) < 100 {
+			return nil, false // request lost
+		}
+	}
+
+	reply, ok := n.runHandler(endname, r, svc, method, req)
+	if !ok {
+		return nil, false
+	}
+	if !r.reliable && rand.IntN(1000) < 100 {
+		return nil, false // reply lost
+	}
+	if r.longReordering && rand.IntN(900) < 600 {
+		// Most replies are held back; the delay is skewed towards the short
+		// end of 200 ms .. 2.2 s.
+		ms := 200 + rand.IntN(1+rand.IntN(2000))
+		if !n.pause(time.Duration(ms) * time.Millisecond) {
+			return nil, false
+		}
+	}
+	n.totalBytes.Add(int64(len(reply)))
+	return reply, true
+}
+
+// runHandler executes the handler in its own goroutine, so that a slow
+// handler never holds up other RPCs, and gives up on it if its server is
+// deleted or its end disabled in the meantime. A reply from a server that
+// died while the handler ran is never delivered.
+func (n *Network) runHandler(endname interface{}, r route, svc *Service, m *method, req []byte) ([]byte, bool) {
+	result := make(chan []byte, 1)
+	go func() {
+		result <- r.server.dispatch(svc, m, req)
+	}()
+
+	timer := time.NewTimer(deadCheckInterval)
+	defer timer.Stop()
+	for {
+		select {
+		case reply := <-result:
+			if n.isServerDead(endname, r.servername, r.server) {
+				return nil, false
+			}
+			return reply, true
+		case <-timer.C:
+			if n.isServerDead(endname, r.servername, r.server) {
+				return nil, false
+			}
+			timer.Reset(deadCheckInterval)
+		case <-n.done:
+			return nil, false
+		}
+	}
+}
+
+// pause waits for d, or less if the network is cleaned up meanwhile, in which
+// case it returns false.
+func (n *Network) pause(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-n.done:
+		return false
+	}
+}

@@ -1,0 +1,176 @@
+package labrpc
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Network is a simulated network of ClientEnds and Servers. Ends are
+// connected to servers by name, can be enabled and disabled one by one, and
+// the whole network can be made unreliable, slow or reordering.
+// Every method is safe to call from many goroutines at once.
+type Network struct {
+	mu             sync.Mutex // protects every field below it
+	reliable       bool
+	longDelays     bool // pause a long time on send to a disabled end
+	longReordering bool // sometimes hold replies back a long time
+	ends           map[interface{}]*ClientEnd
+	enabled        map[interface{}]bool        // by end name
+	servers        map[interface{}]*Server     // by server name; nil after DeleteServer
+	connections    map[interface{}]interface{} // end name -> server name
+
+	done       chan struct{} // closed by Cleanup
+	cleanOnce  sync.Once
+	totalCount atomic.Int64 // Calls that entered the network
+	totalBytes atomic.Int64 // request bytes + delivered reply bytes
+}
+
+// MakeNetwork returns a new, reliable network with no ends and no servers.
+func MakeNetwork() *Network {
+	return &Network{
+		reliable:    true,
+		ends:        map[interface{}]*ClientEnd{},
+		enabled:     map[interface{}]bool{},
+		servers:     map[interface{}]*Server{},
+		connections: map[interface{}]interface{}{},
+		done:        make(chan struct{}),
+	}
+}
+
+// Cleanup shuts the network down: every Call from now on returns false, and
+// Calls waiting on a simulated delay return false at once.
+func (n *Network) Cleanup() {
+	n.cleanOnce.Do(func() { close(n.done) })
+}
+
+// Reliable turns the unreliable mode off (true) or on (false). Unreliable
+// means short random request delays and a 10% drop rate for both requests and
+// replies.
+func (n *Network) Reliable(yes bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.reliable = yes
+}
+
+// LongReordering makes the network hold back most replies for 200 ms to about
+// 2.2 s, so that replies arrive long after later ones.
+func (n *Network) LongReordering(yes bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.longReordering = yes
+}
+
+// LongDelays makes a Call to a disabled or unconnected end take up to 7 s to
+// fail instead of up to 100 ms, which catches senders that wait for replies
+// one after another.
+func (n *Network) LongDelays(yes bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.longDelays = yes
+}
+
+// MakeEnd creates a new ClientEnd called endname. The end starts out neither
+// connected nor enabled. Reusing a name is a programming error and panics.
+func (n *Network) MakeEnd(endname interface{}) *ClientEnd {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, ok := n.ends[endname]; ok {
+		panic(fmt.Sprintf("labrpc: MakeEnd: end %v already exists", endname))
+	}
+	e := &ClientEnd{endname: endname, net: n}
+	n.ends[endname] = e
+	n.enabled[endname] = false
+	n.connections[endname] = nil
+	return e
+}
+
+// AddServer makes s reachable under servername, replacing any server that had
+// that name.
+func (n *Network) AddServer(servername interface{}, s *Server) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.servers[servername] = s
+}
+
+// DeleteServer removes the server called servername. Calls to it fail, and so
+// do Calls whose handler is still running on it.
+func (n *Network) DeleteServer(servername interface{}) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.servers[servername] = nil
+}
+
+// Connect makes endname send to servername. An end connects to one server at
+// most; connecting again replaces the old connection.
+func (n *Network) Connect(endname, servername interface{}) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.connections[endname] = servername
+}
+
+// Enable enables or disables endname. Calls on a disabled end fail after a
+// random delay.
+func (n *Network) Enable(endname interface{}, enabled bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.enabled[endname] = enabled
+}
+
+// GetCount returns the number of RPCs delivered to the server called
+// servername (0 for an unknown or deleted server).
+func (n *Network) GetCount(servername interface{}) int {
+	n.mu.Lock()
+	s := n.servers[servername]
+	n.mu.Unlock()
+	if s == nil {
+		return 0
+	}
+	return s.GetCount()
+}
+
+// GetTotalCount returns the number of Calls that entered the network,
+// delivered or not.
+func (n *Network) GetTotalCount() int {
+	return int(n.totalCount.Load())
+}
+
+// GetTotalBytes returns the encoded size of every request sent plus that of
+// every reply delivered.
+func (n *Network) GetTotalBytes() int64 {
+	return n.totalBytes.Load()
+}
+
+// route is what one Call needs to know about its end, read under n.mu.
+type route struct {
+	enabled        bool
+	servername     interface{}
+	server         *Server
+	reliable       bool
+	longDelays     bool
+	longReordering bool
+}
+
+func (n *Network) routeOf(endname interface{}) route {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r := route{
+		enabled:        n.enabled[endname],
+		servername:     n.connections[endname],
+		reliable:       n.reliable,
+		longDelays:     n.longDelays,
+		longReordering: n.longReordering,
+	}
+	if r.servername != nil {
+		r.server = n.servers[r.servername]
+	}
+	return r
+}
+
+// isServerDead reports whether a reply from server to endname must be thrown
+// away: the end was disabled or the server deleted (or replaced) meanwhile.
+func (n *Network) isServerDead(endname, servername interface{}, server *Server) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return !n.enabled[endname] || n.servers[servername] != server
+}

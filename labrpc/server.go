@@ -1,0 +1,149 @@
+package labrpc
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"miniraftkv/labgob"
+)
+
+// Server is a collection of services reachable under one server name.
+type Server struct {
+	mu       sync.Mutex // protects services
+	services map[string]*Service
+	count    atomic.Int64 // RPCs delivered
+}
+
+// MakeServer returns a server with no services.
+func MakeServer() *Server {
+	return &Server{services: map[string]*Service{}}
+}
+
+// AddService adds svc to the server under its receiver's type name. Several
+// services may share a server.
+func (rs *Server) AddService(svc *Service) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.services[svc.name] = svc
+}
+
+// GetCount returns the number of RPCs delivered to this server.
+func (rs *Server) GetCount() int {
+	return int(rs.count.Load())
+}
+
+// lookup finds the handler for "Service.Method", or explains why there is none.
+func (rs *Server) lookup(svcMeth string) (*Service, *method, error) {
+	dot := strings.LastIndex(svcMeth, ".")
+	if dot < 0 {
+		return nil, nil, fmt.Errorf("labrpc: %q is not of the form \"Service.Method\"", svcMeth)
+	}
+	svcName, methName := svcMeth[:dot], svcMeth[dot+1:]
+	rs.mu.Lock()
+	svc, ok := rs.services[svcName]
+	known := make([]string, 0, len(rs.services))
+	for name := range rs.services {
+		known = append(known, name)
+	}
+	rs.mu.Unlock()
+	if !ok {
+		sort.Strings(known)
+		return nil, nil, fmt.Errorf("labrpc: unknown service %q in %q; this server has services %v", svcName, svcMeth, known)
+	}
+	m, ok := svc.methods[methName]
+	if !ok {
+		return nil, nil, svc.unknownMethod(methName)
+	}
+	return svc, m, nil
+}
+
+// dispatch decodes the request, runs the handler and encodes its reply.
+func (rs *Server) dispatch(svc *Service, m *method, req []byte) []byte {
+	rs.count.Add(1)
+	return svc.call(m, req)
+}
+
+// Service is one receiver object whose handler methods can be called over
+// the network as "TypeName.Method".
+type Service struct {
+	name     string
+	rcvr     reflect.Value
+	methods  map[string]*method
+	rejected map[string]string // exported methods that are not handlers, and why
+}
+
+// method is one RPC handler: func (rcvr) Name(args T, reply *R).
+type method struct {
+	fn        reflect.Value
+	argType   reflect.Type // T as declared: a value or a pointer type
+	replyType reflect.Type // R
+}
+
+// MakeService makes rcvr's handler methods callable. A handler is an exported
+// method with two parameters, args (a value or a pointer) and reply (a
+// pointer), and no results. Exported methods of another shape are not
+// handlers; naming one in a Call panics with an explanation.
+func MakeService(rcvr interface{}) *Service {
+	svc := &Service{
+		name:     reflect.Indirect(reflect.ValueOf(rcvr)).Type().Name(),
+		rcvr:     reflect.ValueOf(rcvr),
+		methods:  map[string]*method{},
+		rejected: map[string]string{},
+	}
+	t := reflect.TypeOf(rcvr)
+	for i := 0; i < t.NumMethod(); i++ {
+		m := t.Method(i)
+		mt := m.Type // includes the receiver as parameter 0
+		switch {
+		case mt.NumIn() != 3:
+			svc.rejected[m.Name] = fmt.Sprintf("it has %d parameters, a handler has two (args, reply)", mt.NumIn()-1)
+		case mt.In(2).Kind() != reflect.Ptr:
+			svc.rejected[m.Name] = "its reply parameter is not a pointer"
+		case mt.NumOut() != 0:
+			svc.rejected[m.Name] = "it has results, a handler has none"
+		default:
+			svc.methods[m.Name] = &method{fn: m.Func, argType: mt.In(1), replyType: mt.In(2).Elem()}
+		}
+	}
+	return svc
+}
+
+func (svc *Service) unknownMethod(name string) error {
+	if why, ok := svc.rejected[name]; ok {
+		return fmt.Errorf("labrpc: %s.%s is not an RPC handler: %s; want func (%s) %s(args T, reply *R)",
+			svc.name, name, why, svc.name, name)
+	}
+	known := make([]string, 0, len(svc.methods))
+	for n := range svc.methods {
+		known = append(known, n)
+	}
+	sort.Strings(known)
+	return fmt.Errorf("labrpc: unknown method %q of service %s; its handlers are %v", name, svc.name, known)
+}
+
+func (svc *Service) call(m *method, req []byte) []byte {
+	argType := m.argType
+	if argType.Kind() == reflect.Ptr {
+		argType = argType.Elem()
+	}
+	args := reflect.New(argType)
+	if err := labgob.NewDecoder(bytes.NewReader(req)).Decode(args.Interface()); err != nil {
+		panic(fmt.Sprintf("labrpc: %s: cannot decode args into %v: %v", svc.name, m.argType, err))
+	}
+	if m.argType.Kind() != reflect.Ptr {
+		args = args.Elem()
+	}
+	reply := reflect.New(m.replyType)
+	m.fn.Call([]reflect.Value{svc.rcvr, args, reply})
+
+	var out bytes.Buffer
+	if err := labgob.NewEncoder(&out).Encode(reply.Interface()); err != nil {
+		panic(fmt.Sprintf("labrpc: %s: cannot encode reply %v: %v", svc.name, m.replyType, err))
+	}
+	return out.Bytes()
+}
