@@ -11,6 +11,9 @@ import (
 	"unicode/utf8"
 )
 
+// warnings is where mistakes are reported; tests replace it.
+var warnings io.Writer = os.Stderr
+
 // checker remembers which types have been walked and counts the mistakes found.
 // mu protects every field.
 var checker = struct {
@@ -112,7 +115,7 @@ func walkType(t reflect.Type) {
 			f := t.Field(i)
 			r, _ := utf8.DecodeRuneInString(f.Name)
 			if !unicode.IsUpper(r) {
-				fmt.Fprintf(os.Stderr, "labgob error: lower-case field %v of %v in RPC or persist/snapshot will break your Raft\n",
+				fmt.Fprintf(warnings, "labgob error: lower-case field %v of %v in RPC or persist/snapshot will break your Raft\n",
 					f.Name, t.String())
 				checker.errorCount++
 			}
@@ -142,7 +145,7 @@ func checkDefault(v interface{}) {
 	checker.errorCount++
 	if !checker.warnedNonDefault {
 		checker.warnedNonDefault = true
-		fmt.Fprintf(os.Stderr, "labgob warning: Decoding into a non-default variable/field may not work\n")
+		fmt.Fprintf(warnings, "labgob warning: Decoding into a non-default variable/field may not work\n")
 	}
 }
 
