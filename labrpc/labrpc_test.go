@@ -308,18 +308,25 @@ func TestLongReorderingDelaysReplies(t *testing.T) {
 	}
 }
 
-func TestStuckCallDoesNotDelayLaterCalls(t *testing.T) {
-	c := newCluster(t)
+// startStuckCalls disables the end with long delays on and starts k calls
+// that will wait up to 7 s; their results arrive on the returned channel.
+func startStuckCalls(c *cluster, k int) chan bool {
 	c.net.LongDelays(true)
 	c.net.Enable("end", false)
-	stuck := make(chan bool)
-	for i := 0; i < 5; i++ {
+	results := make(chan bool)
+	for i := 0; i < k; i++ {
 		go func() {
 			var reply string
-			stuck <- c.end.Call("JunkServer.Handler2", 1, &reply)
+			results <- c.end.Call("JunkServer.Handler2", 1, &reply)
 		}()
 	}
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // let them enter the network
+	return results
+}
+
+func TestStuckCallDoesNotDelayLaterCalls(t *testing.T) {
+	c := newCluster(t)
+	stuck := startStuckCalls(c, 5)
 	c.net.Enable("end", true)
 	start := time.Now()
 	var reply string
@@ -377,16 +384,7 @@ func TestLateReplyFromDeletedServerIsDropped(t *testing.T) {
 func TestCleanupFailsCallsAndLeavesNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	c := newCluster(t)
-	c.net.LongDelays(true)
-	c.net.Enable("end", false)
-	done := make(chan bool)
-	for i := 0; i < 10; i++ {
-		go func() {
-			var reply string
-			done <- c.end.Call("JunkServer.Handler2", 1, &reply)
-		}()
-	}
-	time.Sleep(20 * time.Millisecond)
+	done := startStuckCalls(c, 10)
 	c.net.Cleanup()
 	for i := 0; i < 10; i++ {
 		if <-done {
