@@ -24,5 +24,26 @@ fmt-check:
 lint: vet
 	$(GO) run $(STATICCHECK) $(PKGS)
 
+# Every benchmark, one package at a time: they measure time and throughput,
+# and packages running side by side on a small machine would skew them.
 bench:
-	$(GO) test -run '^$$' -bench . $(PKGS)
+	$(GO) test -p 1 -run '^$$' -bench . $(PKGS)
+
+# A simulated 5-server KV cluster under every fault for 20 s, then the
+# linearizability check (exit status 1 on a violation, 3 if the check ran
+# out of time). SEED=n repeats a fault schedule; more flags in KVSIMFLAGS,
+# e.g. make demo KVSIMFLAGS='-duration 60s -faults partition,crash'.
+SEED ?=
+KVSIMFLAGS ?=
+demo:
+	$(GO) run ./cmd/kvsim $(if $(SEED),-seed $(SEED)) $(KVSIMFLAGS)
+
+# Repeat tests to catch rare failures; the logs of failing runs are kept.
+# make stress RUN=2B N=50 P=2 PKG=./raft STRESSFLAGS='-race -out stress-logs'
+N ?= 20
+P ?= 2
+RUN ?= 2A
+PKG ?= ./raft
+STRESSFLAGS ?=
+stress:
+	$(GO) run ./cmd/stress -n $(N) -p $(P) -run '$(RUN)' $(STRESSFLAGS) $(PKG)
