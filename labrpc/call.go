@@ -1,7 +1,6 @@
 package labrpc
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -38,17 +37,17 @@ func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bo
 	}
 	n.totalCount.Add(1)
 
-	var req bytes.Buffer
-	if err := labgob.NewEncoder(&req).Encode(args); err != nil {
+	req, err := labgob.EncodeMessage(args)
+	if err != nil {
 		panic(fmt.Sprintf("labrpc: Call(%q): cannot encode args of type %T: %v", svcMeth, args, err))
 	}
-	n.totalBytes.Add(int64(req.Len()))
+	n.totalBytes.Add(int64(len(req)))
 
-	replyBytes, ok := n.deliver(e.endname, svcMeth, req.Bytes())
+	replyBytes, ok := n.deliver(e.endname, svcMeth, req)
 	if !ok {
 		return false
 	}
-	if err := labgob.NewDecoder(bytes.NewReader(replyBytes)).Decode(reply); err != nil {
+	if err := labgob.DecodeMessage(replyBytes, reply); err != nil {
 		panic(fmt.Sprintf("labrpc: Call(%q): cannot decode reply into %T: %v", svcMeth, reply, err))
 	}
 	return true

@@ -1,7 +1,6 @@
 package labrpc
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"sort"
@@ -132,7 +131,7 @@ func (svc *Service) call(m *method, req []byte) []byte {
 		argType = argType.Elem()
 	}
 	args := reflect.New(argType)
-	if err := labgob.NewDecoder(bytes.NewReader(req)).Decode(args.Interface()); err != nil {
+	if err := labgob.DecodeMessage(req, args.Interface()); err != nil {
 		panic(fmt.Sprintf("labrpc: %s: cannot decode args into %v: %v", svc.name, m.argType, err))
 	}
 	if m.argType.Kind() != reflect.Ptr {
@@ -141,9 +140,9 @@ func (svc *Service) call(m *method, req []byte) []byte {
 	reply := reflect.New(m.replyType)
 	m.fn.Call([]reflect.Value{svc.rcvr, args, reply})
 
-	var out bytes.Buffer
-	if err := labgob.NewEncoder(&out).Encode(reply.Interface()); err != nil {
+	out, err := labgob.EncodeMessage(reply.Interface())
+	if err != nil {
 		panic(fmt.Sprintf("labrpc: %s: cannot encode reply %v: %v", svc.name, m.replyType, err))
 	}
-	return out.Bytes()
+	return out
 }
