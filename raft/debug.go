@@ -1,0 +1,48 @@
+package raft
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// Debug output is off unless the environment variable RAFT_DEBUG is set to
+// something other than "" or "0". Each line has the layout cmd/raftlog
+// parses:
+//
+//	001234 S1 T3 leader    LOG   sent 5 entries to S2
+//
+// milliseconds since the process started, peer, term, role, topic, message.
+
+// Debug topics: four or five upper-case letters each.
+const (
+	topicTimer    = "TIMR"
+	topicVote     = "VOTE"
+	topicLeader   = "LEAD"
+	topicTerm     = "TERM"
+	topicLog      = "LOG"
+	topicCommit   = "CMIT"
+	topicApply    = "APLY"
+	topicPersist  = "PERS"
+	topicSnapshot = "SNAP"
+	topicDrop     = "DROP"
+	topicWarn     = "WARN"
+)
+
+var (
+	debugStart   = time.Now()
+	debugEnabled = debugSetting(os.Getenv("RAFT_DEBUG"))
+)
+
+func debugSetting(v string) bool { return v != "" && v != "0" }
+
+// dlog prints one debug line about this peer. Caller holds rf.mu (the line
+// shows currentTerm and role).
+func (rf *Raft) dlog(topic string, format string, args ...interface{}) {
+	if !debugEnabled {
+		return
+	}
+	ms := time.Since(debugStart).Milliseconds()
+	msg := fmt.Sprintf(format, args...)
+	fmt.Fprintf(os.Stderr, "%06d S%d T%d %-9s %-5s %s\n", ms, rf.me, rf.currentTerm, rf.role, topic, msg)
+}

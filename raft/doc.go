@@ -1,0 +1,133 @@
+// Package raft is a Raft consensus peer, following Figure 2 of the extended
+// Raft paper (Ongaro and Ousterhout, "In Search of an Understandable
+// Consensus Algorithm") and its log compaction of §7 / Figure 13.
+//
+// A service (a key/value server, or a test) creates one peer per server and
+// talks to it through a small API:
+//
+//	applyCh := make(chan raft.ApplyMsg)
+//	rf := raft.Make(peers, me, persister, applyCh)
+//
+//	// On any peer: propose a command. Only the leader accepts it.
+//	index, term, isLeader := rf.Start(cmd)
+//
+//	// One goroutine of the service consumes applyCh, in order:
+//	for msg := range applyCh {
+//		switch {
+//		case msg.CommandValid:
+//			// msg.Command was committed at msg.CommandIndex: apply it.
+//		case msg.SnapshotValid:
+//			// Replace the state with msg.Snapshot (through msg.SnapshotIndex).
+//		}
+//		// Now and then, to bound the log:
+//		//	rf.Snapshot(appliedIndex, encodedState)
+//	}
+//
+//	term, isLeader = rf.GetState()
+//	rf.Kill() // when the server goes away
+//
+// peers are labrpc ends to every peer (the service registers the peer with
+// labrpc.MakeService(rf) under the name "Raft"); persister is the peer's
+// simulated disk, which survives a crash and restart.
+//
+// # Guarantees
+//
+// Every committed entry is delivered on applyCh exactly once per peer
+// lifetime, in index order, by a single goroutine that never holds the Raft
+// lock while sending. A snapshot message replaces everything up to its
+// index; entries after it follow in order. After a restart the peer first
+// delivers its snapshot (if any), then the entries that commit after it.
+// Start, GetState, Snapshot and Kill never wait for the network; Start and
+// GetState on a killed peer return isLeader == false at once.
+//
+// # Code map
+//
+//	raft.go        the Raft struct (fields grouped as in Figure 2), Make, Start, GetState, Kill, ticker
+//	rpc.go         argument and reply types of RequestVote, AppendEntries, InstallSnapshot
+//	election.go    election timer, becomeFollower/Candidate/Leader, RequestVote both sides
+//	replication.go leader's per-follower sending, commit rule, AppendEntries handler
+//	apply.go       the applier goroutine
+//	log.go         the log with its snapshot offset: the only index arithmetic; quorum
+//	persist.go     the append-only persistent state stream and its replay
+//	snapshot.go    Snapshot, InstallSnapshot both sides
+//	debug.go       RAFT_DEBUG output
+//
+// Goroutines per peer: the ticker (elections, heartbeats, retries), the
+// applier, and one short-lived goroutine per outstanding RPC (at most one
+// AppendEntries/InstallSnapshot per follower, one RequestVote per peer per
+// election), which exits when its labrpc Call returns. Kill stops the first
+// two at once; the others exit as their calls return. All share one mutex,
+// rf.mu, never held across a Call or a channel send.
+//
+// # Timing (and why)
+//
+//   - Heartbeat interval 250 ms. The testers allow at most 10 heartbeats a
+//     second and count RPCs, calls to disconnected peers included: 250 ms
+//     keeps an idle 3-peer cluster at 8 RPCs/s, and "initial election" near
+//     25 RPCs in 3.5 s. Anything sent to a follower (entries, a commit
+//     notice) resets its heartbeat clock.
+//   - Election timeout uniformly random in 400-800 ms, above the paper's
+//     150-300 ms because heartbeats are slower, and at least 1.6 heartbeat
+//     intervals. A heartbeat lost on the unreliable network (10% drops) is
+//     noticed when its Call returns false and retried at once, so a
+//     follower does not time out on a single loss. A new leader is usually
+//     elected within about 0.5-1 s of a failure, well inside the testers'
+//     5 s.
+//   - A candidate none of whose peers answered (it is cut off) waits three
+//     times as long before its next elections (1.2-2.4 s), so an isolated peer does not flood the
+//     network with RequestVotes it cannot win (the testers count calls to
+//     disconnected peers).
+//   - The ticker runs every 10 ms; the idle CPU cost is small.
+//
+// # Beyond the paper
+//
+// Everything Figure 2 requires is done as stated; these are additions:
+//
+//   - Fast backtracking: a follower rejecting AppendEntries returns the term
+//     of its conflicting entry and the first index it holds for that term
+//     (or its log length if too short); the leader skips to just past its
+//     own last entry of that term, or to that first index. One round trip
+//     per conflicting term instead of per entry (end of §5.3). The
+//     follower also reports its commitIndex, and when resuming just after
+//     it costs at most one batch, the leader does so: those entries are
+//     certain to match, so the next AppendEntries succeeds. Under the
+//     testers' long reply delays this saves whole seconds of round trips.
+//   - Batching: at most one AppendEntries per follower is outstanding. Start
+//     sends at once when nothing is in flight; entries proposed meanwhile go
+//     in the next batch, sent as soon as the reply arrives (up to 1000
+//     entries per RPC).
+//   - Prompt but coalesced commit notices: when the leader's commitIndex
+//     moves, followers learn it with the next entries or, if none come
+//     within 2 ms, from an AppendEntries the ticker sends on its next tick
+//     (at most about 12 ms later), so they apply without waiting for a
+//     heartbeat and a stream of commands costs no extra RPCs.
+//   - Slow or lost calls: a follower that keeps answering gets its
+//     heartbeats on time even while an older call's reply is delayed; a
+//     follower that stops answering is probed every 500 ms (a call to a
+//     disconnected peer may take seconds to fail); a failed call is retried
+//     at once, then with a backoff from 10 ms up to the heartbeat interval.
+//   - Stale replies: replies can arrive out of order, so matchIndex and
+//     nextIndex only move forward on success, and nextIndex never drops to
+//     or below matchIndex on failure.
+//   - InstallSnapshot carries the whole snapshot in one RPC (no offset/done
+//     chunks). A follower ignores a snapshot that does not go beyond its
+//     commitIndex, so it never moves backwards; CondInstallSnapshot always
+//     returns true.
+//   - Persistence is an append-only stream of labgob records (hard state,
+//     entries-from-index, snapshot base) handed to Persister.SaveOwned
+//     without copying, so saving costs time proportional to what changed. It
+//     is rewritten compactly after each snapshot and when obsolete records
+//     outweigh live ones. Restoring replays it and panics, naming the peer,
+//     on corrupt or truncated data rather than starting afresh. (A stream
+//     cut exactly at a record boundary is indistinguishable from an earlier
+//     saved state.)
+//
+// # Debugging
+//
+// Set RAFT_DEBUG=1 to print one line per event on stderr:
+//
+//	001234 S1 T3 leader    LOG   sending 5 entries 6..10 to S2 (commit 5)
+//
+// (milliseconds since start, peer, term, role, topic, message); cmd/raftlog
+// lays such a log out per peer.
+package raft

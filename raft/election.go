@@ -1,0 +1,198 @@
+package raft
+
+import (
+	"time"
+)
+
+// Election timing. See doc.go for why these numbers.
+const (
+	electionTimeoutMin = 400 * time.Millisecond
+	electionTimeoutMax = 800 * time.Millisecond
+	// quietBackoff multiplies the election timeout of a candidate whose
+	// previous election got no answer at all (see electionTimeout).
+	quietBackoff = 3
+)
+
+// electionTimeout draws a randomised election timeout (§5.2). A candidate
+// cut off from every peer (its last election got no answer at all) waits
+// quietBackoff times longer before the next, which keeps an isolated peer
+// from flooding the network with RequestVotes it cannot win.
+func electionTimeout(r float64, quiet int) time.Duration {
+	span := electionTimeoutMax - electionTimeoutMin
+	d := electionTimeoutMin + time.Duration(r*float64(span))
+	if quiet > 0 {
+		d *= quietBackoff
+	}
+	return d
+}
+
+// resetElectionTimer starts a new randomised election timeout. Caller holds
+// rf.mu.
+func (rf *Raft) resetElectionTimer() {
+	rf.electionDeadline = time.Now().Add(electionTimeout(rf.rand.Float64(), rf.quietElections))
+}
+
+// tickElection applies Figure 2's "If election timeout elapses without
+// receiving AppendEntries RPC from current leader or granting vote to
+// candidate: convert to candidate" (followers) and "If election timeout
+// elapses: start new election" (candidates). A candidate whose election got
+// no answer at all is cut off, and first waits quietBackoff-1 more timeouts.
+// Caller holds rf.mu and is not the leader.
+func (rf *Raft) tickElection(now time.Time) {
+	if now.Before(rf.electionDeadline) {
+		return
+	}
+	if rf.role == candidate && !rf.heardInElection && rf.quietElections == 0 {
+		rf.quietElections = 1
+		rf.electionDeadline = now.Add((quietBackoff - 1) * electionTimeout(rf.rand.Float64(), 0))
+		rf.dlog(topicTimer, "no answer to our RequestVotes; waiting longer before the next election")
+		return
+	}
+	rf.startElection()
+}
+
+// adoptHigherTerm applies the rule for all servers of Figure 2: "If RPC
+// request or response contains term T > currentTerm: set currentTerm = T,
+// convert to follower (§5.1)". Every RPC handler and every reply path calls
+// it first. It reports whether the term changed. Caller holds rf.mu.
+func (rf *Raft) adoptHigherTerm(term int) bool {
+	if term <= rf.currentTerm {
+		return false
+	}
+	rf.dlog(topicTerm, "saw term %d, stepping down", term)
+	rf.becomeFollower(term)
+	rf.persist()
+	return true
+}
+
+// becomeFollower makes this peer a follower in term (>= currentTerm),
+// forgetting its vote when the term moves on. A leader stepping down gets a
+// fresh election timeout, since its old one ran out long ago. Caller holds
+// rf.mu and persists afterwards.
+func (rf *Raft) becomeFollower(term int) {
+	if term > rf.currentTerm {
+		rf.currentTerm = term
+		rf.votedFor = noVote
+	}
+	if rf.role == leader {
+		rf.resetElectionTimer()
+	}
+	rf.role = follower
+}
+
+// becomeCandidate applies Figure 2's "On conversion to candidate, start
+// election: increment currentTerm, vote for self, reset election timer".
+// Caller holds rf.mu.
+func (rf *Raft) becomeCandidate() {
+	if rf.role == candidate && !rf.heardInElection {
+		rf.quietElections++
+	} else {
+		rf.quietElections = 0
+	}
+	rf.role = candidate
+	rf.currentTerm++
+	rf.votedFor = rf.me
+	rf.votesGranted = 1
+	rf.heardInElection = false
+	rf.persist()
+	rf.resetElectionTimer()
+}
+
+// becomeLeader takes over after winning an election: Figure 2's volatile
+// leader state is reinitialised (nextIndex to just past our last entry,
+// matchIndex to 0) and the initial heartbeats go out at once ("Upon
+// election: send initial empty AppendEntries RPCs (heartbeat) to each
+// server"). Caller holds rf.mu.
+func (rf *Raft) becomeLeader() {
+	rf.role = leader
+	rf.quietElections = 0
+	for i := range rf.peers {
+		rf.nextIndex[i] = rf.log.lastIndex() + 1
+		rf.matchIndex[i] = 0
+		rf.progress[i] = peerProgress{}
+	}
+	rf.matchIndex[rf.me] = rf.log.lastIndex()
+	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.votesGranted, rf.log.describe())
+	rf.replicateToAll(time.Now())
+}
+
+// startElection runs the candidate rule of Figure 2: become a candidate in
+// a new term and send RequestVote RPCs to all other servers, each from its
+// own goroutine. Caller holds rf.mu.
+func (rf *Raft) startElection() {
+	rf.becomeCandidate()
+	rf.dlog(topicTimer, "election timeout; running for term %d (quiet elections %d)", rf.currentTerm, rf.quietElections)
+	args := RequestVoteArgs{
+		Term:         rf.currentTerm,
+		CandidateId:  rf.me,
+		LastLogIndex: rf.log.lastIndex(),
+		LastLogTerm:  rf.log.lastTerm(),
+	}
+	if rf.votesGranted >= rf.majority() {
+		rf.becomeLeader() // a cluster of one
+		return
+	}
+	for peer := range rf.peers {
+		if peer != rf.me {
+			go rf.requestVoteFrom(peer, args)
+		}
+	}
+}
+
+// requestVoteFrom sends one RequestVote and counts the answer: "If votes
+// received from majority of servers: become leader" (Figure 2, Candidates).
+func (rf *Raft) requestVoteFrom(peer int, args RequestVoteArgs) {
+	var reply RequestVoteReply
+	if !rf.peers[peer].Call("Raft.RequestVote", &args, &reply) {
+		return
+	}
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() || rf.adoptHigherTerm(reply.Term) {
+		return
+	}
+	if rf.role != candidate || rf.currentTerm != args.Term {
+		return // a stale answer from an election already decided
+	}
+	rf.heardInElection = true
+	if !reply.VoteGranted {
+		return
+	}
+	rf.votesGranted++
+	rf.dlog(topicVote, "vote from S%d (%d of %d needed)", peer, rf.votesGranted, rf.majority())
+	if rf.votesGranted == rf.majority() {
+		rf.becomeLeader()
+	}
+}
+
+// RequestVote is the RequestVote RPC handler (Figure 2, receiver
+// implementation).
+func (rf *Raft) RequestVote(args *RequestVoteArgs, reply *RequestVoteReply) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() {
+		return
+	}
+	rf.adoptHigherTerm(args.Term)
+	reply.Term = rf.currentTerm
+	// 1. Reply false if term < currentTerm (§5.1).
+	if args.Term < rf.currentTerm {
+		return
+	}
+	// 2. If votedFor is null or candidateId, and candidate's log is at
+	// least as up-to-date as receiver's log, grant vote (§5.2, §5.4).
+	if rf.votedFor != noVote && rf.votedFor != args.CandidateId {
+		rf.dlog(topicVote, "no vote for S%d: already voted for S%d", args.CandidateId, rf.votedFor)
+		return
+	}
+	if !rf.log.isUpToDate(args.LastLogTerm, args.LastLogIndex) {
+		rf.dlog(topicVote, "no vote for S%d: its log (T%d, %d) is behind ours %s",
+			args.CandidateId, args.LastLogTerm, args.LastLogIndex, rf.log.describe())
+		return
+	}
+	rf.votedFor = args.CandidateId
+	rf.persist() // the vote must be on disk before the candidate can count it
+	rf.resetElectionTimer()
+	reply.VoteGranted = true
+	rf.dlog(topicVote, "voted for S%d", args.CandidateId)
+}

@@ -1,0 +1,218 @@
+package raft
+
+import (
+	"math/rand"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"miniraftkv/labrpc"
+)
+
+// ApplyMsg is what a peer sends on its applyCh: either a newly committed log
+// entry (CommandValid) or a snapshot the service must install
+// (SnapshotValid). Exactly one of the two flags is set.
+type ApplyMsg struct {
+	CommandValid bool        // a newly committed log entry
+	Command      interface{} // the command passed to Start
+	CommandIndex int         // its log index (indices start at 1)
+	CommandTerm  int         // the term of that entry
+
+	SnapshotValid bool   // a snapshot for the service to install
+	Snapshot      []byte // the service's snapshot; the receiver must not modify it
+	SnapshotTerm  int    // term of the last entry the snapshot covers
+	SnapshotIndex int    // index of the last entry the snapshot covers
+}
+
+// role is what a peer currently is (§5.1). Only becomeFollower,
+// becomeCandidate and becomeLeader change it.
+type role int
+
+const (
+	follower role = iota
+	candidate
+	leader
+)
+
+func (r role) String() string {
+	switch r {
+	case follower:
+		return "follower"
+	case candidate:
+		return "candidate"
+	case leader:
+		return "leader"
+	}
+	return "unknown"
+}
+
+// noVote is votedFor's "null" of Figure 2.
+const noVote = -1
+
+// Raft is one Raft peer. Create it with Make; every exported method is safe
+// to call from many goroutines at once.
+type Raft struct {
+	// mu protects every field below that is not marked otherwise: the
+	// Figure 2 state, the leader's per-follower bookkeeping, the election
+	// timer, the snapshot and the persistence stream. It is never held
+	// across a labrpc Call, a channel send or service code.
+	mu sync.Mutex
+
+	// Set by Make and never changed; read without mu.
+	peers     []*labrpc.ClientEnd
+	persister *Persister
+	me        int
+	applyCh   chan ApplyMsg
+	done      chan struct{} // closed by Kill; wakes the ticker and a blocked applier
+	dead      int32         // 1 after Kill; accessed atomically
+
+	// Persistent state on all servers (Figure 2). Updated on stable storage
+	// before responding to RPCs.
+	currentTerm int     // latest term this peer has seen
+	votedFor    int     // candidate that received our vote in currentTerm, or noVote
+	log         raftLog // the entries, with the snapshot's last index and term as its base
+
+	// Volatile state on all servers (Figure 2).
+	commitIndex int // highest log index known to be committed
+	lastApplied int // highest log index handed to the service (entry or snapshot)
+
+	// Volatile state on leaders (Figure 2), reinitialised by becomeLeader.
+	nextIndex  []int // per peer: index of the next log entry to send
+	matchIndex []int // per peer: highest index known to be replicated there
+
+	// Beyond Figure 2.
+	role             role
+	electionDeadline time.Time      // when a follower or candidate starts an election
+	votesGranted     int            // candidate: votes received in currentTerm, our own included
+	heardInElection  bool           // candidate: some peer answered a RequestVote this term
+	quietElections   int            // consecutive elections in which no peer answered
+	progress         []peerProgress // leader: what is in flight to each follower
+	commitAdvancedAt time.Time      // leader: when commitIndex last moved
+	snapshot         []byte         // the service's latest snapshot; never modified in place
+	snapshotPending  bool           // snapshot must be handed to the service before more entries
+	applyCond        *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
+	stream           persistStream  // the append-only encoding of the persistent state
+	rand             *rand.Rand     // per-peer randomness for election timeouts
+}
+
+// Make creates a Raft peer. peers holds an end for every peer of the cluster
+// (peers[me] is this peer's own and is never used); persister holds the state
+// of a previous incarnation, if any, and receives every change; committed
+// entries and snapshots are delivered on applyCh in log order. Make returns
+// at once: elections and replication run in goroutines that Kill stops.
+//
+// Make panics, naming the peer, if the persisted state is corrupt: starting
+// afresh would silently forget votes and log entries.
+func Make(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
+	rf := newRaft(peers, me, persister, applyCh)
+	go rf.ticker()
+	go rf.applier()
+	return rf
+}
+
+// newRaft builds a peer from its persisted state without starting its
+// goroutines (unit tests use it directly).
+func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
+	rf := &Raft{
+		peers:      peers,
+		persister:  persister,
+		me:         me,
+		applyCh:    applyCh,
+		done:       make(chan struct{}),
+		votedFor:   noVote,
+		log:        newRaftLog(),
+		role:       follower,
+		nextIndex:  make([]int, len(peers)),
+		matchIndex: make([]int, len(peers)),
+		progress:   make([]peerProgress, len(peers)),
+		rand:       rand.New(rand.NewSource(time.Now().UnixNano() + int64(me)*7919)),
+	}
+	rf.applyCond = sync.NewCond(&rf.mu)
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	rf.restoreFromPersister()
+	rf.resetElectionTimer()
+	rf.dlog(topicTimer, "started: log %s, commit %d", rf.log.describe(), rf.commitIndex)
+	return rf
+}
+
+// GetState returns currentTerm and whether this peer believes it is the
+// leader. A killed peer never claims to be the leader.
+func (rf *Raft) GetState() (int, bool) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	return rf.currentTerm, rf.role == leader && !rf.killed()
+}
+
+// Start proposes command for the replicated log. If this peer is the leader
+// it appends the command, persists it, starts replicating it at once and
+// returns the index it will have if it is ever committed, the current term
+// and true. Otherwise (or after Kill) it returns isLeader == false. Start
+// never waits for the command to commit; watch applyCh for that.
+func (rf *Raft) Start(command interface{}) (int, int, bool) {
+	if rf.killed() {
+		return -1, -1, false
+	}
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.role != leader {
+		return -1, rf.currentTerm, false
+	}
+	// Figure 2, Rules for Servers, Leaders: "If command received from
+	// client: append entry to local log, respond after entry applied to
+	// state machine".
+	rf.log.append(LogEntry{Term: rf.currentTerm, Command: command})
+	index := rf.log.lastIndex()
+	rf.persist() // before the leader counts its own copy below
+	rf.matchIndex[rf.me] = index
+	rf.dlog(topicLog, "Start: appended entry %d", index)
+	rf.advanceCommitIndex() // only matters for a one-peer cluster
+	rf.replicateToAll(time.Now())
+	return index, rf.currentTerm, true
+}
+
+// Kill stops the peer: its ticker, applier and replication goroutines exit
+// promptly (a goroutine waiting in labrpc.Call exits as soon as the call
+// returns) and it stops answering RPCs, persisting and applying. Kill is
+// idempotent.
+func (rf *Raft) Kill() {
+	if !atomic.CompareAndSwapInt32(&rf.dead, 0, 1) {
+		return
+	}
+	close(rf.done)
+	rf.mu.Lock()
+	rf.dlog(topicTimer, "killed")
+	rf.applyCond.Broadcast()
+	rf.mu.Unlock()
+}
+
+func (rf *Raft) killed() bool {
+	return atomic.LoadInt32(&rf.dead) == 1
+}
+
+// ticker is the peer's clock: every tickInterval it starts an election if
+// the election timeout has passed, and as leader sends the heartbeats and
+// retries that are due. It exits when the peer is killed.
+func (rf *Raft) ticker() {
+	t := time.NewTicker(tickInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-rf.done:
+			return
+		case now := <-t.C:
+			rf.mu.Lock()
+			if rf.role == leader {
+				rf.replicateToAll(now)
+			} else {
+				rf.tickElection(now)
+			}
+			rf.mu.Unlock()
+		}
+	}
+}
+
+// majority is the number of peers (this one included) that form a quorum.
+func (rf *Raft) majority() int {
+	return len(rf.peers)/2 + 1
+}

@@ -1,0 +1,296 @@
+package raft
+
+import (
+	"time"
+)
+
+// Replication timing and batching. See doc.go for why these numbers.
+const (
+	// heartbeatInterval is the longest a leader stays silent towards a
+	// follower; anything sent (entries, a commit notice) counts.
+	heartbeatInterval = 250 * time.Millisecond
+	// staleCallAfter is how long a leader waits for an outstanding call to
+	// an unresponsive follower before probing it again. A call to a cut-off
+	// peer can take up to 7 s to fail in labrpc; without this a follower
+	// that reconnects would wait for it.
+	staleCallAfter = 500 * time.Millisecond
+	// responsiveFor is how long after its last reply a follower still
+	// counts as responsive: one whose call is merely slow (a delayed reply)
+	// rather than lost, so it keeps getting heartbeats on time.
+	responsiveFor = 600 * time.Millisecond
+	// commitNoticeDelay is how long a leader holds back an AppendEntries
+	// that would only tell a follower the new commitIndex, hoping the next
+	// entries (which carry it too) come first. The ticker sends the notice
+	// on its first tick after the delay.
+	commitNoticeDelay = 2 * time.Millisecond
+	// maxEntriesPerAppend bounds one AppendEntries batch.
+	maxEntriesPerAppend = 1000
+	// tickInterval is the resolution of the ticker goroutine.
+	tickInterval = 10 * time.Millisecond
+)
+
+// peerProgress is a leader's bookkeeping, beyond nextIndex and matchIndex,
+// of what it has sent to one follower. At most one AppendEntries or
+// InstallSnapshot is outstanding per follower: the next batch goes out as
+// soon as the reply to the previous one arrives, so entries proposed while a
+// call is in flight travel together.
+type peerProgress struct {
+	inflight   bool      // the latest call has not returned yet
+	seq        uint64    // number of the latest call; older calls' returns do not clear inflight
+	sentAt     time.Time // when the latest call was sent
+	failures   int       // consecutive calls that returned false
+	lastReply  time.Time // when a reply from this follower last arrived
+	sentCommit int       // LeaderCommit carried by the latest AppendEntries
+}
+
+// retryBackoff is how long to wait after the latest call failed before
+// sending pending entries again: at once after a single loss (the
+// unreliable network drops 10% of messages), then doubling from 10 ms up to
+// the heartbeat interval while a follower stays unreachable.
+func retryBackoff(failures int) time.Duration {
+	if failures <= 1 {
+		return 0
+	}
+	d := 10 * time.Millisecond << uint(failures-2)
+	if d > heartbeatInterval || d <= 0 {
+		return heartbeatInterval
+	}
+	return d
+}
+
+// sendDue decides whether a leader should send to a follower now, given its
+// progress and whether there is something to send (entries it lacks or a
+// commitIndex it has not been told).
+func sendDue(p peerProgress, hasWork bool, now time.Time) bool {
+	since := now.Sub(p.sentAt)
+	switch {
+	case p.inflight && now.Sub(p.lastReply) < responsiveFor:
+		// The follower answers, just slowly: keep its heartbeats on time.
+		return since >= heartbeatInterval
+	case p.inflight:
+		// Probably cut off: probe it now and then.
+		return since >= staleCallAfter
+	case p.failures > 0:
+		// The last call was lost: retry soon, backing off while it lasts.
+		return since >= retryBackoff(p.failures)
+	case hasWork:
+		return true
+	default:
+		return since >= heartbeatInterval
+	}
+}
+
+// replicateToAll gives every follower whatever is due now. Caller holds
+// rf.mu and is the leader.
+func (rf *Raft) replicateToAll(now time.Time) {
+	for peer := range rf.peers {
+		if peer != rf.me {
+			rf.replicateTo(peer, now)
+		}
+	}
+}
+
+// replicateTo applies Figure 2's "If last log index >= nextIndex for a
+// follower: send AppendEntries RPC with log entries starting at nextIndex",
+// together with heartbeats (§5.2) and commit notices, when sendDue says so.
+// A follower that needs entries the snapshot has replaced gets the snapshot
+// instead (§7). Caller holds rf.mu and is the leader.
+func (rf *Raft) replicateTo(peer int, now time.Time) {
+	p := &rf.progress[peer]
+	hasEntries := rf.nextIndex[peer] <= rf.log.lastIndex()
+	commitNoticeDue := p.sentCommit < rf.commitIndex && now.Sub(rf.commitAdvancedAt) >= commitNoticeDelay
+	if !sendDue(*p, hasEntries || commitNoticeDue, now) {
+		return
+	}
+	p.inflight = true
+	p.seq++
+	p.sentAt = now
+	if rf.nextIndex[peer] <= rf.log.snapshotIndex() {
+		rf.sendSnapshotTo(peer, p.seq)
+		return
+	}
+	prev := rf.nextIndex[peer] - 1
+	prevTerm, _ := rf.log.term(prev)
+	args := AppendEntriesArgs{
+		Term:         rf.currentTerm,
+		LeaderId:     rf.me,
+		PrevLogIndex: prev,
+		PrevLogTerm:  prevTerm,
+		Entries:      rf.log.copyRange(prev+1, rf.log.lastIndex(), maxEntriesPerAppend),
+		LeaderCommit: rf.commitIndex,
+	}
+	p.sentCommit = rf.commitIndex
+	if len(args.Entries) > 0 {
+		rf.dlog(topicLog, "sending %d entries %d..%d to S%d (commit %d)",
+			len(args.Entries), prev+1, prev+len(args.Entries), peer, args.LeaderCommit)
+	} else {
+		rf.dlog(topicLog, "heartbeat to S%d (commit %d)", peer, args.LeaderCommit)
+	}
+	go rf.appendEntriesTo(peer, args, p.seq)
+}
+
+// appendEntriesTo makes one AppendEntries call and handles its reply.
+func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64) {
+	var reply AppendEntriesReply
+	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() || (ok && rf.adoptHigherTerm(reply.Term)) {
+		return
+	}
+	if rf.role != leader || rf.currentTerm != args.Term {
+		return // the reply belongs to an older term of ours
+	}
+	if !rf.finishCall(peer, seq, ok) {
+		return
+	}
+	if reply.Success {
+		rf.handleAppendSuccess(peer, args.PrevLogIndex+len(args.Entries))
+	} else {
+		rf.handleAppendRejection(peer, args, reply)
+	}
+	rf.replicateTo(peer, time.Now()) // the next batch, if any, at once
+}
+
+// finishCall updates a follower's progress when a call returns and reports
+// whether it returned a reply. Caller holds rf.mu and is the leader.
+func (rf *Raft) finishCall(peer int, seq uint64, ok bool) bool {
+	p := &rf.progress[peer]
+	if ok {
+		p.lastReply = time.Now()
+	}
+	if seq == p.seq {
+		p.inflight = false
+		if ok {
+			p.failures = 0
+		} else {
+			p.failures++
+		}
+	}
+	return ok
+}
+
+// handleAppendSuccess applies Figure 2's "If successful: update nextIndex
+// and matchIndex for follower (§5.3)". Replies can arrive out of order, so
+// both only move forward. Caller holds rf.mu and is the leader.
+func (rf *Raft) handleAppendSuccess(peer int, match int) {
+	if match > rf.matchIndex[peer] {
+		rf.matchIndex[peer] = match
+	}
+	if rf.matchIndex[peer]+1 > rf.nextIndex[peer] {
+		rf.nextIndex[peer] = rf.matchIndex[peer] + 1
+	}
+	rf.advanceCommitIndex()
+}
+
+// handleAppendRejection applies Figure 2's "If AppendEntries fails because
+// of log inconsistency: decrement nextIndex and retry (§5.3)", skipping a
+// whole conflicting term at a time with the follower's hint. nextIndex
+// never drops to or below matchIndex, whatever order replies come in.
+// Caller holds rf.mu and is the leader.
+func (rf *Raft) handleAppendRejection(peer int, args AppendEntriesArgs, reply AppendEntriesReply) {
+	rf.progress[peer].sentCommit = 0 // a rejecting follower ignored LeaderCommit
+	next := rf.log.nextIndexAfterConflict(reply.ConflictTerm, reply.ConflictIndex)
+	next = resumeIndex(next, reply.FollowerCommit)
+	if next > rf.nextIndex[peer] {
+		next = rf.nextIndex[peer]
+	}
+	if next <= rf.matchIndex[peer] {
+		next = rf.matchIndex[peer] + 1
+	}
+	rf.dlog(topicLog, "S%d rejected prev %d/T%d (conflict T%d at %d); nextIndex %d -> %d",
+		peer, args.PrevLogIndex, args.PrevLogTerm, reply.ConflictTerm, reply.ConflictIndex, rf.nextIndex[peer], next)
+	rf.nextIndex[peer] = next
+}
+
+// resumeIndex chooses where a leader resumes sending after a rejection:
+// just past the follower's commitIndex, which is certain to match, when that
+// costs at most one batch of entries the follower may already hold; else
+// the fast-backtracking guess next, which may need more round trips. (With
+// replies delayed by seconds, round trips are what makes catching up slow.)
+func resumeIndex(next, followerCommit int) int {
+	safe := followerCommit + 1
+	if safe < next && next-safe <= maxEntriesPerAppend {
+		return safe
+	}
+	return next
+}
+
+// advanceCommitIndex applies Figure 2's last leader rule: "If there exists
+// an N such that N > commitIndex, a majority of matchIndex[i] >= N, and
+// log[N].term == currentTerm: set commitIndex = N (§5.3, §5.4)". Entries of
+// earlier terms are committed only indirectly (§5.4.2, Figure 8). Followers
+// hear of it with the next entries, or from the ticker a few milliseconds
+// later. Caller holds rf.mu and is the leader.
+func (rf *Raft) advanceCommitIndex() {
+	n := quorumMatchIndex(rf.matchIndex)
+	if n <= rf.commitIndex {
+		return
+	}
+	if t, _ := rf.log.term(n); t != rf.currentTerm {
+		return
+	}
+	rf.dlog(topicCommit, "commitIndex %d -> %d", rf.commitIndex, n)
+	rf.commitIndex = n
+	rf.commitAdvancedAt = time.Now()
+	rf.applyCond.Signal()
+}
+
+// AppendEntries is the AppendEntries RPC handler (Figure 2, receiver
+// implementation), with the conflict hint of fast backtracking on failure.
+func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() {
+		return
+	}
+	rf.adoptHigherTerm(args.Term)
+	reply.Term = rf.currentTerm
+	// 1. Reply false if term < currentTerm (§5.1).
+	if args.Term < rf.currentTerm {
+		return
+	}
+	rf.acceptLeader(args.LeaderId)
+	// 2. Reply false if log doesn't contain an entry at prevLogIndex whose
+	// term matches prevLogTerm (§5.3).
+	if !rf.log.matches(args.PrevLogIndex, args.PrevLogTerm) {
+		reply.ConflictTerm, reply.ConflictIndex = rf.log.conflictHint(args.PrevLogIndex)
+		reply.FollowerCommit = rf.commitIndex
+		rf.dlog(topicLog, "rejecting prev %d/T%d from S%d: conflict T%d at %d, log %s", args.PrevLogIndex,
+			args.PrevLogTerm, args.LeaderId, reply.ConflictTerm, reply.ConflictIndex, rf.log.describe())
+		return
+	}
+	// 3. and 4.: delete conflicting entries, append new ones.
+	lastNew := rf.log.mergeFrom(args.PrevLogIndex, args.Entries)
+	rf.persist() // the new entries must be on disk before we say Success
+	reply.Success = true
+	rf.followLeaderCommit(args.LeaderCommit, lastNew)
+}
+
+// acceptLeader handles an AppendEntries or InstallSnapshot from the leader
+// of currentTerm: a candidate of the same term steps down ("If
+// AppendEntries RPC received from new leader: convert to follower") and
+// the election timer restarts (§5.2). Caller holds rf.mu.
+func (rf *Raft) acceptLeader(leaderId int) {
+	if rf.role != follower {
+		rf.dlog(topicLeader, "S%d leads term %d", leaderId, rf.currentTerm)
+		rf.becomeFollower(rf.currentTerm)
+	}
+	rf.quietElections = 0
+	rf.resetElectionTimer()
+}
+
+// followLeaderCommit applies receiver rule 5: "If leaderCommit >
+// commitIndex, set commitIndex = min(leaderCommit, index of last new
+// entry)". Caller holds rf.mu.
+func (rf *Raft) followLeaderCommit(leaderCommit, lastNew int) {
+	n := leaderCommit
+	if lastNew < n {
+		n = lastNew
+	}
+	if n > rf.commitIndex {
+		rf.dlog(topicCommit, "commitIndex %d -> %d (leader's is %d)", rf.commitIndex, n, leaderCommit)
+		rf.commitIndex = n
+		rf.applyCond.Signal()
+	}
+}

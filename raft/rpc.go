@@ -1,0 +1,66 @@
+package raft
+
+// The argument and reply types of the three RPCs, named and laid out as in
+// Figure 2 (RequestVote, AppendEntries) and Figure 13 (InstallSnapshot). All
+// fields are exported so that labgob can encode them.
+
+// RequestVoteArgs is sent by candidates to gather votes (§5.2).
+type RequestVoteArgs struct {
+	Term         int // candidate's term
+	CandidateId  int // candidate requesting vote
+	LastLogIndex int // index of candidate's last log entry (§5.4)
+	LastLogTerm  int // term of candidate's last log entry (§5.4)
+}
+
+// RequestVoteReply answers a RequestVote.
+type RequestVoteReply struct {
+	Term        int  // currentTerm, for candidate to update itself
+	VoteGranted bool // true means candidate received vote
+}
+
+// AppendEntriesArgs is sent by the leader to replicate log entries (§5.3);
+// with no entries it is a heartbeat (§5.2).
+type AppendEntriesArgs struct {
+	Term         int        // leader's term
+	LeaderId     int        // so follower can redirect clients
+	PrevLogIndex int        // index of log entry immediately preceding new ones
+	PrevLogTerm  int        // term of the PrevLogIndex entry
+	Entries      []LogEntry // log entries to store (empty for heartbeat); a copy, never the leader's live log
+	LeaderCommit int        // leader's commitIndex
+}
+
+// AppendEntriesReply answers an AppendEntries. ConflictTerm and
+// ConflictIndex go beyond Figure 2: they let the leader skip a whole
+// conflicting term per round trip (the optimisation sketched at the end of
+// §5.3).
+type AppendEntriesReply struct {
+	Term    int  // currentTerm, for leader to update itself
+	Success bool // true if follower contained entry matching PrevLogIndex and PrevLogTerm
+
+	// On failure: the term of the follower's entry at PrevLogIndex and the
+	// first index it holds for that term, or ConflictTerm == 0 and
+	// ConflictIndex == the follower's last index + 1 when its log is too
+	// short to have an entry at PrevLogIndex.
+	ConflictTerm  int
+	ConflictIndex int
+	// FollowerCommit is the follower's commitIndex: its log certainly
+	// matches the leader's up to there (Leader Completeness, §5.4), so the
+	// leader can resume just after it and be sure to succeed.
+	FollowerCommit int
+}
+
+// InstallSnapshotArgs is sent by the leader to a follower that needs entries
+// the leader has already discarded (Figure 13). The whole snapshot travels in
+// one RPC, so Figure 13's offset and done fields are not needed.
+type InstallSnapshotArgs struct {
+	Term              int    // leader's term
+	LeaderId          int    // so follower can redirect clients
+	LastIncludedIndex int    // the snapshot replaces all entries up through and including this index
+	LastIncludedTerm  int    // term of lastIncludedIndex
+	Data              []byte // raw bytes of the snapshot
+}
+
+// InstallSnapshotReply answers an InstallSnapshot.
+type InstallSnapshotReply struct {
+	Term int // currentTerm, for leader to update itself
+}
