@@ -1,0 +1,231 @@
+package raft
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"miniraftkv/labgob"
+)
+
+// The persistent state (currentTerm, votedFor, the log and the snapshot's
+// last index and term) is stored as an append-only stream of labgob
+// records, so that saving costs time proportional to what changed, not to
+// the size of the log:
+//
+//	snapshot base  {SnapshotIndex, SnapshotTerm}  first record of a stream
+//	hard state     {Term, VotedFor}               replaces the previous one
+//	entries        {From, Entries}                truncate the log at From, then append
+//
+// New records are appended to a buffer and the persister is handed
+// buf[:n:n] with SaveOwned, without a copy; bytes already handed over are
+// never modified. After a snapshot, and when obsolete records (old hard
+// states, truncated entries) outweigh live ones, the state is rewritten
+// compactly into a fresh buffer. Restoring replays the records in order.
+
+// Record kinds.
+const (
+	recordSnapshotBase = 1
+	recordHardState    = 2
+	recordEntries      = 3
+)
+
+// persistRecord is one record of the stream; Kind says which fields mean
+// something.
+type persistRecord struct {
+	Kind          int
+	Term          int
+	VotedFor      int
+	From          int
+	Entries       []LogEntry
+	SnapshotIndex int
+	SnapshotTerm  int
+}
+
+// appendBuffer is an io.Writer that appends to a byte slice.
+type appendBuffer struct {
+	b []byte
+}
+
+func (a *appendBuffer) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+// persistStream is the writer's side of the stream.
+type persistStream struct {
+	buf       *appendBuffer
+	enc       *labgob.LabEncoder // nil until the first rewrite
+	savedTerm int                // hard state as last written
+	savedVote int
+	savedLast int // log's last index as last written
+	hsBytes   int // size of the latest hard-state record
+	garbage   int // estimated bytes of records that no longer describe the state
+	// entryBytes and entryCount total the entries records, giving the
+	// average cost of an entry for the garbage estimate.
+	entryBytes int
+	entryCount int
+}
+
+// persist makes the persisted state match currentTerm, votedFor and the log
+// by appending records for what changed, if anything. Caller holds rf.mu.
+func (rf *Raft) persist() {
+	if rf.killed() {
+		return
+	}
+	s := &rf.stream
+	if s.enc == nil {
+		rf.rewriteState()
+		return
+	}
+	start := len(s.buf.b)
+	if rf.currentTerm != s.savedTerm || rf.votedFor != s.savedVote {
+		s.garbage += s.hsBytes
+		s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})
+		s.savedTerm, s.savedVote = rf.currentTerm, rf.votedFor
+	}
+	if from := rf.log.unsaved; from != 0 {
+		if dropped := s.savedLast - from + 1; dropped > 0 && s.entryCount > 0 {
+			s.garbage += dropped * s.entryBytes / s.entryCount
+		}
+		entries := rf.log.view(from)
+		n := rf.encodeRecord(persistRecord{Kind: recordEntries, From: from, Entries: entries})
+		s.entryBytes += n
+		s.entryCount += len(entries)
+		s.savedLast = rf.log.lastIndex()
+		rf.log.markSaved()
+	}
+	if len(s.buf.b) == start {
+		return
+	}
+	if s.garbage > len(s.buf.b)-s.garbage {
+		rf.dlog(topicPersist, "compacting: ~%d of %d bytes obsolete", s.garbage, len(s.buf.b))
+		rf.rewriteState()
+		return
+	}
+	rf.save()
+}
+
+// rewriteState writes the whole persistent state into a fresh stream and
+// saves it with the snapshot, in one atomic SaveOwned. Caller holds rf.mu.
+func (rf *Raft) rewriteState() {
+	if rf.killed() {
+		return
+	}
+	s := &rf.stream
+	size := 256
+	if s.buf != nil {
+		size += len(s.buf.b) - s.garbage
+	}
+	*s = persistStream{buf: &appendBuffer{b: make([]byte, 0, 2*size)}}
+	s.enc = labgob.NewEncoder(s.buf)
+	rf.encodeRecord(persistRecord{Kind: recordSnapshotBase, SnapshotIndex: rf.log.snapshotIndex(), SnapshotTerm: rf.log.snapshotTerm()})
+	s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})
+	s.savedTerm, s.savedVote = rf.currentTerm, rf.votedFor
+	if entries := rf.log.view(rf.log.firstIndex()); len(entries) > 0 {
+		s.entryBytes = rf.encodeRecord(persistRecord{Kind: recordEntries, From: rf.log.firstIndex(), Entries: entries})
+		s.entryCount = len(entries)
+	}
+	s.savedLast = rf.log.lastIndex()
+	rf.log.markSaved()
+	rf.save()
+}
+
+// encodeRecord appends one record to the stream and returns its size.
+// Caller holds rf.mu.
+func (rf *Raft) encodeRecord(rec persistRecord) int {
+	before := len(rf.stream.buf.b)
+	if err := rf.stream.enc.Encode(rec); err != nil {
+		// Typically a command type that was never labgob.Register-ed.
+		panic(fmt.Sprintf("raft: S%d cannot encode its persistent state: %v", rf.me, err))
+	}
+	return len(rf.stream.buf.b) - before
+}
+
+// save hands the stream written so far and the snapshot to the persister.
+// The three-index slice keeps later appends from reaching the bytes the
+// persister now owns. Caller holds rf.mu.
+func (rf *Raft) save() {
+	b := rf.stream.buf.b
+	rf.persister.SaveOwned(b[:len(b):len(b)], rf.snapshot)
+	rf.dlog(topicPersist, "saved %d bytes of state, %d of snapshot", len(b), len(rf.snapshot))
+}
+
+// restoreFromPersister reloads the state a previous incarnation persisted,
+// if any, and panics naming the peer if it is corrupt. Caller holds rf.mu.
+func (rf *Raft) restoreFromPersister() {
+	state := rf.persister.ReadRaftState()
+	rf.snapshot = rf.persister.ReadSnapshot()
+	if len(state) == 0 {
+		return
+	}
+	if err := rf.replayState(state); err != nil {
+		panic(fmt.Sprintf("raft: S%d cannot restart from its persisted state (%d bytes): %v", rf.me, len(state), err))
+	}
+	rf.commitIndex = rf.log.snapshotIndex()
+	rf.lastApplied = rf.log.snapshotIndex()
+	rf.snapshotPending = rf.log.snapshotIndex() > 0
+	// The next persist starts a fresh stream: a new encoder cannot
+	// continue the old one.
+	rf.stream = persistStream{}
+}
+
+// replayState decodes a stream and applies its records in order.
+func (rf *Raft) replayState(state []byte) error {
+	dec := labgob.NewDecoder(bytes.NewReader(state))
+	for n := 0; ; n++ {
+		var rec persistRecord
+		err := dec.Decode(&rec)
+		if err == io.EOF {
+			if n == 0 {
+				return fmt.Errorf("no records")
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("record %d: %v", n, err)
+		}
+		if err := rf.replayRecord(n, rec); err != nil {
+			return fmt.Errorf("record %d: %v", n, err)
+		}
+	}
+}
+
+// replayRecord applies one record, checking that it makes sense after the
+// ones before it.
+func (rf *Raft) replayRecord(n int, rec persistRecord) error {
+	switch rec.Kind {
+	case recordSnapshotBase:
+		if n != 0 || rec.SnapshotIndex < 0 || rec.SnapshotTerm < 0 {
+			return fmt.Errorf("misplaced or invalid snapshot base %d/T%d", rec.SnapshotIndex, rec.SnapshotTerm)
+		}
+		rf.log.compactTo(rec.SnapshotIndex, rec.SnapshotTerm)
+	case recordHardState:
+		if n == 0 || rec.Term < rf.currentTerm || rec.VotedFor < noVote || rec.VotedFor >= len(rf.peers) {
+			return fmt.Errorf("invalid hard state term %d votedFor %d after term %d", rec.Term, rec.VotedFor, rf.currentTerm)
+		}
+		rf.currentTerm, rf.votedFor = rec.Term, rec.VotedFor
+	case recordEntries:
+		return rf.replayEntries(n, rec)
+	default:
+		return fmt.Errorf("unknown record kind %d", rec.Kind)
+	}
+	return nil
+}
+
+// replayEntries applies an entries record: truncate at From, append.
+func (rf *Raft) replayEntries(n int, rec persistRecord) error {
+	if n == 0 || rec.From < rf.log.firstIndex() || rec.From > rf.log.lastIndex()+1 {
+		return fmt.Errorf("entries from %d do not fit log %s", rec.From, rf.log.describe())
+	}
+	prevTerm, _ := rf.log.term(rec.From - 1)
+	for _, e := range rec.Entries {
+		if e.Term < prevTerm || e.Term > rf.currentTerm {
+			return fmt.Errorf("entry term %d out of order (previous %d, current term %d)", e.Term, prevTerm, rf.currentTerm)
+		}
+		prevTerm = e.Term
+	}
+	rf.log.truncateFrom(rec.From)
+	rf.log.append(rec.Entries...)
+	return nil
+}

@@ -1,0 +1,107 @@
+package raft
+
+import "time"
+
+// Snapshot tells Raft that the service has applied everything through index
+// and that snapshot captures its state there (§7). Raft discards the log
+// through index and persists its state and the snapshot together. The
+// snapshot is copied once, so the caller may reuse its slice. A snapshot
+// that is not newer than the current one, or that reaches beyond what Raft
+// has committed, is ignored.
+func (rf *Raft) Snapshot(index int, snapshot []byte) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() {
+		return
+	}
+	if index <= rf.log.snapshotIndex() || index > rf.commitIndex {
+		rf.dlog(topicDrop, "ignoring service snapshot at %d: have %s, commit %d", index, rf.log.describe(), rf.commitIndex)
+		return
+	}
+	term, _ := rf.log.term(index)
+	rf.log.compactTo(index, term)
+	rf.snapshot = append([]byte(nil), snapshot...)
+	rf.dlog(topicSnapshot, "service snapshot at %d (%d bytes); log now %s", index, len(snapshot), rf.log.describe())
+	rf.rewriteState()
+}
+
+// CondInstallSnapshot is kept for services written against the older API,
+// which asked Raft whether to install a snapshot received on applyCh. Raft
+// now delivers a snapshot only when the service should install it, so the
+// answer is always true.
+func (rf *Raft) CondInstallSnapshot(lastIncludedTerm, lastIncludedIndex int, snapshot []byte) bool {
+	return true
+}
+
+// sendSnapshotTo sends the snapshot to a follower that needs entries it has
+// replaced (§7). Caller holds rf.mu, is the leader and has marked the call
+// in flight.
+func (rf *Raft) sendSnapshotTo(peer int, seq uint64) {
+	args := InstallSnapshotArgs{
+		Term:              rf.currentTerm,
+		LeaderId:          rf.me,
+		LastIncludedIndex: rf.log.snapshotIndex(),
+		LastIncludedTerm:  rf.log.snapshotTerm(),
+		Data:              rf.snapshot, // never modified in place, so sharing it is safe
+	}
+	rf.dlog(topicSnapshot, "sending snapshot %d/T%d (%d bytes) to S%d",
+		args.LastIncludedIndex, args.LastIncludedTerm, len(args.Data), peer)
+	go rf.installSnapshotOn(peer, args, seq)
+}
+
+// installSnapshotOn makes one InstallSnapshot call and handles its reply:
+// the follower now holds everything through the snapshot.
+func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64) {
+	var reply InstallSnapshotReply
+	ok := rf.peers[peer].Call("Raft.InstallSnapshot", &args, &reply)
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() || (ok && rf.adoptHigherTerm(reply.Term)) {
+		return
+	}
+	if rf.role != leader || rf.currentTerm != args.Term {
+		return
+	}
+	if !rf.finishCall(peer, seq, ok) {
+		return
+	}
+	rf.handleAppendSuccess(peer, args.LastIncludedIndex)
+	rf.replicateTo(peer, time.Now())
+}
+
+// InstallSnapshot is the InstallSnapshot RPC handler (Figure 13, receiver
+// implementation, with the whole snapshot in one RPC). A snapshot that does
+// not go beyond what this peer has already committed is ignored: its log
+// already holds those entries, and a snapshot must never move the state
+// backwards.
+func (rf *Raft) InstallSnapshot(args *InstallSnapshotArgs, reply *InstallSnapshotReply) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.killed() {
+		return
+	}
+	rf.adoptHigherTerm(args.Term)
+	reply.Term = rf.currentTerm
+	// 1. Reply immediately if term < currentTerm.
+	if args.Term < rf.currentTerm {
+		return
+	}
+	rf.acceptLeader(args.LeaderId)
+	if args.LastIncludedIndex <= rf.commitIndex {
+		rf.dlog(topicDrop, "ignoring snapshot %d from S%d: commit is %d", args.LastIncludedIndex, args.LeaderId, rf.commitIndex)
+		return
+	}
+	// 6. If existing log entry has same index and term as snapshot's last
+	// included entry, retain log entries following it; 7. otherwise
+	// discard the entire log.
+	rf.log.compactTo(args.LastIncludedIndex, args.LastIncludedTerm)
+	rf.snapshot = args.Data
+	// 8. Reset state machine using snapshot contents: the applier hands
+	// the snapshot to the service before any later entry.
+	rf.commitIndex = args.LastIncludedIndex
+	rf.snapshotPending = true
+	rf.applyCond.Signal()
+	rf.dlog(topicSnapshot, "installed snapshot %d/T%d from S%d; log now %s",
+		args.LastIncludedIndex, args.LastIncludedTerm, args.LeaderId, rf.log.describe())
+	rf.rewriteState() // state and snapshot together, before replying
+}
