@@ -98,10 +98,18 @@ func checkValue(v interface{}) {
 // struct fields, so a field a student forgot to capitalise simply never
 // reaches the other peer or the disk: say so loudly instead.
 func checkType(t reflect.Type) {
+	if _, done := walked.Load(t); done {
+		return // the common case, on every RPC: no lock
+	}
 	checker.mu.Lock()
 	defer checker.mu.Unlock()
 	walkType(t)
+	walked.Store(t, true)
 }
+
+// walked holds the top-level types checkType has finished with, so that
+// checking them again costs one lock-free lookup.
+var walked sync.Map
 
 // walkType expects checker.mu to be held.
 func walkType(t reflect.Type) {
