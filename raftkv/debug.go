@@ -1,0 +1,50 @@
+package raftkv
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// Debug topics (COMMON layout: 4-5 upper-case letters).
+const (
+	topicGet    = "KVGET"
+	topicPut    = "KVPUT"
+	topicApply  = "KVAPL"
+	topicSnap   = "KVSNP"
+	topicClerk  = "CLERK"
+	roleServer  = "kvserver"
+	roleClerk   = "clerk"
+	unknownTerm = -1
+)
+
+// debugOn is read once: KV_DEBUG set to anything but "" or "0".
+var debugOn = debugEnabled(os.Getenv("KV_DEBUG"))
+
+// debugStart is the origin of the millisecond column.
+var debugStart = time.Now()
+
+func debugEnabled(v string) bool {
+	return v != "" && v != "0"
+}
+
+// debugf writes one line in the layout shared with the raft package:
+//
+//	000123 S1 T4 kvserver  KVAPL applied Append k=0 at 17
+//
+// term unknownTerm prints as "T-". Off unless KV_DEBUG is set.
+func debugf(peer, term int, role, topic, format string, args ...interface{}) {
+	if !debugOn {
+		return
+	}
+	fmt.Fprint(os.Stderr, formatDebugLine(time.Since(debugStart), peer, term, role, topic,
+		fmt.Sprintf(format, args...)))
+}
+
+func formatDebugLine(since time.Duration, peer, term int, role, topic, msg string) string {
+	t := "T-"
+	if term != unknownTerm {
+		t = fmt.Sprintf("T%d", term)
+	}
+	return fmt.Sprintf("%06d S%d %s %-9s %-5s %s\n", since.Milliseconds(), peer, t, role, topic, msg)
+}

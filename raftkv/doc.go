@@ -1,0 +1,60 @@
+// Package raftkv is a linearizable, fault-tolerant key/value service built on
+// the raft package: every replica runs a KVServer, every KVServer owns one
+// Raft peer, and every client operation goes through the replicated log.
+//
+// # Servers
+//
+// A server is started with the ClientEnds of its peers (used by its Raft
+// peer), its own index, a persister and a snapshot threshold:
+//
+//	kv := raftkv.StartKVServer(peers, me, persister, 1000)
+//	srv := labrpc.MakeServer()
+//	srv.AddService(labrpc.MakeService(kv))    // KVServer.Get, KVServer.PutAppend
+//	srv.AddService(labrpc.MakeService(kv.rf)) // Raft.RequestVote, ...
+//	net.AddServer(me, srv)
+//	...
+//	kv.Kill()
+//
+// maxraftstate is the size in bytes of persisted Raft state at which the
+// server snapshots its key/value map and duplicate table through
+// rf.Snapshot; -1 turns snapshots off entirely.
+//
+// # Clients
+//
+//	ck := raftkv.MakeClerk(ends) // one ClientEnd per server, any order
+//	ck.Put("k", "a")
+//	ck.Append("k", "b")
+//	v := ck.Get("k")             // "ab"; "" for a missing key
+//
+// A Clerk retries an operation until some leader has committed and applied it,
+// so its methods block while no majority is reachable. A Clerk runs one
+// operation at a time; use one Clerk per concurrent client.
+//
+// # How an operation flows
+//
+//  1. The Clerk sends the RPC to the server it last saw leading.
+//  2. The handler (server.go) wraps the request in an Op tagged with the
+//     clerk's (ClientId, Seq), passes it to rf.Start and waits for the entry
+//     at the returned index.
+//  3. The single apply loop (apply.go) reads rf's apply channel, executes each
+//     committed Op once against the map (duplicate Put/Append requests are
+//     recognised by the per-client last Seq in the replicated duplicate table),
+//     and hands the result to the handler waiting at that index.
+//  4. The handler answers only if the applied entry is its own: the same
+//     (ClientId, Seq) in the same term. A different entry at its index, a
+//     term change, or a timeout means leadership was lost; the handler answers
+//     ErrWrongLeader and the Clerk retries at another server. Because of the
+//     duplicate table, a retried Put or Append takes effect exactly once.
+//
+// # Snapshots
+//
+// snapshot.go encodes the map, the duplicate table and the last applied index.
+// The apply loop snapshots when the persister's Raft state reaches
+// maxraftstate, installs snapshots that Raft delivers on the apply channel,
+// and StartKVServer restores the last snapshot from the persister.
+//
+// # Debugging
+//
+// Set KV_DEBUG=1 to print one line per event on stderr in the layout shared
+// with the raft package (see debug.go).
+package raftkv

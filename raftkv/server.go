@@ -1,0 +1,215 @@
+package raftkv
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"miniraftkv/labgob"
+	"miniraftkv/labrpc"
+	"miniraftkv/raft"
+)
+
+// waitTimeout bounds how long a handler waits for its entry to be applied.
+// A leader cut off in a minority never learns it lost its job, so without a
+// bound its handlers would wait forever; after the timeout the clerk retries
+// elsewhere (the duplicate table makes the retry safe).
+const waitTimeout = 500 * time.Millisecond
+
+// leadershipCheckInterval is how often a waiting handler asks Raft whether
+// its term is still current, so a deposed leader's handlers return well
+// before waitTimeout.
+const leadershipCheckInterval = 20 * time.Millisecond
+
+// Op is the command a KVServer puts in the Raft log.
+type Op struct {
+	Kind     string // opGet, opPut or opAppend
+	Key      string
+	Value    string
+	ClientId int64
+	Seq      int64
+}
+
+// applyResult is what the apply loop hands to the handler waiting at an index.
+// It names the entry that was applied there, so the handler can tell whether
+// it was its own.
+type applyResult struct {
+	ClientId int64
+	Seq      int64
+	Term     int
+	Err      Err
+	Value    string
+}
+
+// waiter is a handler waiting for the entry it started at one log index.
+type waiter struct {
+	term int
+	done chan applyResult // buffered 1; receives exactly one result
+}
+
+// KVServer is one replica of the key/value service.
+type KVServer struct {
+	me           int
+	rf           *raft.Raft
+	applyCh      chan raft.ApplyMsg
+	persister    *raft.Persister
+	maxraftstate int           // snapshot when Raft state reaches this size; -1: never
+	killed       chan struct{} // closed by Kill
+	dead         int32         // 1 after Kill; read atomically
+	killOnce     sync.Once
+
+	// waitTimeout and leadershipCheck are waitTimeout and
+	// leadershipCheckInterval; fields so that a white-box test can turn the
+	// timeout and term polling down to test reply matching on its own.
+	waitTimeout     time.Duration
+	leadershipCheck time.Duration
+
+	// mu protects everything below: the replicated state machine (data,
+	// lastSeq, lastApplied) and the table of waiting handlers.
+	mu          sync.Mutex
+	data        map[string]string
+	lastSeq     map[int64]int64 // duplicate table: client -> highest applied Put/Append Seq
+	lastApplied int             // index of the last entry (or snapshot) applied to data
+	waiters     map[int]*waiter // log index -> handler waiting for it
+}
+
+// StartKVServer starts a replica. servers are the ClientEnds of all replicas'
+// Raft peers (servers[me] is this one), persister holds Raft's state and the
+// latest snapshot, and maxraftstate is the Raft state size in bytes that
+// triggers a snapshot (-1: never snapshot). It returns at once; the apply loop
+// runs until Kill.
+func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
+	labgob.Register(Op{})
+	kv := &KVServer{
+		me:              me,
+		applyCh:         make(chan raft.ApplyMsg),
+		persister:       persister,
+		maxraftstate:    maxraftstate,
+		killed:          make(chan struct{}),
+		waitTimeout:     waitTimeout,
+		leadershipCheck: leadershipCheckInterval,
+		data:            make(map[string]string),
+		lastSeq:         make(map[int64]int64),
+		waiters:         make(map[int]*waiter),
+	}
+	kv.restoreFromPersister()
+	kv.rf = raft.Make(servers, me, persister, kv.applyCh)
+	go kv.applyLoop()
+	return kv
+}
+
+// Kill stops the apply loop and the Raft peer. Handlers still waiting answer
+// ErrShutdown; later RPCs answer ErrShutdown at once.
+func (kv *KVServer) Kill() {
+	kv.killOnce.Do(func() {
+		atomic.StoreInt32(&kv.dead, 1)
+		close(kv.killed)
+		kv.rf.Kill()
+	})
+}
+
+// Raft returns the Raft peer this server replicates through, so that tools
+// and tests outside the package can observe it (GetState). Callers must not
+// Kill it or Start commands on it.
+func (kv *KVServer) Raft() *raft.Raft {
+	return kv.rf
+}
+
+func (kv *KVServer) isKilled() bool {
+	return atomic.LoadInt32(&kv.dead) == 1
+}
+
+// Get is the KVServer.Get RPC handler.
+func (kv *KVServer) Get(args *GetArgs, reply *GetReply) {
+	op := Op{Kind: opGet, Key: args.Key, ClientId: args.ClientId, Seq: args.Seq}
+	res := kv.submit(op, topicGet)
+	reply.Err = res.Err
+	reply.Value = res.Value
+}
+
+// PutAppend is the KVServer.PutAppend RPC handler.
+func (kv *KVServer) PutAppend(args *PutAppendArgs, reply *PutAppendReply) {
+	if args.Op != opPut && args.Op != opAppend {
+		reply.Err = ErrBadOp
+		return
+	}
+	op := Op{Kind: args.Op, Key: args.Key, Value: args.Value, ClientId: args.ClientId, Seq: args.Seq}
+	reply.Err = kv.submit(op, topicPut).Err
+}
+
+// submit puts op in the Raft log and waits until the entry at its index is
+// applied. It answers ErrWrongLeader when this peer is not the leader, when a
+// different entry is applied at that index, when the term moves on, or after
+// waitTimeout.
+func (kv *KVServer) submit(op Op, topic string) applyResult {
+	if kv.isKilled() {
+		return applyResult{Err: ErrShutdown}
+	}
+	// Holding mu across Start guarantees the waiter is registered before the
+	// apply loop can apply the entry (Start never waits for the apply loop).
+	kv.mu.Lock()
+	index, term, isLeader := kv.rf.Start(op)
+	if !isLeader {
+		kv.mu.Unlock()
+		return applyResult{Err: ErrWrongLeader}
+	}
+	w := &waiter{term: term, done: make(chan applyResult, 1)}
+	old := kv.waiters[index]
+	kv.waiters[index] = w
+	kv.mu.Unlock()
+	if old != nil {
+		// An earlier term's entry at this index has been replaced by ours.
+		old.done <- applyResult{Err: ErrWrongLeader}
+	}
+	debugf(kv.me, term, roleServer, topic, "started %s %q for C%d#%d at %d",
+		op.Kind, op.Key, op.ClientId%10000, op.Seq, index)
+	res := kv.awaitApplied(index, w)
+	if res.Err == OK || res.Err == ErrNoKey {
+		if res.ClientId != op.ClientId || res.Seq != op.Seq || res.Term != term {
+			debugf(kv.me, term, roleServer, topic, "index %d holds C%d#%d of T%d, not mine",
+				index, res.ClientId%10000, res.Seq, res.Term)
+			return applyResult{Err: ErrWrongLeader}
+		}
+	}
+	return res
+}
+
+// awaitApplied waits for the apply loop's result for index, giving up (and
+// unregistering w) on a term change, a kill, or waitTimeout.
+func (kv *KVServer) awaitApplied(index int, w *waiter) applyResult {
+	deadline := time.NewTimer(kv.waitTimeout)
+	defer deadline.Stop()
+	check := time.NewTicker(kv.leadershipCheck)
+	defer check.Stop()
+	for {
+		select {
+		case res := <-w.done:
+			return res
+		case <-check.C:
+			if term, isLeader := kv.rf.GetState(); term == w.term && isLeader {
+				continue
+			}
+			return kv.abandon(index, w, ErrWrongLeader)
+		case <-deadline.C:
+			return kv.abandon(index, w, ErrWrongLeader)
+		case <-kv.killed:
+			return kv.abandon(index, w, ErrShutdown)
+		}
+	}
+}
+
+// abandon unregisters w. If the apply loop delivered a result in the
+// meantime, that result wins: it is the truth about the index.
+func (kv *KVServer) abandon(index int, w *waiter, why Err) applyResult {
+	kv.mu.Lock()
+	if kv.waiters[index] == w {
+		delete(kv.waiters, index)
+	}
+	kv.mu.Unlock()
+	select {
+	case res := <-w.done:
+		return res
+	default:
+		return applyResult{Err: why}
+	}
+}

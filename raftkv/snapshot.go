@@ -1,0 +1,102 @@
+package raftkv
+
+import (
+	"bytes"
+	"fmt"
+
+	"miniraftkv/labgob"
+	"miniraftkv/raft"
+)
+
+// snapshotState is what a snapshot holds: the map, the duplicate table (a
+// retry arriving after a snapshot must still be recognised) and the index of
+// the last entry reflected in them.
+type snapshotState struct {
+	LastApplied int
+	Data        map[string]string
+	LastSeq     map[int64]int64
+}
+
+// encodeSnapshot serialises the state machine. Caller holds kv.mu.
+func (kv *KVServer) encodeSnapshot() []byte {
+	var buf bytes.Buffer
+	st := snapshotState{LastApplied: kv.lastApplied, Data: kv.data, LastSeq: kv.lastSeq}
+	if err := labgob.NewEncoder(&buf).Encode(st); err != nil {
+		panic(fmt.Sprintf("raftkv: S%d: encoding snapshot: %v", kv.me, err))
+	}
+	return buf.Bytes()
+}
+
+// decodeSnapshot parses a snapshot made by encodeSnapshot.
+func decodeSnapshot(b []byte) (snapshotState, error) {
+	var st snapshotState
+	if err := labgob.NewDecoder(bytes.NewReader(b)).Decode(&st); err != nil {
+		return snapshotState{}, fmt.Errorf("raftkv: corrupt snapshot (%d bytes): %v", len(b), err)
+	}
+	if st.LastApplied < 0 {
+		return snapshotState{}, fmt.Errorf("raftkv: corrupt snapshot: last applied index %d", st.LastApplied)
+	}
+	if st.Data == nil {
+		st.Data = make(map[string]string)
+	}
+	if st.LastSeq == nil {
+		st.LastSeq = make(map[int64]int64)
+	}
+	return st, nil
+}
+
+// maybeSnapshot hands Raft a snapshot through index when the persisted Raft
+// state has reached maxraftstate. Called by the apply loop right after it
+// applied index, so the state encoded is exactly the state through index.
+func (kv *KVServer) maybeSnapshot(index int) {
+	if kv.maxraftstate < 0 || kv.persister.RaftStateSize() < kv.maxraftstate {
+		return
+	}
+	kv.mu.Lock()
+	snap := kv.encodeSnapshot()
+	kv.mu.Unlock()
+	debugf(kv.me, unknownTerm, roleServer, topicSnap, "snapshot through %d: %d bytes (raft state %d >= %d)",
+		index, len(snap), kv.persister.RaftStateSize(), kv.maxraftstate)
+	kv.rf.Snapshot(index, snap)
+}
+
+// installSnapshot replaces the state machine with a snapshot Raft received
+// from the leader, unless it is older than what is already applied.
+func (kv *KVServer) installSnapshot(msg raft.ApplyMsg) {
+	if !kv.rf.CondInstallSnapshot(msg.SnapshotTerm, msg.SnapshotIndex, msg.Snapshot) {
+		return
+	}
+	st, err := decodeSnapshot(msg.Snapshot)
+	if err != nil {
+		panic(fmt.Sprintf("raftkv: S%d: snapshot from Raft at index %d: %v", kv.me, msg.SnapshotIndex, err))
+	}
+	kv.mu.Lock()
+	if msg.SnapshotIndex <= kv.lastApplied {
+		kv.mu.Unlock()
+		return
+	}
+	kv.data, kv.lastSeq, kv.lastApplied = st.Data, st.LastSeq, msg.SnapshotIndex
+	stale := kv.takeWaitersThrough(msg.SnapshotIndex)
+	kv.mu.Unlock()
+	debugf(kv.me, msg.SnapshotTerm, roleServer, topicSnap, "installed snapshot through %d (%d keys)",
+		msg.SnapshotIndex, len(st.Data))
+	for _, w := range stale {
+		w.done <- applyResult{Err: ErrWrongLeader} // buffered 1, one result each
+	}
+}
+
+// restoreFromPersister loads the last snapshot at start-up, before Raft
+// starts delivering the entries that follow it.
+func (kv *KVServer) restoreFromPersister() {
+	b := kv.persister.ReadSnapshot()
+	if len(b) == 0 {
+		return
+	}
+	st, err := decodeSnapshot(b)
+	if err != nil {
+		panic(fmt.Sprintf("raftkv: S%d: restoring from persister: %v", kv.me, err))
+	}
+	kv.data, kv.lastSeq, kv.lastApplied = st.Data, st.LastSeq, st.LastApplied
+	debugf(kv.me, unknownTerm, roleServer, topicSnap, "restored snapshot through %d (%d keys)",
+		st.LastApplied, len(st.Data))
+}
