@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"miniraftkv/linearizability"
+)
+
+// ProgressLine is the line printed every second: time, operations done
+// and their rate over the last second, leader and term, faults injected so
+// far and those in force.
+func ProgressLine(elapsed time.Duration, ops int, rate float64, cs clusterState, fs faultState) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%6.1fs  ops %6d  %5.0f ops/s  leader %-4s T%-3d  faults %3d", elapsed.Seconds(), ops, rate,
+		server(cs.leader), cs.term, fs.injected)
+	var now []string
+	if fs.minority != nil {
+		now = append(now, "partitioned "+servers(fs.minority))
+	}
+	if len(cs.down) > 0 {
+		now = append(now, "down "+servers(cs.down))
+	}
+	if fs.unreliable {
+		now = append(now, "unreliable")
+	}
+	if fs.reorder {
+		now = append(now, "reordering")
+	}
+	if len(now) > 0 {
+		b.WriteString("  now: " + strings.Join(now, ", "))
+	}
+	return b.String()
+}
+
+// checkAndReport checks the history, writes its timeline, prints the
+// summary and returns the exit status.
+func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *console, runTime time.Duration) int {
+	ops, unreturned := rec.history()
+	gets, puts, appends := rec.opCounts()
+	returned := len(ops) - unreturned
+	calls, bytes := c.rpcTotals()
+
+	con.printf("checking %d operations for linearizability ...\n", len(ops))
+	checkStart := time.Now()
+	res, info := linearizability.CheckOperationsVerbose(linearizability.KvModel(), ops, cfg.checkTimeout)
+	checkTime := time.Since(checkStart)
+	path, err := writeTimeline(cfg.out, info)
+
+	con.printf("\n--- kvsim summary ---\n")
+	con.printf("seed       %d (repeat the fault schedule with -seed %d)\n", cfg.seed, cfg.seed)
+	con.printf("cluster    %d servers, %d clients, %d keys, maxraftstate %d, faults %s\n",
+		cfg.servers, cfg.clients, cfg.keys, cfg.maxraftstate, cfg.faults)
+	con.printf("operations %d returned (%d get, %d put, %d append), %d never returned; %.1f ops/s over %.1fs\n",
+		returned, gets, puts, appends, unreturned, float64(returned)/runTime.Seconds(), runTime.Seconds())
+	con.printf("faults     %d injected: %s\n", inj.state().injected, inj.counts())
+	con.printf("network    %d RPCs, %.1f MB\n", calls, float64(bytes)/1e6)
+	con.printf("check      %s in %.2fs, %d keys checked separately\n", res, checkTime.Seconds(), info.NumPartitions())
+	if bad := illegalKeys(info); len(bad) > 0 {
+		con.printf("illegal    %s\n", strings.Join(bad, "; "))
+	}
+	if err != nil {
+		con.printf("timeline   NOT WRITTEN: %v\n", err)
+	} else {
+		con.printf("timeline   %s\n", path)
+	}
+	return verdict(res, cfg, con)
+}
+
+// illegalKeys describes the parts of the history (one per key) that the
+// checker found not linearizable.
+func illegalKeys(info linearizability.LinearizationInfo) []string {
+	describe := linearizability.KvModel().DescribePartition
+	var bad []string
+	for p := 0; p < info.NumPartitions(); p++ {
+		if info.PartitionResult(p) == linearizability.Illegal {
+			bad = append(bad, describe(info.PartitionHistory(p)))
+		}
+	}
+	return bad
+}
+
+// verdict prints the final line and returns the exit status.
+func verdict(res linearizability.CheckResult, cfg config, con *console) int {
+	switch res {
+	case linearizability.Ok:
+		con.printf("verdict    LINEARIZABLE\n")
+		return exitLinearizable
+	case linearizability.Illegal:
+		con.printf("verdict    VIOLATION: the history is not linearizable (see the timeline)\n")
+		return exitViolation
+	}
+	con.printf("verdict    NO VERDICT: the checker ran out of time (-checktimeout %v); this is not a pass\n", cfg.checkTimeout)
+	return exitNoVerdict
+}
+
+// writeTimeline renders the checked history as HTML to path, or to a new
+// temporary file when path is empty, and returns where it went.
+func writeTimeline(path string, info linearizability.LinearizationInfo) (string, error) {
+	var f *os.File
+	var err error
+	if path == "" {
+		f, err = os.CreateTemp("", "kvsim-*.html")
+	} else {
+		f, err = os.Create(path)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := linearizability.Visualize(linearizability.KvModel(), info, f); err != nil {
+		f.Close()
+		return f.Name(), err
+	}
+	return f.Name(), f.Close()
+}

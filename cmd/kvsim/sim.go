@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"io"
+	"math/rand"
+	"os"
+	"os/signal"
+	"time"
+)
+
+// clientGrace is how long clients get to finish their last operation once
+// the faults are undone; operations still running then are recorded as
+// never returned.
+const clientGrace = 15 * time.Second
+
+// simulate runs one simulation and returns the exit status.
+func simulate(cfg config, out io.Writer) int {
+	con := &console{out: out}
+	steps := MakeSchedule(rand.New(rand.NewSource(cfg.seed)), cfg.faults, cfg.servers, cfg.duration)
+	con.printf("kvsim: %d servers, %d clients, %d keys, %v, faults %s, maxraftstate %d, seed %d\n",
+		cfg.servers, cfg.clients, cfg.keys, cfg.duration, cfg.faults, cfg.maxraftstate, cfg.seed)
+
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stopSignals()
+
+	c := newCluster(cfg.servers, cfg.maxraftstate)
+	defer c.shutdown()
+	c.startAll()
+	start := time.Now()
+	rec := newRecorder(start)
+	pool := startClients(c, rec, cfg.clients, cfg.keys, cfg.seed)
+	inj := newInjector(c, steps, con)
+	stopFaults, faultsDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		inj.run(start, stopFaults)
+		close(faultsDone)
+	}()
+
+	showProgress(ctx, c, inj, rec, con, start, cfg.duration)
+	interrupted := ctx.Err() != nil
+	stopSignals() // a second Ctrl-C quits at once
+	if interrupted {
+		con.printf("kvsim: interrupted: checking what was recorded so far\n")
+	}
+	close(stopFaults)
+	<-faultsDone
+	inj.restoreAll()
+	con.printf("%6.1fs  faults off: network healed and reliable, every server up; clients finishing (up to %v)\n",
+		time.Since(start).Seconds(), clientGrace)
+	if !pool.stopAndWait(clientGrace) {
+		con.printf("kvsim: some clients did not finish within %v: their operations count as never returned\n", clientGrace)
+	}
+	runTime := time.Since(start)
+	return checkAndReport(cfg, c, inj, rec, con, runTime)
+}
+
+// showProgress prints a progress line every second until duration has
+// passed or ctx is cancelled.
+func showProgress(ctx context.Context, c *cluster, inj *injector, rec *recorder, con *console,
+	start time.Time, duration time.Duration) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	end := time.NewTimer(duration)
+	defer end.Stop()
+	lastOps, lastAt := 0, start
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-end.C:
+			return
+		case now := <-tick.C:
+			ops := rec.completed()
+			rate := float64(ops-lastOps) / now.Sub(lastAt).Seconds()
+			con.printf("%s\n", ProgressLine(now.Sub(start), ops, rate, c.observe(), inj.state()))
+			lastOps, lastAt = ops, now
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// defaultWidth is used when neither -width nor $COLUMNS says otherwise.
+const defaultWidth = 160
+
+// config is everything the command line decides.
+type config struct {
+	filter Filter
+	fixedN int    // -n: number of fixed server columns, 0 for automatic
+	width  int    // total output width
+	color  string // auto, always, never
+	files  []string
+}
+
+func main() {
+	cfg, err := parseArgs(os.Args[1:], os.Getenv, os.Stderr)
+	if err == flag.ErrHelp {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "raftlog:", err)
+		os.Exit(2)
+	}
+	color, err := ResolveColor(cfg.color, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "raftlog:", err)
+		os.Exit(2)
+	}
+	out := bufio.NewWriter(os.Stdout)
+	p := newPrinter(cfg, Layout{Width: cfg.width, Color: color}, out)
+	if len(cfg.files) == 0 || cfg.files[0] == "-" {
+		p.flush = out.Flush // standard input may be a live test run: show lines as they come
+	}
+	if err := processInputs(cfg.files, p, out); err != nil {
+		out.Flush()
+		fmt.Fprintln(os.Stderr, "raftlog:", err)
+		os.Exit(1)
+	}
+	out.Flush()
+}
+
+// parseArgs reads the flags. getenv supplies $COLUMNS (a parameter so that
+// tests need not touch the environment); usage and errors go to errOut.
+func parseArgs(args []string, getenv func(string) string, errOut io.Writer) (config, error) {
+	fs := flag.NewFlagSet("raftlog", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "usage: raftlog [flags] [file ...]   (no file or \"-\": standard input)")
+		fs.PrintDefaults()
+	}
+	topics := fs.String("topics", "", "show only these topics, comma separated (e.g. LOG,VOTE)")
+	ignore := fs.String("ignore", "", "hide these topics, comma separated")
+	peers := fs.String("peers", "", "show only these peers, in this order (e.g. 0,2; C for clerks)")
+	n := fs.Int("n", 0, "lay out exactly N server columns (0: find them automatically)")
+	width := fs.Int("width", 0, "total output width (default $COLUMNS, else 160)")
+	color := fs.String("color", "auto", "colour topics: auto (on a terminal), always, never")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	cfg := config{fixedN: *n, width: *width, color: *color, files: fs.Args()}
+	cfg.filter.Topics = ParseTopics(*topics)
+	cfg.filter.Ignore = ParseTopics(*ignore)
+	var err error
+	if cfg.filter.Peers, err = ParsePeers(*peers); err != nil {
+		return config{}, err
+	}
+	if *n < 0 {
+		return config{}, fmt.Errorf("bad -n %d: want 0 (automatic) or a number of peers", *n)
+	}
+	if cfg.width == 0 {
+		cfg.width = widthFromEnv(getenv("COLUMNS"))
+	}
+	if cfg.width < 0 {
+		return config{}, fmt.Errorf("bad -width %d", cfg.width)
+	}
+	if cfg.color != "auto" && cfg.color != "always" && cfg.color != "never" {
+		return config{}, fmt.Errorf("bad -color %q: want auto, always or never", cfg.color)
+	}
+	return cfg, nil
+}
+
+// widthFromEnv reads $COLUMNS, falling back to defaultWidth when unset or
+// not a positive number.
+func widthFromEnv(columns string) int {
+	if w, err := strconv.Atoi(strings.TrimSpace(columns)); err == nil && w > 0 {
+		return w
+	}
+	return defaultWidth
+}
+
+// processInputs feeds every named file (or standard input) to p in order.
+func processInputs(files []string, p *printer, out io.Writer) error {
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	for _, name := range files {
+		in := io.Reader(os.Stdin)
+		if name != "-" {
+			f, err := os.Open(name)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			in = f
+		}
+		if err := p.copy(in); err != nil {
+			return fmt.Errorf("reading %s: %w", name, err)
+		}
+	}
+	return nil
+}
