@@ -9,8 +9,8 @@
 //
 //	kv := raftkv.StartKVServer(peers, me, persister, 1000)
 //	srv := labrpc.MakeServer()
-//	srv.AddService(labrpc.MakeService(kv))    // KVServer.Get, KVServer.PutAppend
-//	srv.AddService(labrpc.MakeService(kv.rf)) // Raft.RequestVote, ...
+//	srv.AddService(labrpc.MakeService(kv))        // KVServer.Get, KVServer.PutAppend
+//	srv.AddService(labrpc.MakeService(kv.Raft())) // Raft.RequestVote, ...
 //	net.AddServer(me, srv)
 //	...
 //	kv.Kill()
