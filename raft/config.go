@@ -313,11 +313,23 @@ func (cfg *config) cleanup() {
 // connect attaches peer i to the network: its ends to connected peers and
 // theirs to it are enabled.
 func (cfg *config) connect(i int) {
+	cfg.setConnected(i, true)
+}
+
+// disconnect detaches peer i from the network in both directions.
+func (cfg *config) disconnect(i int) {
+	cfg.setConnected(i, false)
+}
+
+// setConnected enables or disables the ends between peer i and the others,
+// in both directions. Connecting leaves alone the ends of peers that are
+// themselves disconnected.
+func (cfg *config) setConnected(i int, on bool) {
 	cfg.mu.Lock()
-	cfg.connected[i] = true
+	cfg.connected[i] = on
 	var names []string
 	for j := 0; j < cfg.n; j++ {
-		if !cfg.connected[j] {
+		if on && !cfg.connected[j] {
 			continue
 		}
 		if cfg.endnames[i] != nil {
@@ -329,26 +341,7 @@ func (cfg *config) connect(i int) {
 	}
 	cfg.mu.Unlock()
 	for _, name := range names {
-		cfg.net.Enable(name, true)
-	}
-}
-
-// disconnect detaches peer i from the network in both directions.
-func (cfg *config) disconnect(i int) {
-	cfg.mu.Lock()
-	cfg.connected[i] = false
-	var names []string
-	for j := 0; j < cfg.n; j++ {
-		if cfg.endnames[i] != nil {
-			names = append(names, cfg.endnames[i][j])
-		}
-		if cfg.endnames[j] != nil {
-			names = append(names, cfg.endnames[j][i])
-		}
-	}
-	cfg.mu.Unlock()
-	for _, name := range names {
-		cfg.net.Enable(name, false)
+		cfg.net.Enable(name, on)
 	}
 }
 

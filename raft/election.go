@@ -165,18 +165,27 @@ func (rf *Raft) requestVoteFrom(peer int, args RequestVoteArgs) {
 	}
 }
 
+// admitRequest runs the steps every RPC handler begins with: Figure 2's
+// rule for all servers ("If RPC request ... contains term T > currentTerm:
+// set currentTerm = T, convert to follower (§5.1)") and receiver rule 1,
+// "Reply false if term < currentTerm (§5.1)". It returns the term for the
+// reply and whether the request is of the current term and may go on; a
+// killed peer answers nothing (term 0, false). Caller holds rf.mu.
+func (rf *Raft) admitRequest(term int) (int, bool) {
+	if rf.killed() {
+		return 0, false
+	}
+	rf.adoptHigherTerm(term)
+	return rf.currentTerm, term >= rf.currentTerm
+}
+
 // RequestVote is the RequestVote RPC handler (Figure 2, receiver
 // implementation).
 func (rf *Raft) RequestVote(args *RequestVoteArgs, reply *RequestVoteReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if rf.killed() {
-		return
-	}
-	rf.adoptHigherTerm(args.Term)
-	reply.Term = rf.currentTerm
-	// 1. Reply false if term < currentTerm (§5.1).
-	if args.Term < rf.currentTerm {
+	var current bool
+	if reply.Term, current = rf.admitRequest(args.Term); !current {
 		return
 	}
 	// 2. If votedFor is null or candidateId, and candidate's log is at

@@ -241,13 +241,8 @@ func (rf *Raft) advanceCommitIndex() {
 func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if rf.killed() {
-		return
-	}
-	rf.adoptHigherTerm(args.Term)
-	reply.Term = rf.currentTerm
-	// 1. Reply false if term < currentTerm (§5.1).
-	if args.Term < rf.currentTerm {
+	var current bool
+	if reply.Term, current = rf.admitRequest(args.Term); !current {
 		return
 	}
 	rf.acceptLeader(args.LeaderId)

@@ -77,13 +77,8 @@ func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64
 func (rf *Raft) InstallSnapshot(args *InstallSnapshotArgs, reply *InstallSnapshotReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if rf.killed() {
-		return
-	}
-	rf.adoptHigherTerm(args.Term)
-	reply.Term = rf.currentTerm
-	// 1. Reply immediately if term < currentTerm.
-	if args.Term < rf.currentTerm {
+	var current bool
+	if reply.Term, current = rf.admitRequest(args.Term); !current {
 		return
 	}
 	rf.acceptLeader(args.LeaderId)
