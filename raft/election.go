@@ -11,6 +11,13 @@ const (
 	// quietBackoff multiplies the election timeout of a candidate whose
 	// previous election got no answer at all (see electionTimeout).
 	quietBackoff = 3
+	// quorumTimeout is how long a leader goes on without replies from a
+	// majority before it steps down (see stepDownWithoutQuorum).
+	quorumTimeout = 1000 * time.Millisecond
+	// A peer that has never seen a term (a brand-new cluster) draws its
+	// first timeout from this shorter range; see startElectionTimer.
+	firstTimeoutMin = 300 * time.Millisecond
+	firstTimeoutMax = 450 * time.Millisecond
 )
 
 // electionTimeout draws a randomised election timeout (§5.2). A candidate
@@ -24,6 +31,24 @@ func electionTimeout(r float64, quiet int) time.Duration {
 		d *= quietBackoff
 	}
 	return d
+}
+
+// startElectionTimer sets a peer's first election timeout when it starts.
+// A timeout must be long enough for a follower to hear from a live leader
+// first (§5.2); a peer still in term 0 with an empty log has never heard of
+// any leader, so waiting out the full range only delays the cluster's first
+// election. It waits 300-450 ms instead: still above the heartbeat
+// interval, in case a leader does exist, and spread enough that one
+// candidate usually asks everyone before a second one times out. A peer
+// restarting with persisted state waits the normal timeout. Caller holds
+// rf.mu.
+func (rf *Raft) startElectionTimer() {
+	if rf.currentTerm > 0 || rf.log.lastIndex() > 0 {
+		rf.resetElectionTimer()
+		return
+	}
+	span := firstTimeoutMax - firstTimeoutMin
+	rf.electionDeadline = time.Now().Add(firstTimeoutMin + time.Duration(rf.rand.Float64()*float64(span)))
 }
 
 // resetElectionTimer starts a new randomised election timeout. Caller holds
@@ -80,6 +105,30 @@ func (rf *Raft) becomeFollower(term int) {
 	rf.role = follower
 }
 
+// stepDownWithoutQuorum applies the check of the Raft dissertation (§6.2):
+// "a leader steps down if an election timeout elapses without a successful
+// round of heartbeats to a majority of its cluster". A leader cut off from a
+// majority can commit nothing; as a follower it stops accepting commands
+// (Start returns false at once, so a client tries elsewhere instead of
+// waiting on entries that will never commit). The limit, quorumTimeout, is
+// well above the election timeout so that replies held back by a slow
+// network do not unseat a leader that is in fact connected. Caller holds
+// rf.mu and is the leader.
+func (rf *Raft) stepDownWithoutQuorum(now time.Time) bool {
+	heard := 1 // ourselves
+	for peer := range rf.peers {
+		if peer != rf.me && now.Sub(rf.progress[peer].lastReply) < quorumTimeout {
+			heard++
+		}
+	}
+	if heard >= rf.majority() {
+		return false
+	}
+	rf.dlog(topicLeader, "heard from only %d of %d peers in %v; stepping down", heard, len(rf.peers), quorumTimeout)
+	rf.becomeFollower(rf.currentTerm)
+	return true
+}
+
 // becomeCandidate applies Figure 2's "On conversion to candidate, start
 // election: increment currentTerm, vote for self, reset election timer".
 // Caller holds rf.mu.
@@ -106,14 +155,17 @@ func (rf *Raft) becomeCandidate() {
 func (rf *Raft) becomeLeader() {
 	rf.role = leader
 	rf.quietElections = 0
+	now := time.Now()
 	for i := range rf.peers {
 		rf.nextIndex[i] = rf.log.lastIndex() + 1
 		rf.matchIndex[i] = 0
-		rf.progress[i] = peerProgress{}
+		// The votes just received count as having heard from the
+		// voters; a full quorumTimeout passes before the first check.
+		rf.progress[i] = peerProgress{lastReply: now}
 	}
 	rf.matchIndex[rf.me] = rf.log.lastIndex()
 	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.votesGranted, rf.log.describe())
-	rf.replicateToAll(time.Now())
+	rf.replicateToAll(now)
 }
 
 // startElection runs the candidate rule of Figure 2: become a candidate in

@@ -46,7 +46,7 @@ func newMiniCluster(tb testing.TB, n int, snapshotEvery int) *miniCluster {
 	for i := 0; i < n; i++ {
 		ends := make([]*labrpc.ClientEnd, n)
 		for j := 0; j < n; j++ {
-			name := fmt.Sprintf("mini-%p-%d-%d", c, i, j)
+			name := c.endName(i, j)
 			ends[j] = c.net.MakeEnd(name)
 			c.net.Connect(name, j)
 			c.net.Enable(name, true)
@@ -70,6 +70,21 @@ func newMiniCluster(tb testing.TB, n int, snapshotEvery int) *miniCluster {
 		go c.service(i, applyCh, snapshotEvery)
 	}
 	return c
+}
+
+// endName names the labrpc end peer i uses to call peer j.
+func (c *miniCluster) endName(i, j int) string {
+	return fmt.Sprintf("mini-%p-%d-%d", c, i, j)
+}
+
+// setConnected cuts peer i off from every other peer, or reconnects it.
+func (c *miniCluster) setConnected(i int, connected bool) {
+	for j := range c.rafts {
+		if j != i {
+			c.net.Enable(c.endName(i, j), connected)
+			c.net.Enable(c.endName(j, i), connected)
+		}
+	}
 }
 
 // service is peer i's state machine: it records applied indices, wakes

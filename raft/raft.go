@@ -131,7 +131,7 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	rf.restoreFromPersister()
-	rf.resetElectionTimer()
+	rf.startElectionTimer()
 	rf.dlog(topicTimer, "started: log %s, commit %d", rf.log.describe(), rf.commitIndex)
 	return rf
 }
@@ -203,7 +203,7 @@ func (rf *Raft) ticker() {
 		case now := <-t.C:
 			rf.mu.Lock()
 			if rf.role == leader {
-				rf.replicateToAll(now)
+				rf.tickLeader(now)
 			} else {
 				rf.tickElection(now)
 			}

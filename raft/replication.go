@@ -80,6 +80,15 @@ func sendDue(p peerProgress, hasWork bool, now time.Time) bool {
 	}
 }
 
+// tickLeader is a leader's clock tick: it steps down if it has been cut off
+// from a majority, and otherwise sends whatever heartbeats, retries and
+// commit notices are due. Caller holds rf.mu and is the leader.
+func (rf *Raft) tickLeader(now time.Time) {
+	if !rf.stepDownWithoutQuorum(now) {
+		rf.replicateToAll(now)
+	}
+}
+
 // replicateToAll gives every follower whatever is due now. Caller holds
 // rf.mu and is the leader.
 func (rf *Raft) replicateToAll(now time.Time) {
