@@ -44,7 +44,7 @@
 //
 //	raft.go        the Raft struct (fields grouped as in Figure 2), Make, Start, GetState, Kill, ticker
 //	rpc.go         argument and reply types of RequestVote, AppendEntries, InstallSnapshot
-//	election.go    election timer, becomeFollower/Candidate/Leader, RequestVote both sides
+//	election.go    election timer, becomeFollower/Candidate/Leader, step-down without quorum, RequestVote both sides
 //	replication.go leader's per-follower sending, commit rule, AppendEntries handler
 //	apply.go       the applier goroutine
 //	log.go         the log with its snapshot offset: the only index arithmetic; quorum
@@ -73,6 +73,14 @@
 //     follower does not time out on a single loss. A new leader is usually
 //     elected within about 0.5-1 s of a failure, well inside the testers'
 //     5 s.
+//   - A peer of a brand-new cluster (term 0, empty log) draws its first
+//     timeout from 300-450 ms: there is no leader whose heartbeats it could
+//     be missing, so the longer wait would only delay the first election.
+//   - A leader that has had no reply from a majority for 1 s steps down
+//     (dissertation §6.2): it can commit nothing, and as a follower it
+//     refuses Start at once instead of collecting commands that never
+//     commit. 1 s is above any election timeout, so that replies merely
+//     held back by a slow network do not unseat a connected leader.
 //   - A candidate none of whose peers answered (it is cut off) waits three
 //     times as long before its next elections (1.2-2.4 s), so an isolated peer does not flood the
 //     network with RequestVotes it cannot win (the testers count calls to
@@ -95,7 +103,10 @@
 //   - Batching: at most one AppendEntries per follower is outstanding. Start
 //     sends at once when nothing is in flight; entries proposed meanwhile go
 //     in the next batch, sent as soon as the reply arrives (up to 1000
-//     entries per RPC).
+//     entries per RPC). The sending goroutine yields once and only then
+//     builds its arguments, so a burst of Starts from several goroutines
+//     travels in one call even on the reliable network, whose round trip
+//     (about 7 us) is shorter than the gap between two goroutines' Starts.
 //   - Prompt but coalesced commit notices: when the leader's commitIndex
 //     moves, followers learn it with the next entries or, if none come
 //     within 2 ms, from an AppendEntries the ticker sends on its next tick

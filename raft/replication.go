@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"runtime"
 	"time"
 )
 
@@ -118,6 +119,27 @@ func (rf *Raft) replicateTo(peer int, now time.Time) {
 		rf.sendSnapshotTo(peer, p.seq)
 		return
 	}
+	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq)
+}
+
+// sendAppendEntries makes the AppendEntries call that replicateTo decided
+// on. It yields the processor once before building the arguments, so that
+// commands other goroutines are just proposing (a burst of Starts) join
+// this call instead of each taking calls of their own: on the reliable
+// network a round trip is shorter than the gap between two goroutines'
+// Starts. The yield adds about 1 us to a lone command's agreement latency.
+func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64) {
+	runtime.Gosched()
+	rf.mu.Lock()
+	if rf.killed() || rf.role != leader || rf.currentTerm != term || rf.progress[peer].seq != seq {
+		rf.mu.Unlock()
+		return
+	}
+	if rf.nextIndex[peer] <= rf.log.snapshotIndex() {
+		rf.sendSnapshotTo(peer, seq)
+		rf.mu.Unlock()
+		return
+	}
 	prev := rf.nextIndex[peer] - 1
 	prevTerm, _ := rf.log.term(prev)
 	args := AppendEntriesArgs{
@@ -128,14 +150,15 @@ func (rf *Raft) replicateTo(peer int, now time.Time) {
 		Entries:      rf.log.copyRange(prev+1, rf.log.lastIndex(), maxEntriesPerAppend),
 		LeaderCommit: rf.commitIndex,
 	}
-	p.sentCommit = rf.commitIndex
+	rf.progress[peer].sentCommit = rf.commitIndex
 	if len(args.Entries) > 0 {
 		rf.dlog(topicLog, "sending %d entries %d..%d to S%d (commit %d)",
 			len(args.Entries), prev+1, prev+len(args.Entries), peer, args.LeaderCommit)
 	} else {
 		rf.dlog(topicLog, "heartbeat to S%d (commit %d)", peer, args.LeaderCommit)
 	}
-	go rf.appendEntriesTo(peer, args, p.seq)
+	rf.mu.Unlock()
+	rf.appendEntriesTo(peer, args, seq)
 }
 
 // appendEntriesTo makes one AppendEntries call and handles its reply.
