@@ -1,9 +1,10 @@
 package raft
 
 // A cluster test of how a leader repairs a follower whose log has a long
-// divergent suffix. TestBackup2B checks that the repair is quick in time,
-// which a leader stepping nextIndex back one entry per rejection still
-// passes when it retries at once; this test counts the RPCs instead.
+// divergent suffix: a single stale peer with 300 uncommitted entries of an
+// old term, against TestBackup2B's 50. Both count the RPCs the repair takes,
+// since a leader stepping nextIndex back one entry per rejection is still
+// quick in time when it retries at once.
 
 import (
 	"math/rand"

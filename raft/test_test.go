@@ -407,7 +407,9 @@ func TestRejoin2B(t *testing.T) {
 }
 
 // TestBackup2B gives followers long divergent suffixes, which the leader must
-// repair quickly (one entry per RPC is too slow).
+// repair quickly. On the reliable network even one entry per RPC is quick in
+// time, so the first repair is also held to an RPC budget
+// (checkRepairRPCs): one rejection per conflicting term, not per entry.
 func TestBackup2B(t *testing.T) {
 	servers := 5
 	cfg := make_config(t, servers, false, false)
@@ -462,13 +464,20 @@ func TestBackup2B(t *testing.T) {
 	for i := 0; i < servers; i++ {
 		cfg.disconnect(i)
 	}
-	cfg.connect((leader1 + 0) % servers)
-	cfg.connect((leader1 + 1) % servers)
+	// Both peers of the first partition hold 50 entries of an old term
+	// that the new group's leader does not have.
+	stale := []int{(leader1 + 0) % servers, (leader1 + 1) % servers}
+	rpcsBefore := []int{cfg.rpcCount(stale[0]), cfg.rpcCount(stale[1])}
+	cfg.connect(stale[0])
+	cfg.connect(stale[1])
 	cfg.connect(other)
 
 	// lots of successful commands to new group.
 	for i := 0; i < 50; i++ {
 		cfg.one(rand.Int(), 3, true)
+		if i == 0 {
+			checkRepairRPCs(cfg, stale, rpcsBefore)
+		}
 	}
 
 	// now everyone

@@ -364,3 +364,24 @@ func internalChurn(t *testing.T, unreliable bool) {
 
 	cfg.end()
 }
+
+// maxRepairRPCsPerPeer bounds the RPCs TestBackup2B's two stale peers may
+// each receive from rejoining until both hold the new group's first entry:
+// an election (a RequestVote or two), heartbeats, and a few AppendEntries to
+// find where their 50 divergent entries begin. The optimisation of §5.3
+// rejects once per conflicting term; a leader that steps nextIndex back one
+// entry per rejection needs more than 50.
+const maxRepairRPCsPerPeer = 40
+
+// checkRepairRPCs fails the test if one of the stale peers received more
+// than maxRepairRPCsPerPeer RPCs since rpcsBefore was taken.
+func checkRepairRPCs(cfg *config, stale []int, rpcsBefore []int) {
+	cfg.t.Helper()
+	for k, s := range stale {
+		used := cfg.rpcCount(s) - rpcsBefore[k]
+		if used > maxRepairRPCsPerPeer {
+			cfg.t.Fatalf("S%d received %d RPCs before its divergent entries were replaced; want at most %d "+
+				"(is nextIndex decremented one entry at a time?)", s, used, maxRepairRPCsPerPeer)
+		}
+	}
+}
