@@ -103,6 +103,7 @@ func (rf *Raft) becomeFollower(term int) {
 		rf.resetElectionTimer()
 	}
 	rf.role = follower
+	rf.wakeSenders() // a leader's senders exit
 }
 
 // stepDownWithoutQuorum applies the check of the Raft dissertation (§6.2):
@@ -162,6 +163,9 @@ func (rf *Raft) becomeLeader() {
 		// The votes just received count as having heard from the
 		// voters; a full quorumTimeout passes before the first check.
 		rf.progress[i] = peerProgress{lastReply: now}
+		if i != rf.me {
+			go rf.sender(i, rf.currentTerm)
+		}
 	}
 	rf.matchIndex[rf.me] = rf.log.lastIndex()
 	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.votesGranted, rf.log.describe())

@@ -91,6 +91,7 @@ type Raft struct {
 	snapshot         []byte         // the service's latest snapshot; never modified in place
 	snapshotPending  bool           // snapshot must be handed to the service before more entries
 	applyCond        *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
+	senderWake       []*sync.Cond   // per follower: signalled when its sender has a call to make
 	stream           persistStream  // the append-only encoding of the persistent state
 	rand             *rand.Rand     // per-peer randomness for election timeouts
 }
@@ -128,6 +129,10 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 		rand:       rand.New(rand.NewSource(time.Now().UnixNano() + int64(me)*7919)),
 	}
 	rf.applyCond = sync.NewCond(&rf.mu)
+	rf.senderWake = make([]*sync.Cond, len(peers))
+	for i := range rf.senderWake {
+		rf.senderWake[i] = sync.NewCond(&rf.mu)
+	}
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	rf.restoreFromPersister()
@@ -183,6 +188,7 @@ func (rf *Raft) Kill() {
 	rf.mu.Lock()
 	rf.dlog(topicTimer, "killed")
 	rf.applyCond.Broadcast()
+	rf.wakeSenders()
 	rf.mu.Unlock()
 }
 

@@ -42,6 +42,8 @@ type peerProgress struct {
 	failures   int       // consecutive calls that returned false
 	lastReply  time.Time // when a reply from this follower last arrived
 	sentCommit int       // LeaderCommit carried by the latest AppendEntries
+	senderBusy bool      // the follower's sender goroutine has a call to make or is making one
+	handedSeq  uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
 }
 
 // retryBackoff is how long to wait after the latest call failed before
@@ -119,7 +121,50 @@ func (rf *Raft) replicateTo(peer int, now time.Time) {
 		rf.sendSnapshotTo(peer, p.seq)
 		return
 	}
-	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq)
+	if !p.senderBusy {
+		p.senderBusy = true
+		p.handedSeq = p.seq
+		rf.senderWake[peer].Broadcast() // an old term's sender may wait here too
+		return
+	}
+	// The sender is still waiting for an earlier call (a slow or cut-off
+	// follower): this one gets a goroutine of its own.
+	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq, false)
+}
+
+// sender is a leader's goroutine for one follower during one term: it makes
+// the AppendEntries calls replicateTo hands it, one after another, and exits
+// when the term's leadership ends or the peer is killed. Starting one
+// goroutine per call costs more: each new goroutine grows its stack again
+// to encode the call (about 3 us of a 22 us agreement).
+func (rf *Raft) sender(peer int, term int) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	leading := func() bool { return !rf.killed() && rf.role == leader && rf.currentTerm == term }
+	for {
+		for leading() && rf.progress[peer].handedSeq == 0 {
+			rf.senderWake[peer].Wait()
+		}
+		if !leading() {
+			return
+		}
+		seq := rf.progress[peer].handedSeq
+		rf.progress[peer].handedSeq = 0
+		rf.mu.Unlock()
+		rf.sendAppendEntries(peer, term, seq, true)
+		rf.mu.Lock()
+		if leading() && rf.progress[peer].handedSeq == 0 {
+			rf.progress[peer].senderBusy = false
+		}
+	}
+}
+
+// wakeSenders tells every sender goroutine to check whether its leadership
+// is over. Caller holds rf.mu.
+func (rf *Raft) wakeSenders() {
+	for _, c := range rf.senderWake {
+		c.Broadcast()
+	}
 }
 
 // sendAppendEntries makes the AppendEntries call that replicateTo decided
@@ -128,7 +173,7 @@ func (rf *Raft) replicateTo(peer int, now time.Time) {
 // this call instead of each taking calls of their own: on the reliable
 // network a round trip is shorter than the gap between two goroutines'
 // Starts. The yield adds about 1 us to a lone command's agreement latency.
-func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64) {
+func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, fromSender bool) {
 	runtime.Gosched()
 	rf.mu.Lock()
 	if rf.killed() || rf.role != leader || rf.currentTerm != term || rf.progress[peer].seq != seq {
@@ -158,11 +203,12 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64) {
 		rf.dlog(topicLog, "heartbeat to S%d (commit %d)", peer, args.LeaderCommit)
 	}
 	rf.mu.Unlock()
-	rf.appendEntriesTo(peer, args, seq)
+	rf.appendEntriesTo(peer, args, seq, fromSender)
 }
 
-// appendEntriesTo makes one AppendEntries call and handles its reply.
-func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64) {
+// appendEntriesTo makes one AppendEntries call and handles its reply;
+// fromSender says it runs on the follower's sender goroutine.
+func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, fromSender bool) {
 	var reply AppendEntriesReply
 	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
 	rf.mu.Lock()
@@ -180,6 +226,9 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64) {
 		rf.handleAppendSuccess(peer, args.PrevLogIndex+len(args.Entries))
 	} else {
 		rf.handleAppendRejection(peer, args, reply)
+	}
+	if fromSender {
+		rf.progress[peer].senderBusy = false // so the next batch goes to it
 	}
 	rf.replicateTo(peer, time.Now()) // the next batch, if any, at once
 }
