@@ -53,11 +53,14 @@
 //	debug.go       RAFT_DEBUG output
 //
 // Goroutines per peer: the ticker (elections, heartbeats, retries), the
-// applier, and one short-lived goroutine per outstanding RPC (at most one
-// AppendEntries/InstallSnapshot per follower, one RequestVote per peer per
-// election), which exits when its labrpc Call returns. Kill stops the first
-// two at once; the others exit as their calls return. All share one mutex,
-// rf.mu, never held across a Call or a channel send.
+// applier, while leading one sender per follower (it makes the
+// AppendEntries calls, one after another, and exits when the leadership
+// ends), and short-lived goroutines for the other RPCs (RequestVotes,
+// InstallSnapshots, and a call to a follower whose sender is still waiting
+// on a slow one), which exit when their labrpc Call returns. Kill stops the
+// ticker, the applier and idle senders at once; the others exit as their
+// calls return. All share one mutex, rf.mu, never held across a Call or a
+// channel send.
 //
 // # Timing (and why)
 //
@@ -103,10 +106,11 @@
 //   - Batching: at most one AppendEntries per follower is outstanding. Start
 //     sends at once when nothing is in flight; entries proposed meanwhile go
 //     in the next batch, sent as soon as the reply arrives (up to 1000
-//     entries per RPC). The sending goroutine yields once and only then
-//     builds its arguments, so a burst of Starts from several goroutines
-//     travels in one call even on the reliable network, whose round trip
-//     (about 7 us) is shorter than the gap between two goroutines' Starts.
+//     entries per RPC). The follower's sender goroutine yields once and
+//     only then builds its arguments, so a burst of Starts from several
+//     goroutines travels in one call even on the reliable network, whose
+//     round trip (about 7 us) is shorter than the gap between two
+//     goroutines' Starts.
 //   - Prompt but coalesced commit notices: when the leader's commitIndex
 //     moves, followers learn it with the next entries or, if none come
 //     within 2 ms, from an AppendEntries the ticker sends on its next tick
