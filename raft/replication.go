@@ -213,13 +213,7 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, fr
 	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if rf.killed() || (ok && rf.adoptHigherTerm(reply.Term)) {
-		return
-	}
-	if rf.role != leader || rf.currentTerm != args.Term {
-		return // the reply belongs to an older term of ours
-	}
-	if !rf.finishCall(peer, seq, ok) {
+	if !rf.replyCounts(peer, seq, ok, args.Term, reply.Term) {
 		return
 	}
 	if reply.Success {
@@ -231,6 +225,22 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, fr
 		rf.progress[peer].senderBusy = false // so the next batch goes to it
 	}
 	rf.replicateTo(peer, time.Now()) // the next batch, if any, at once
+}
+
+// replyCounts runs the checks every leader-side reply path begins with once
+// its call returns, and reports whether the reply is to be acted on. A
+// killed peer ignores it; a reply carrying a higher term makes this peer a
+// follower (Figure 2, rules for all servers); a reply to a call of an older
+// term of ours is stale; otherwise finishCall records the call's return.
+// Caller holds rf.mu.
+func (rf *Raft) replyCounts(peer int, seq uint64, ok bool, sentTerm, replyTerm int) bool {
+	if rf.killed() || (ok && rf.adoptHigherTerm(replyTerm)) {
+		return false
+	}
+	if rf.role != leader || rf.currentTerm != sentTerm {
+		return false // the reply belongs to an older term of ours
+	}
+	return rf.finishCall(peer, seq, ok)
 }
 
 // finishCall updates a follower's progress when a call returns and reports

@@ -56,13 +56,7 @@ func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64
 	ok := rf.peers[peer].Call("Raft.InstallSnapshot", &args, &reply)
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if rf.killed() || (ok && rf.adoptHigherTerm(reply.Term)) {
-		return
-	}
-	if rf.role != leader || rf.currentTerm != args.Term {
-		return
-	}
-	if !rf.finishCall(peer, seq, ok) {
+	if !rf.replyCounts(peer, seq, ok, args.Term, reply.Term) {
 		return
 	}
 	rf.handleAppendSuccess(peer, args.LastIncludedIndex)
