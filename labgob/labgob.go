@@ -144,7 +144,7 @@ func checkDefault(v interface{}) {
 	if v == nil {
 		return
 	}
-	found := nonDefault(reflect.ValueOf(v), 1, "")
+	found := nonDefault(reflect.ValueOf(v), 1)
 	if !found {
 		return
 	}
@@ -159,7 +159,7 @@ func checkDefault(v interface{}) {
 
 // nonDefault reports whether value holds a non-zero basic value within three
 // levels of struct fields and non-nil pointers.
-func nonDefault(value reflect.Value, depth int, name string) bool {
+func nonDefault(value reflect.Value, depth int) bool {
 	if depth > 3 {
 		return false
 	}
@@ -167,7 +167,7 @@ func nonDefault(value reflect.Value, depth int, name string) bool {
 	case reflect.Struct:
 		found := false
 		for i := 0; i < value.NumField(); i++ {
-			if nonDefault(value.Field(i), depth+1, name+"."+value.Type().Field(i).Name) {
+			if nonDefault(value.Field(i), depth+1) {
 				found = true
 			}
 		}
@@ -176,7 +176,7 @@ func nonDefault(value reflect.Value, depth int, name string) bool {
 		if value.IsNil() {
 			return false
 		}
-		return nonDefault(value.Elem(), depth+1, name)
+		return nonDefault(value.Elem(), depth+1)
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 		reflect.Float32, reflect.Float64, reflect.String:
