@@ -88,7 +88,10 @@
 //     times as long before its next elections (1.2-2.4 s), so an isolated peer does not flood the
 //     network with RequestVotes it cannot win (the testers count calls to
 //     disconnected peers).
-//   - The ticker runs every 10 ms; the idle CPU cost is small.
+//   - The ticker runs every 10 ms; the idle CPU cost is small. Each peer's
+//     ticker starts at a random phase within the first 10 ms, so peers
+//     started together do not tick in step (two timeouts in the same 10 ms
+//     would otherwise fire at once and split the vote).
 //
 // # Beyond the paper
 //

@@ -199,7 +199,22 @@ func (rf *Raft) killed() bool {
 // ticker is the peer's clock: every tickInterval it starts an election if
 // the election timeout has passed, and as leader sends the heartbeats and
 // retries that are due. It exits when the peer is killed.
+//
+// Its first tick comes at a random point of the first interval. Peers
+// started together would otherwise tick in step, and two election timeouts
+// falling in the same 10 ms would fire at the same instant: a split vote
+// (§5.2 randomises timeouts precisely to avoid that).
 func (rf *Raft) ticker() {
+	rf.mu.Lock()
+	phase := time.Duration(rf.rand.Int63n(int64(tickInterval)))
+	rf.mu.Unlock()
+	wait := time.NewTimer(phase)
+	select {
+	case <-rf.done:
+		wait.Stop()
+		return
+	case <-wait.C:
+	}
 	t := time.NewTicker(tickInterval)
 	defer t.Stop()
 	for {
