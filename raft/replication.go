@@ -24,6 +24,9 @@ const (
 	// entries (which carry it too) come first. The ticker sends the notice
 	// on its first tick after the delay.
 	commitNoticeDelay = 2 * time.Millisecond
+	// maxBurstYields bounds how often a sender yields to let a burst of
+	// Starts join its call (see sendAppendEntries).
+	maxBurstYields = 8
 	// maxEntriesPerAppend bounds one AppendEntries batch.
 	maxEntriesPerAppend = 1000
 	// tickInterval is the resolution of the ticker goroutine.
@@ -129,7 +132,7 @@ func (rf *Raft) replicateTo(peer int, now time.Time) {
 	}
 	// The sender is still waiting for an earlier call (a slow or cut-off
 	// follower): this one gets a goroutine of its own.
-	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq, false)
+	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq, rf.log.lastIndex(), false)
 }
 
 // sender is a leader's goroutine for one follower during one term: it makes
@@ -150,8 +153,9 @@ func (rf *Raft) sender(peer int, term int) {
 		}
 		seq := rf.progress[peer].handedSeq
 		rf.progress[peer].handedSeq = 0
+		last := rf.log.lastIndex()
 		rf.mu.Unlock()
-		rf.sendAppendEntries(peer, term, seq, true)
+		rf.sendAppendEntries(peer, term, seq, last, true)
 		rf.mu.Lock()
 		if leading() && rf.progress[peer].handedSeq == 0 {
 			rf.progress[peer].senderBusy = false
@@ -168,14 +172,24 @@ func (rf *Raft) wakeSenders() {
 }
 
 // sendAppendEntries makes the AppendEntries call that replicateTo decided
-// on. It yields the processor once before building the arguments, so that
+// on. It yields the processor before building the arguments, so that
 // commands other goroutines are just proposing (a burst of Starts) join
 // this call instead of each taking calls of their own: on the reliable
 // network a round trip is shorter than the gap between two goroutines'
-// Starts. The yield adds about 1 us to a lone command's agreement latency.
-func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, fromSender bool) {
-	runtime.Gosched()
-	rf.mu.Lock()
+// Starts. It yields again as long as new entries arrived during the last
+// yield (up to maxBurstYields times), so a burst is not cut in two. A lone
+// command costs one yield, about 0.5 us of its agreement latency. last is
+// the log's last index when the call was decided on.
+func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, fromSender bool) {
+	for yields := 1; ; yields++ {
+		runtime.Gosched()
+		rf.mu.Lock()
+		if rf.log.lastIndex() == last || yields == maxBurstYields {
+			break
+		}
+		last = rf.log.lastIndex()
+		rf.mu.Unlock()
+	}
 	if rf.killed() || rf.role != leader || rf.currentTerm != term || rf.progress[peer].seq != seq {
 		rf.mu.Unlock()
 		return
