@@ -49,18 +49,28 @@
 //	apply.go       the applier goroutine
 //	log.go         the log with its snapshot offset: the only index arithmetic; quorum
 //	persist.go     the append-only persistent state stream and its replay
+//	save.go        the saver goroutine: group commit of new log entries
 //	snapshot.go    Snapshot, InstallSnapshot both sides
 //	debug.go       RAFT_DEBUG output
 //
 // Goroutines per peer: the ticker (elections, heartbeats, retries), the
-// applier, while leading one sender per follower (it makes the
+// applier, the saver (it persists the entries Start and AppendEntries add),
+// while leading one sender per follower (it makes the
 // AppendEntries calls, one after another, and exits when the leadership
 // ends), and short-lived goroutines for the other RPCs (RequestVotes,
 // InstallSnapshots, and a call to a follower whose sender is still waiting
-// on a slow one), which exit when their labrpc Call returns. Kill stops the
-// ticker, the applier and idle senders at once; the others exit as their
-// calls return. All share one mutex, rf.mu, never held across a Call or a
-// channel send.
+// on a slow one), which exit when their labrpc Call returns. Kill stops
+// the ticker, the applier, the saver and idle senders at once; the others
+// exit as their calls return. All share one mutex, rf.mu, never held
+// across a Call or a channel send.
+//
+// Persistence: currentTerm and votedFor are saved by whoever changes them,
+// before anything is sent or answered. New log entries are saved by the
+// saver goroutine: the AppendEntries handler waits for that save before
+// it answers Success, and the leader counts its own copy towards a
+// majority only once saved, while the entries are already on their way to
+// the followers (dissertation §10.2.1). Entries several handlers add at
+// once are saved together.
 //
 // # Timing (and why)
 //

@@ -229,3 +229,10 @@ func (rf *Raft) replayEntries(n int, rec persistRecord) error {
 	rf.log.append(rec.Entries...)
 	return nil
 }
+
+// stateUnsaved reports whether the persistent state differs from what was
+// last saved. Caller holds rf.mu.
+func (rf *Raft) stateUnsaved() bool {
+	s := &rf.stream
+	return s.enc == nil || rf.log.unsaved != 0 || rf.currentTerm != s.savedTerm || rf.votedFor != s.savedVote
+}

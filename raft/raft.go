@@ -91,6 +91,7 @@ type Raft struct {
 	snapshot         []byte         // the service's latest snapshot; never modified in place
 	snapshotPending  bool           // snapshot must be handed to the service before more entries
 	applyCond        *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
+	saver            saver          // the goroutine that saves new entries; see save.go
 	senderWake       []*sync.Cond   // per follower: signalled when its sender has a call to make
 	stream           persistStream  // the append-only encoding of the persistent state
 	rand             *rand.Rand     // per-peer randomness for election timeouts
@@ -106,8 +107,10 @@ type Raft struct {
 // afresh would silently forget votes and log entries.
 func Make(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
 	rf := newRaft(peers, me, persister, applyCh)
+	rf.saver.running = true // no other goroutine of the peer exists yet
 	go rf.ticker()
 	go rf.applier()
+	go rf.saveLoop()
 	return rf
 }
 
@@ -129,6 +132,7 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 		rand:       rand.New(rand.NewSource(time.Now().UnixNano() + int64(me)*7919)),
 	}
 	rf.applyCond = sync.NewCond(&rf.mu)
+	rf.saver.init(&rf.mu)
 	rf.senderWake = make([]*sync.Cond, len(peers))
 	for i := range rf.senderWake {
 		rf.senderWake[i] = sync.NewCond(&rf.mu)
@@ -150,7 +154,7 @@ func (rf *Raft) GetState() (int, bool) {
 }
 
 // Start proposes command for the replicated log. If this peer is the leader
-// it appends the command, persists it, starts replicating it at once and
+// it appends the command, starts replicating it at once, has it saved and
 // returns the index it will have if it is ever committed, the current term
 // and true. Otherwise (or after Kill) it returns isLeader == false. Start
 // never waits for the command to commit; watch applyCh for that.
@@ -168,18 +172,18 @@ func (rf *Raft) Start(command interface{}) (int, int, bool) {
 	// state machine".
 	rf.log.append(LogEntry{Term: rf.currentTerm, Command: command})
 	index := rf.log.lastIndex()
-	rf.persist() // before the leader counts its own copy below
-	rf.matchIndex[rf.me] = index
 	rf.dlog(topicLog, "Start: appended entry %d", index)
-	rf.advanceCommitIndex() // only matters for a one-peer cluster
+	// The leader counts its own copy (matchIndex[me]) once it is saved,
+	// which the saver does while the entry is on its way to the followers.
+	rf.requestSave()
 	rf.replicateToAll(time.Now())
 	return index, rf.currentTerm, true
 }
 
-// Kill stops the peer: its ticker, applier and replication goroutines exit
-// promptly (a goroutine waiting in labrpc.Call exits as soon as the call
-// returns) and it stops answering RPCs, persisting and applying. Kill is
-// idempotent.
+// Kill stops the peer: its ticker, applier, saver and replication
+// goroutines exit promptly (a goroutine waiting in labrpc.Call exits as
+// soon as the call returns) and it stops answering RPCs, persisting and
+// applying. Kill is idempotent.
 func (rf *Raft) Kill() {
 	if !atomic.CompareAndSwapInt32(&rf.dead, 0, 1) {
 		return
@@ -188,6 +192,7 @@ func (rf *Raft) Kill() {
 	rf.mu.Lock()
 	rf.dlog(topicTimer, "killed")
 	rf.applyCond.Broadcast()
+	rf.saver.wakeAll()
 	rf.wakeSenders()
 	rf.mu.Unlock()
 }

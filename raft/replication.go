@@ -362,7 +362,18 @@ func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply
 	}
 	// 3. and 4.: delete conflicting entries, append new ones.
 	lastNew := rf.log.mergeFrom(args.PrevLogIndex, args.Entries)
-	rf.persist() // the new entries must be on disk before we say Success
+	// Success tells the leader we hold every entry up to the last new one:
+	// all of them must be on disk first, including any an earlier call
+	// appended that the saver has not saved yet.
+	if !rf.awaitSaved() {
+		return
+	}
+	if rf.currentTerm != args.Term {
+		// A newer leader came while we waited and may have replaced what
+		// we merged; our term in the reply makes this leader step down.
+		reply.Term = rf.currentTerm
+		return
+	}
 	reply.Success = true
 	rf.followLeaderCommit(args.LeaderCommit, lastNew)
 }
