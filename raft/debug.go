@@ -37,17 +37,11 @@ var (
 func debugSetting(v string) bool { return v != "" && v != "0" }
 
 // dlog prints one debug line about this peer. Caller holds rf.mu (the line
-// shows currentTerm and role). It is small enough to be inlined, so with
-// debugging off its arguments are not even boxed: the hot paths call it on
-// every RPC.
+// shows currentTerm and role).
 func (rf *Raft) dlog(topic string, format string, args ...interface{}) {
-	if debugEnabled {
-		rf.printDebug(topic, format, args)
+	if !debugEnabled {
+		return
 	}
-}
-
-// printDebug formats and prints one dlog line.
-func (rf *Raft) printDebug(topic string, format string, args []interface{}) {
 	ms := time.Since(debugStart).Milliseconds()
 	msg := fmt.Sprintf(format, args...)
 	fmt.Fprintf(os.Stderr, "%06d S%d T%d %-9s %-5s %s\n", ms, rf.me, rf.currentTerm, rf.role, topic, msg)

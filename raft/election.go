@@ -150,7 +150,7 @@ func (rf *Raft) becomeCandidate() {
 
 // becomeLeader takes over after winning an election: Figure 2's volatile
 // leader state is reinitialised (nextIndex to just past our last entry,
-// matchIndex to 0) and the initial heartbeats go out at once ("Upon
+// matchIndex to 0, our own to our last entry) and the initial heartbeats go out at once ("Upon
 // election: send initial empty AppendEntries RPCs (heartbeat) to each
 // server"). Caller holds rf.mu.
 func (rf *Raft) becomeLeader() {
@@ -167,6 +167,10 @@ func (rf *Raft) becomeLeader() {
 			go rf.sender(i, rf.currentTerm)
 		}
 	}
+	// Our whole log is saved (becomeCandidate persisted it, and a
+	// candidate's log does not change), so it counts as our own copy
+	// without waiting for the saver; all of it is from earlier terms, which
+	// commit only once an entry of this term does.
 	rf.matchIndex[rf.me] = rf.log.lastIndex()
 	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.votesGranted, rf.log.describe())
 	rf.replicateToAll(now)

@@ -179,7 +179,8 @@ func (rf *Raft) wakeSenders() {
 // Starts. It yields again as long as new entries arrived during the last
 // yield (up to maxBurstYields times), so a burst is not cut in two. A lone
 // command costs one yield, about 0.5 us of its agreement latency. last is
-// the log's last index when the call was decided on.
+// the log's last index when the call was handed to the sender (or, for a
+// call of its own, decided on).
 func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, fromSender bool) {
 	for yields := 1; ; yields++ {
 		runtime.Gosched()
@@ -369,8 +370,9 @@ func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply
 		return
 	}
 	if rf.currentTerm != args.Term {
-		// A newer leader came while we waited and may have replaced what
-		// we merged; our term in the reply makes this leader step down.
+		// The term moved on while we waited (a newer leader or candidate,
+		// or our own election), and what we merged may have been
+		// replaced; our term in the reply makes this leader step down.
 		reply.Term = rf.currentTerm
 		return
 	}

@@ -16,9 +16,9 @@ import "sync"
 // whose small stack would grow, on every call, to the depth gob encoding
 // needs (about 1.6 us); the saver's stack has grown once.
 //
-// Everything else (currentTerm and votedFor, snapshots) is still persisted
-// synchronously by whoever changes it, with persist(); that saves any
-// pending entries too.
+// Everything else is still persisted synchronously by whoever changes it:
+// currentTerm and votedFor with persist(), snapshots with rewriteState().
+// Both save any pending entries too.
 
 // saver is the state of the saver goroutine, protected by rf.mu.
 type saver struct {
@@ -80,6 +80,9 @@ func (rf *Raft) saveLoop() {
 		}
 		upTo := rf.saver.requested
 		rf.persist()
+		if rf.killed() {
+			return // persist saved nothing; the waiters see killed too
+		}
 		rf.saver.done = upTo
 		rf.saver.saved.Broadcast()
 		rf.countOwnCopy()
