@@ -218,9 +218,7 @@ func TestSnapshotStateBounded(t *testing.T) {
 		last := c.applied[l]
 		c.mu.Unlock()
 		for i := range c.rafts {
-			select {
-			case <-c.appliedCh(i, last):
-			case <-time.After(5 * time.Second):
+			if !c.awaitApplied(i, last) {
 				t.Fatalf("peer %d did not apply index %d within 5 s", i, last)
 			}
 		}

@@ -173,17 +173,19 @@ func (c *miniCluster) leader() int {
 // returns false if l is not (or stops being) the leader.
 func (c *miniCluster) commit(l int, cmd interface{}) bool {
 	index, _, ok := c.rafts[l].Start(cmd)
-	if !ok {
-		return false
-	}
-	// A timer that is not stopped stays in memory until it fires: with
-	// time.After, a sustained run would keep 5 s worth of timers (over a
-	// million, 400 MB) alive, and the garbage collector's work on them
-	// would be counted against Raft.
+	return ok && c.awaitApplied(l, index)
+}
+
+// awaitApplied waits up to 5 s for peer i to apply index and reports
+// whether it did. A timer that is not stopped stays in memory until it
+// fires: with time.After, a sustained run would keep 5 s worth of timers
+// (over a million, 400 MB) alive, and the garbage collector's work on them
+// would be counted against Raft.
+func (c *miniCluster) awaitApplied(i, index int) bool {
 	timeout := time.NewTimer(5 * time.Second)
 	defer timeout.Stop()
 	select {
-	case <-c.appliedCh(l, index):
+	case <-c.appliedCh(i, index):
 		return true
 	case <-timeout.C:
 		return false

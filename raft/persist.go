@@ -79,7 +79,7 @@ func (rf *Raft) persist() {
 		return
 	}
 	start := len(s.buf.b)
-	if rf.currentTerm != s.savedTerm || rf.votedFor != s.savedVote {
+	if rf.hardStateUnsaved() {
 		s.garbage += s.hsBytes
 		s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})
 		s.savedTerm, s.savedVote = rf.currentTerm, rf.votedFor
@@ -231,8 +231,13 @@ func (rf *Raft) replayEntries(n int, rec persistRecord) error {
 }
 
 // stateUnsaved reports whether the persistent state differs from what was
-// last saved. Caller holds rf.mu.
+// last saved: persist would write something. Caller holds rf.mu.
 func (rf *Raft) stateUnsaved() bool {
-	s := &rf.stream
-	return s.enc == nil || rf.log.unsaved != 0 || rf.currentTerm != s.savedTerm || rf.votedFor != s.savedVote
+	return rf.stream.enc == nil || rf.log.unsaved != 0 || rf.hardStateUnsaved()
+}
+
+// hardStateUnsaved reports whether currentTerm or votedFor differ from the
+// latest hard-state record. Caller holds rf.mu.
+func (rf *Raft) hardStateUnsaved() bool {
+	return rf.currentTerm != rf.stream.savedTerm || rf.votedFor != rf.stream.savedVote
 }
