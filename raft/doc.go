@@ -47,7 +47,7 @@
 //	election.go    election timer, becomeFollower/Candidate/Leader, step-down without quorum, RequestVote both sides
 //	replication.go leader's per-follower sending, commit rule, AppendEntries handler
 //	apply.go       the applier goroutine
-//	log.go         the log with its snapshot offset: the only index arithmetic; quorum
+//	log.go         the log in segments, with its snapshot offset: the only index arithmetic; quorum
 //	persist.go     the append-only persistent state stream and its replay
 //	save.go        the saver goroutine: group commit of new log entries
 //	snapshot.go    Snapshot, InstallSnapshot both sides
@@ -142,10 +142,15 @@
 //     commitIndex, so it never moves backwards; CondInstallSnapshot always
 //     returns true.
 //   - Persistence is an append-only stream of labgob records (hard state,
-//     entries-from-index, snapshot base) handed to Persister.SaveOwned
+//     entries-from-index, snapshot base) whose chunks the Persister keeps
 //     without copying, so saving costs time proportional to what changed. It
 //     is rewritten compactly after each snapshot and when obsolete records
-//     outweigh live ones. Restoring replays it and panics, naming the peer,
+//     outweigh live ones.
+//   - The log is stored in segments of 4096 entries, and the persisted
+//     stream in chunks of up to 1 MB, so neither ever copies itself to grow.
+//     A single slice would: with millions of entries, each growth copies and
+//     faults in hundreds of megabytes, and the peer stalls for a good part
+//     of a second. Restoring replays it and panics, naming the peer,
 //     on corrupt or truncated data rather than starting afresh. (A stream
 //     cut exactly at a record boundary is indistinguishable from an earlier
 //     saved state.)

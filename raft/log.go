@@ -12,48 +12,73 @@ type LogEntry struct {
 }
 
 // raftLog is the log with its snapshot offset. It is the only code that
-// turns log indices into slice positions; everything else speaks in Raft
+// turns log indices into storage positions; everything else speaks in Raft
 // indices (the first entry has index 1). It has no locks and no timers: the
 // caller holds rf.mu.
 //
-// entries[0] is a sentinel standing for the last entry covered by the
+// Position 0 is a sentinel standing for the last entry covered by the
 // snapshot: its index is base and its term the snapshot's last term (0 and 0
 // with no snapshot), so the entry before any real entry always has a term.
 //
-// Invariant: base <= lastIndex(); terms never decrease along the log.
+// The positions are stored in segments of segmentSize entries rather than
+// one slice. A single slice copies every entry, and faults in fresh memory
+// for all of them, each time it outgrows its capacity: once a log holds
+// millions of entries that stalls the peer for a good part of a second. A
+// segment is copied at most while it fills.
+//
+// Invariants: base <= lastIndex(); terms never decrease along the log;
+// every segment but the last holds exactly segmentSize positions, and the
+// last holds at least one.
 type raftLog struct {
-	entries []LogEntry
-	base    int // index of entries[0], the snapshot's last included index
+	segments [][]LogEntry
+	base     int // index of position 0, the snapshot's last included index
 	// unsaved is the lowest index changed (appended or truncated) since
 	// markSaved, or 0 when nothing changed; persist.go encodes only
 	// entries from there on.
 	unsaved int
 }
 
+// segmentShift sets segmentSize, a power of two so that a position splits
+// into segment and offset with a shift and a mask.
+const (
+	segmentShift = 12
+	segmentSize  = 1 << segmentShift
+)
+
 func newRaftLog() raftLog {
-	return raftLog{entries: []LogEntry{{Term: 0}}}
+	return raftLog{segments: [][]LogEntry{{{Term: 0}}}}
 }
 
-// pos converts an index into a position in entries.
+// size is the number of positions: the sentinel and the entries.
+func (l *raftLog) size() int {
+	return (len(l.segments)-1)*segmentSize + len(l.segments[len(l.segments)-1])
+}
+
+// entryAt returns the entry at a position, which must be below size().
+func (l *raftLog) entryAt(pos int) *LogEntry {
+	return &l.segments[pos>>segmentShift][pos&(segmentSize-1)]
+}
+
+// pos converts an index into a position.
 func (l *raftLog) pos(index int) int { return index - l.base }
 
 // snapshotIndex is the index of the last entry the snapshot covers.
 func (l *raftLog) snapshotIndex() int { return l.base }
 
 // snapshotTerm is the term of the last entry the snapshot covers.
-func (l *raftLog) snapshotTerm() int { return l.entries[0].Term }
+func (l *raftLog) snapshotTerm() int { return l.segments[0][0].Term }
 
 // firstIndex is the index of the first entry still held in memory.
 func (l *raftLog) firstIndex() int { return l.base + 1 }
 
 // lastIndex is the index of the last entry (the snapshot's if none follow it).
-func (l *raftLog) lastIndex() int { return l.base + len(l.entries) - 1 }
+func (l *raftLog) lastIndex() int { return l.base + l.size() - 1 }
 
 // lastTerm is the term of the last entry.
-func (l *raftLog) lastTerm() int { return l.entries[len(l.entries)-1].Term }
+func (l *raftLog) lastTerm() int { return l.entryAt(l.size() - 1).Term }
 
 // length is the number of entries after the snapshot.
-func (l *raftLog) length() int { return len(l.entries) - 1 }
+func (l *raftLog) length() int { return l.size() - 1 }
 
 // term returns the term of the entry at index, or false if that entry is
 // neither held nor the snapshot's last one.
@@ -61,7 +86,7 @@ func (l *raftLog) term(index int) (int, bool) {
 	if index < l.base || index > l.lastIndex() {
 		return 0, false
 	}
-	return l.entries[l.pos(index)].Term, true
+	return l.entryAt(l.pos(index)).Term, true
 }
 
 // at returns the entry at index, which must be in firstIndex..lastIndex.
@@ -69,7 +94,7 @@ func (l *raftLog) at(index int) LogEntry {
 	if index <= l.base || index > l.lastIndex() {
 		panic(fmt.Sprintf("raft: log entry %d requested from log %s", index, l.describe()))
 	}
-	return l.entries[l.pos(index)]
+	return *l.entryAt(l.pos(index))
 }
 
 // copyRange returns a fresh copy of the entries from..to inclusive, at most
@@ -87,28 +112,51 @@ func (l *raftLog) copyRange(from, to, max int) []LogEntry {
 	if to < from {
 		return nil
 	}
-	return append([]LogEntry(nil), l.entries[l.pos(from):l.pos(to)+1]...)
+	out := make([]LogEntry, 0, to-from+1)
+	for from <= to {
+		run := l.run(from)
+		if n := to - from + 1; len(run) > n {
+			run = run[:n]
+		}
+		out = append(out, run...)
+		from += len(run)
+	}
+	return out
 }
 
-// view returns the entries from index on without copying; valid only until
-// the log next changes, so only for immediate encoding under rf.mu.
-func (l *raftLog) view(from int) []LogEntry {
-	if from <= l.base {
-		from = l.base + 1
+// run returns the entries from index (above snapshotIndex) on that lie in
+// one segment, without copying, or nil if index is past the end. It is
+// valid only until the log next changes, so only for immediate encoding
+// under rf.mu; to go through the rest of the log, call it again at
+// index+len(run).
+func (l *raftLog) run(index int) []LogEntry {
+	if index <= l.base {
+		panic(fmt.Sprintf("raft: entries from %d requested from log %s", index, l.describe()))
 	}
-	if from > l.lastIndex() {
+	if index > l.lastIndex() {
 		return nil
 	}
-	return l.entries[l.pos(from):]
+	p := l.pos(index)
+	return l.segments[p>>segmentShift][p&(segmentSize-1):]
 }
 
-// append adds entries at the end.
+// append adds entries at the end, filling the last segment before it
+// starts a new one.
 func (l *raftLog) append(entries ...LogEntry) {
 	if len(entries) == 0 {
 		return
 	}
 	l.markUnsaved(l.lastIndex() + 1)
-	l.entries = append(l.entries, entries...)
+	for len(entries) > 0 {
+		last := len(l.segments) - 1
+		if len(l.segments[last]) == segmentSize {
+			l.segments = append(l.segments, nil)
+			last++
+		}
+		k := min(segmentSize-len(l.segments[last]), len(entries))
+		l.segments[last] = append(l.segments[last], entries[:k]...)
+		entries = entries[k:]
+	}
 }
 
 // truncateFrom deletes the entry at index and all that follow it.
@@ -120,7 +168,15 @@ func (l *raftLog) truncateFrom(index int) {
 		return
 	}
 	l.markUnsaved(index)
-	l.entries = l.entries[:l.pos(index)]
+	p := l.pos(index)
+	seg, off := p>>segmentShift, p&(segmentSize-1)
+	if off == 0 {
+		seg-- // the segment would be left empty: drop it entirely (p > 0, so seg > 0)
+		off = segmentSize
+	}
+	clear(l.segments[seg+1:]) // let the dropped segments be garbage-collected
+	l.segments = l.segments[:seg+1]
+	l.segments[seg] = l.segments[seg][:off]
 }
 
 func (l *raftLog) markUnsaved(index int) {
@@ -160,7 +216,7 @@ func (l *raftLog) mergeFrom(prevIndex int, entries []LogEntry) int {
 			l.append(entries[k:]...)
 			break
 		}
-		if l.entries[l.pos(index)].Term != e.Term {
+		if l.entryAt(l.pos(index)).Term != e.Term {
 			l.truncateFrom(index)
 			l.append(entries[k:]...)
 			break
@@ -179,7 +235,7 @@ func (l *raftLog) conflictHint(prevIndex int) (conflictTerm, conflictIndex int) 
 		return 0, l.lastIndex() + 1
 	}
 	first := prevIndex
-	for first-1 > l.base && l.entries[l.pos(first-1)].Term == t {
+	for first-1 > l.base && l.entryAt(l.pos(first-1)).Term == t {
 		first--
 	}
 	return t, first
@@ -187,10 +243,10 @@ func (l *raftLog) conflictHint(prevIndex int) (conflictTerm, conflictIndex int) 
 
 // lastIndexOfTerm returns the index of the last entry whose term is term.
 func (l *raftLog) lastIndexOfTerm(term int) (int, bool) {
-	for i := len(l.entries) - 1; i >= 0; i-- {
-		switch t := l.entries[i].Term; {
+	for p := l.size() - 1; p >= 0; p-- {
+		switch t := l.entryAt(p).Term; {
 		case t == term:
-			return l.base + i, true
+			return l.base + p, true
 		case t < term:
 			return 0, false // terms only decrease going backwards
 		}
@@ -228,16 +284,19 @@ func (l *raftLog) isUpToDate(lastTerm, lastIndex int) bool {
 // last entry has term term now covers (§7). If the log holds that entry
 // with that term, the entries after it are kept (Figure 13, receiver rule
 // 6); otherwise the whole log is discarded (rule 7). The kept entries move
-// to a fresh slice so the discarded ones can be garbage-collected.
+// to fresh segments so the discarded ones can be garbage-collected.
 func (l *raftLog) compactTo(index, term int) {
-	var rest []LogEntry
+	kept := newRaftLog()
+	kept.segments[0][0].Term = term
+	kept.base = index
 	if t, ok := l.term(index); ok && t == term {
-		rest = l.entries[l.pos(index)+1:]
+		for from := index + 1; from <= l.lastIndex(); {
+			run := l.run(from)
+			kept.append(run...)
+			from += len(run)
+		}
 	}
-	entries := make([]LogEntry, 1, 1+len(rest))
-	entries[0] = LogEntry{Term: term}
-	l.entries = append(entries, rest...)
-	l.base = index
+	*l = kept
 	l.unsaved = 0
 }
 

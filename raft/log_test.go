@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"math/rand"
 	"reflect"
 	"sort"
 	"testing"
@@ -18,6 +19,11 @@ func logOf(base, baseTerm int, terms ...int) raftLog {
 	}
 	l.markSaved()
 	return l
+}
+
+// allEntries copies every entry after the snapshot.
+func allEntries(l raftLog) []LogEntry {
+	return l.copyRange(l.firstIndex(), l.lastIndex(), l.length())
 }
 
 func termsOf(l raftLog) []int {
@@ -329,5 +335,91 @@ func TestResumeIndex(t *testing.T) {
 				t.Fatalf("resumeIndex(%d, %d) = %d, want %d", c.next, c.commit, got, c.expect)
 			}
 		})
+	}
+}
+
+// naiveLog is the log as one slice, indexed from base: what raftLog's
+// segments must behave like.
+type naiveLog struct {
+	base    int
+	entries []LogEntry // entries[0] is the snapshot's last entry
+}
+
+func (n *naiveLog) last() int { return n.base + len(n.entries) - 1 }
+
+// TestLogSegmentsMatchNaiveLog drives a raftLog across many segment
+// boundaries with random appends, truncations (at and around boundaries)
+// and compactions, and checks every index against a single-slice model.
+func TestLogSegmentsMatchNaiveLog(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	l := newRaftLog()
+	model := naiveLog{entries: []LogEntry{{Term: 0}}}
+	term := 1
+	for step := 0; step < 400; step++ {
+		switch op := r.Intn(10); {
+		case op < 6: // append a batch, sometimes larger than a segment
+			n := r.Intn(3 * segmentSize / 2)
+			if r.Intn(4) == 0 {
+				term++
+			}
+			batch := make([]LogEntry, n)
+			for k := range batch {
+				batch[k] = LogEntry{Term: term, Command: step*10000 + k}
+			}
+			l.append(batch...)
+			model.entries = append(model.entries, batch...)
+		case op < 9 && model.last() > model.base: // truncate, often at a boundary
+			index := model.base + 1 + r.Intn(model.last()-model.base)
+			if r.Intn(2) == 0 {
+				p := (index - model.base) &^ (segmentSize - 1)
+				if p > 0 {
+					index = model.base + p + r.Intn(3) - 1
+				}
+			}
+			if index > model.base {
+				l.truncateFrom(index)
+				model.entries = model.entries[:index-model.base]
+			}
+		case model.last() > model.base: // compact, keeping the rest
+			index := model.base + r.Intn(model.last()-model.base+1)
+			idxTerm := model.entries[index-model.base].Term
+			l.compactTo(index, idxTerm)
+			model.entries = append([]LogEntry{{Term: idxTerm}}, model.entries[index-model.base+1:]...)
+			model.base = index
+		}
+		checkAgainstNaive(t, step, &l, &model)
+	}
+}
+
+func checkAgainstNaive(t *testing.T, step int, l *raftLog, model *naiveLog) {
+	t.Helper()
+	if l.snapshotIndex() != model.base || l.lastIndex() != model.last() ||
+		l.snapshotTerm() != model.entries[0].Term || l.lastTerm() != model.entries[len(model.entries)-1].Term {
+		t.Fatalf("step %d: log %s, model base %d last %d", step, l.describe(), model.base, model.last())
+	}
+	for i := model.base + 1; i <= model.last(); i++ {
+		if got, want := l.at(i), model.entries[i-model.base]; got != want {
+			t.Fatalf("step %d: entry %d is %v, want %v", step, i, got, want)
+		}
+	}
+	if got := allEntries(*l); !reflect.DeepEqual(got, append([]LogEntry(nil), model.entries[1:]...)) {
+		t.Fatalf("step %d: copyRange of everything differs from the model", step)
+	}
+	covered := 0
+	for from := l.firstIndex(); from <= l.lastIndex(); {
+		run := l.run(from)
+		if len(run) == 0 || len(run) > segmentSize {
+			t.Fatalf("step %d: run(%d) has %d entries", step, from, len(run))
+		}
+		covered += len(run)
+		from += len(run)
+	}
+	if covered != l.length() {
+		t.Fatalf("step %d: runs cover %d entries of %d", step, covered, l.length())
+	}
+	for k, seg := range l.segments {
+		if len(seg) == 0 || (k < len(l.segments)-1 && len(seg) != segmentSize) {
+			t.Fatalf("step %d: segment %d of %d holds %d positions", step, k, len(l.segments), len(seg))
+		}
 	}
 }

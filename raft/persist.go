@@ -17,11 +17,14 @@ import (
 //	hard state     {Term, VotedFor}               replaces the previous one
 //	entries        {From, Entries}                truncate the log at From, then append
 //
-// New records are appended to a buffer and the persister is handed
-// buf[:n:n] with SaveOwned, without a copy; bytes already handed over are
-// never modified. After a snapshot, and when obsolete records (old hard
-// states, truncated entries) outweigh live ones, the state is rewritten
-// compactly into a fresh buffer. Restoring replays the records in order.
+// An entries record holds the entries of one log segment at most (see
+// log.go), so a long log is written as several records in a row.
+//
+// New records are appended to a chunked buffer, and the persister is handed
+// its chunks without a copy; bytes already handed over are never modified.
+// After a snapshot, and when obsolete records (old hard states, truncated
+// entries) outweigh live ones, the state is rewritten compactly into a
+// fresh buffer. Restoring replays the records in order.
 
 // Record kinds.
 const (
@@ -42,19 +45,42 @@ type persistRecord struct {
 	SnapshotTerm  int
 }
 
-// appendBuffer is an io.Writer that appends to a byte slice.
-type appendBuffer struct {
-	b []byte
+// stateBuffer is the stream's io.Writer. It appends to a list of chunks
+// rather than to one slice, so that a long stream never copies itself to
+// grow; bytes below a chunk's length are never modified again, so the
+// persister can keep the chunks as they are.
+type stateBuffer struct {
+	full [][]byte // chunks filled to capacity
+	last []byte   // the chunk being filled
+	size int      // bytes written in all
 }
 
-func (a *appendBuffer) Write(p []byte) (int, error) {
-	a.b = append(a.b, p...)
-	return len(p), nil
+// maxStateChunk bounds the capacity of a chunk. Chunks double in capacity
+// from the first one's up to it, so a small state stays in one small chunk.
+const maxStateChunk = 1 << 20
+
+func newStateBuffer(capacity int) *stateBuffer {
+	return &stateBuffer{last: make([]byte, 0, min(max(capacity, 256), maxStateChunk))}
+}
+
+func (b *stateBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if len(b.last) == cap(b.last) {
+			b.full = append(b.full, b.last)
+			b.last = make([]byte, 0, min(2*cap(b.last), maxStateChunk))
+		}
+		k := copy(b.last[len(b.last):cap(b.last)], p)
+		b.last = b.last[:len(b.last)+k]
+		p = p[k:]
+	}
+	b.size += n
+	return n, nil
 }
 
 // persistStream is the writer's side of the stream.
 type persistStream struct {
-	buf       *appendBuffer
+	buf       *stateBuffer
 	enc       *labgob.LabEncoder // nil until the first rewrite
 	savedTerm int                // hard state as last written
 	savedVote int
@@ -78,7 +104,7 @@ func (rf *Raft) persist() {
 		rf.rewriteState()
 		return
 	}
-	start := len(s.buf.b)
+	start := s.buf.size
 	if rf.hardStateUnsaved() {
 		s.garbage += s.hsBytes
 		s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})
@@ -88,18 +114,17 @@ func (rf *Raft) persist() {
 		if dropped := s.savedLast - from + 1; dropped > 0 && s.entryCount > 0 {
 			s.garbage += dropped * s.entryBytes / s.entryCount
 		}
-		entries := rf.log.view(from)
-		n := rf.encodeRecord(persistRecord{Kind: recordEntries, From: from, Entries: entries})
+		n, count := rf.encodeEntriesFrom(from)
 		s.entryBytes += n
-		s.entryCount += len(entries)
+		s.entryCount += count
 		s.savedLast = rf.log.lastIndex()
 		rf.log.markSaved()
 	}
-	if len(s.buf.b) == start {
+	if s.buf.size == start {
 		return
 	}
-	if s.garbage > len(s.buf.b)-s.garbage {
-		rf.dlog(topicPersist, "compacting: ~%d of %d bytes obsolete", s.garbage, len(s.buf.b))
+	if s.garbage > s.buf.size-s.garbage {
+		rf.dlog(topicPersist, "compacting: ~%d of %d bytes obsolete", s.garbage, s.buf.size)
 		rf.rewriteState()
 		return
 	}
@@ -115,16 +140,15 @@ func (rf *Raft) rewriteState() {
 	s := &rf.stream
 	size := 256
 	if s.buf != nil {
-		size += len(s.buf.b) - s.garbage
+		size += s.buf.size - s.garbage
 	}
-	*s = persistStream{buf: &appendBuffer{b: make([]byte, 0, 2*size)}}
+	*s = persistStream{buf: newStateBuffer(2 * size)}
 	s.enc = labgob.NewEncoder(s.buf)
 	rf.encodeRecord(persistRecord{Kind: recordSnapshotBase, SnapshotIndex: rf.log.snapshotIndex(), SnapshotTerm: rf.log.snapshotTerm()})
 	s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})
 	s.savedTerm, s.savedVote = rf.currentTerm, rf.votedFor
-	if entries := rf.log.view(rf.log.firstIndex()); len(entries) > 0 {
-		s.entryBytes = rf.encodeRecord(persistRecord{Kind: recordEntries, From: rf.log.firstIndex(), Entries: entries})
-		s.entryCount = len(entries)
+	if rf.log.length() > 0 {
+		s.entryBytes, s.entryCount = rf.encodeEntriesFrom(rf.log.firstIndex())
 	}
 	s.savedLast = rf.log.lastIndex()
 	rf.log.markSaved()
@@ -134,21 +158,37 @@ func (rf *Raft) rewriteState() {
 // encodeRecord appends one record to the stream and returns its size.
 // Caller holds rf.mu.
 func (rf *Raft) encodeRecord(rec persistRecord) int {
-	before := len(rf.stream.buf.b)
+	before := rf.stream.buf.size
 	if err := rf.stream.enc.Encode(rec); err != nil {
 		// Typically a command type that was never labgob.Register-ed.
 		panic(fmt.Sprintf("raft: S%d cannot encode its persistent state: %v", rf.me, err))
 	}
-	return len(rf.stream.buf.b) - before
+	return rf.stream.buf.size - before
+}
+
+// encodeEntriesFrom appends entries records for the log from index from
+// on, one per segment the entries lie in, and returns their size and how
+// many entries they hold. With from past the end it appends one record with
+// no entries, which records a truncation. Caller holds rf.mu.
+func (rf *Raft) encodeEntriesFrom(from int) (bytes, count int) {
+	for {
+		run := rf.log.run(from)
+		bytes += rf.encodeRecord(persistRecord{Kind: recordEntries, From: from, Entries: run})
+		count += len(run)
+		from += len(run)
+		if from > rf.log.lastIndex() {
+			return bytes, count
+		}
+	}
 }
 
 // save hands the stream written so far and the snapshot to the persister.
-// The three-index slice keeps later appends from reaching the bytes the
-// persister now owns. Caller holds rf.mu.
+// The three-index slices keep later writes from reaching the bytes and the
+// chunk list the persister now owns. Caller holds rf.mu.
 func (rf *Raft) save() {
-	b := rf.stream.buf.b
-	rf.persister.SaveOwned(b[:len(b):len(b)], rf.snapshot)
-	rf.dlog(topicPersist, "saved %d bytes of state, %d of snapshot", len(b), len(rf.snapshot))
+	b := rf.stream.buf
+	rf.persister.saveOwnedChunks(b.full[:len(b.full):len(b.full)], b.last[:len(b.last):len(b.last)], b.size, rf.snapshot)
+	rf.dlog(topicPersist, "saved %d bytes of state, %d of snapshot", b.size, len(rf.snapshot))
 }
 
 // restoreFromPersister reloads the state a previous incarnation persisted,

@@ -38,8 +38,8 @@ func sameState(t *testing.T, a, b *Raft) {
 	if a.log.snapshotIndex() != b.log.snapshotIndex() || a.log.snapshotTerm() != b.log.snapshotTerm() {
 		t.Fatalf("snapshot %s, want %s", b.log.describe(), a.log.describe())
 	}
-	if !reflect.DeepEqual(a.log.view(a.log.firstIndex()), b.log.view(b.log.firstIndex())) {
-		t.Fatalf("log %v, want %v", b.log.view(b.log.firstIndex()), a.log.view(a.log.firstIndex()))
+	if got, want := allEntries(b.log), allEntries(a.log); !reflect.DeepEqual(got, want) {
+		t.Fatalf("log %v, want %v", got, want)
 	}
 }
 
@@ -67,6 +67,39 @@ func TestPersistRoundTripAndAppendOnly(t *testing.T) {
 		}
 	}
 	rf.persist()
+	sameState(t, rf, idlePeer(p.Copy()))
+}
+
+// TestPersistLongLogInChunks persists a log of several segments, in a
+// stream of several chunks, a batch at a time, and checks that no save
+// rewrites bytes saved before, that truncating at a segment boundary
+// survives a restart, and that a restart restores the log exactly.
+func TestPersistLongLogInChunks(t *testing.T) {
+	p := MakePersister()
+	rf := idlePeer(p)
+	rf.currentTerm = 1
+	var prev []byte
+	for batch := 0; batch < 30; batch++ {
+		for k := 0; k < 500; k++ {
+			rf.log.append(LogEntry{Term: rf.currentTerm, Command: fmt.Sprintf("%0300d", batch*500+k)})
+		}
+		if batch == 20 {
+			rf.currentTerm++
+			rf.log.truncateFrom(2*segmentSize + 1) // the first entry of the third segment
+		}
+		rf.persist()
+		cur := p.ReadRaftState()
+		if len(cur) != p.RaftStateSize() {
+			t.Fatalf("batch %d: ReadRaftState has %d bytes, RaftStateSize says %d", batch, len(cur), p.RaftStateSize())
+		}
+		if batch != 20 && !bytes.HasPrefix(cur, prev) {
+			t.Fatalf("batch %d rewrote bytes already saved", batch)
+		}
+		prev = cur
+	}
+	if len(rf.stream.buf.full) < 2 || rf.log.length() < 2*segmentSize {
+		t.Fatalf("the test did not reach several chunks (%d) and segments (log %s)", len(rf.stream.buf.full)+1, rf.log.describe())
+	}
 	sameState(t, rf, idlePeer(p.Copy()))
 }
 

@@ -12,8 +12,28 @@ import "sync"
 // return copies. That makes Copy cheap and every Save atomic.
 type Persister struct {
 	mu        sync.Mutex // protects raftstate and snapshot
-	raftstate []byte
+	raftstate savedBytes
 	snapshot  []byte
+}
+
+// savedBytes is the Raft state as the chunks it was handed over in, joined
+// only when read: Raft's append-only state stream (persist.go) saves its
+// chunks as they are, so a save costs nothing for the bytes saved before.
+type savedBytes struct {
+	full [][]byte // chunks before last
+	last []byte
+	size int // bytes in all
+}
+
+func (s savedBytes) join() []byte {
+	if len(s.full) == 0 {
+		return clone(s.last)
+	}
+	b := make([]byte, 0, s.size)
+	for _, chunk := range s.full {
+		b = append(b, chunk...)
+	}
+	return append(b, s.last...)
 }
 
 // MakePersister returns an empty Persister.
@@ -42,19 +62,25 @@ func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
 }
 
 // SaveOwned is Save without the copies: the Persister keeps the slices, and
-// the caller must never modify them afterwards. It lets Raft persist an
-// append-only encoding of its log in time proportional to what is new.
+// the caller must never modify them afterwards.
 func (ps *Persister) SaveOwned(raftstate []byte, snapshot []byte) {
+	ps.saveOwnedChunks(nil, raftstate, len(raftstate), snapshot)
+}
+
+// saveOwnedChunks is SaveOwned for Raft state of size bytes held in chunks:
+// full, then last. The caller must never modify the chunks, nor the
+// elements of full.
+func (ps *Persister) saveOwnedChunks(full [][]byte, last []byte, size int, snapshot []byte) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	ps.raftstate = raftstate
+	ps.raftstate = savedBytes{full: full, last: last, size: size}
 	ps.snapshot = snapshot
 }
 
 // SaveRaftState replaces the Raft state with a copy of its argument and keeps
 // the snapshot. It is the older name used by lab code without snapshots.
 func (ps *Persister) SaveRaftState(raftstate []byte) {
-	state := clone(raftstate)
+	state := savedBytes{last: clone(raftstate), size: len(raftstate)}
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	ps.raftstate = state
@@ -69,7 +95,7 @@ func (ps *Persister) SaveStateAndSnapshot(raftstate []byte, snapshot []byte) {
 func (ps *Persister) ReadRaftState() []byte {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	return clone(ps.raftstate)
+	return ps.raftstate.join()
 }
 
 // ReadSnapshot returns a copy of the snapshot (nil if none was saved).
@@ -83,7 +109,7 @@ func (ps *Persister) ReadSnapshot() []byte {
 func (ps *Persister) RaftStateSize() int {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	return len(ps.raftstate)
+	return ps.raftstate.size
 }
 
 // SnapshotSize returns the size in bytes of the snapshot.
