@@ -43,6 +43,44 @@ func TestPaperVotePersisted2C(t *testing.T) {
 	}
 }
 
+// TestPaperVoteUpToDate2A: "the voter denies its vote if its own log is
+// more up-to-date than that of the candidate. ... If the logs have last
+// entries with different terms, then the log with the later term is more
+// up-to-date. If the logs end with the same term, then whichever log is
+// longer is more up-to-date." A vote for a candidate that lacks entries the
+// voter holds could elect a leader missing committed entries.
+// Reference: section 5.4.1
+func TestPaperVoteUpToDate2A(t *testing.T) {
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+
+	// Acting as leader S1, give the real peer entries 1..3 of term T.
+	term := p.term() + termAhead
+	if r := p.appendEntries(raft.AppendEntriesArgs{Term: term, LeaderId: 1, Entries: entries(term, "a", "b", "c")}); !r.Success {
+		t.Fatalf("real peer rejected entries 1..3 of term %d from its leader (reply %+v)", term, r)
+	}
+	// Each candidate asks in a term of its own, so an earlier vote never
+	// stands in the way of a later one.
+	cases := []struct {
+		name                string
+		lastTerm, lastIndex int
+		grant               bool
+	}{
+		{"same last term, shorter log", term, 2, false},
+		{"earlier last term, longer log", term - 1, 10, false},
+		{"empty log", 0, 0, false},
+		{"same last term, same length", term, 3, true},
+		{"later last term, shorter log", term + 1, 1, true},
+	}
+	for k, c := range cases {
+		args := raft.RequestVoteArgs{Term: term + 1 + k, CandidateId: 2, LastLogTerm: c.lastTerm, LastLogIndex: c.lastIndex}
+		if reply := p.requestVote(args); reply.VoteGranted != c.grant {
+			t.Errorf("%s: real peer with log (T%d, 3) answered a candidate with log (T%d, %d): granted %v, want %v",
+				c.name, term, c.lastTerm, c.lastIndex, reply.VoteGranted, c.grant)
+		}
+	}
+}
+
 // TestPaperTruncateOnlyOnConflict2B: AppendEntries receiver rule 3, "If an
 // existing entry conflicts with a new one (same index but different terms),
 // delete the existing entry and all that follow it". Only a conflict
