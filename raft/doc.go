@@ -145,15 +145,15 @@
 //     entries-from-index, snapshot base) whose chunks the Persister keeps
 //     without copying, so saving costs time proportional to what changed. It
 //     is rewritten compactly after each snapshot and when obsolete records
-//     outweigh live ones.
-//   - The log is stored in segments of 4096 entries, and the persisted
-//     stream in chunks of up to 1 MB, so neither ever copies itself to grow.
-//     A single slice would: with millions of entries, each growth copies and
-//     faults in hundreds of megabytes, and the peer stalls for a good part
-//     of a second. Restoring replays it and panics, naming the peer,
+//     outweigh live ones. Restoring replays it and panics, naming the peer,
 //     on corrupt or truncated data rather than starting afresh. (A stream
 //     cut exactly at a record boundary is indistinguishable from an earlier
 //     saved state.)
+//   - The log is stored in segments of 4096 entries, and the persisted
+//     stream in chunks of up to 1 MB. Chunks never copy themselves to grow,
+//     and segments only while the first one fills. A single slice would: with
+//     millions of entries, each growth copies and faults in hundreds of
+//     megabytes, and the peer stalls for a good part of a second.
 //
 // # Debugging
 //

@@ -141,7 +141,8 @@ func (l *raftLog) run(index int) []LogEntry {
 }
 
 // append adds entries at the end, filling the last segment before it
-// starts a new one.
+// starts a new one. The first segment grows as a slice does, so that a
+// short log stays small; every later one is allocated whole.
 func (l *raftLog) append(entries ...LogEntry) {
 	if len(entries) == 0 {
 		return
@@ -150,7 +151,7 @@ func (l *raftLog) append(entries ...LogEntry) {
 	for len(entries) > 0 {
 		last := len(l.segments) - 1
 		if len(l.segments[last]) == segmentSize {
-			l.segments = append(l.segments, nil)
+			l.segments = append(l.segments, make([]LogEntry, 0, segmentSize))
 			last++
 		}
 		k := min(segmentSize-len(l.segments[last]), len(entries))
@@ -174,7 +175,9 @@ func (l *raftLog) truncateFrom(index int) {
 		seg-- // the segment would be left empty: drop it entirely (p > 0, so seg > 0)
 		off = segmentSize
 	}
-	clear(l.segments[seg+1:]) // let the dropped segments be garbage-collected
+	// Let the dropped segments and commands be garbage-collected.
+	clear(l.segments[seg+1:])
+	clear(l.segments[seg][off:])
 	l.segments = l.segments[:seg+1]
 	l.segments[seg] = l.segments[seg][:off]
 }

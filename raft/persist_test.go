@@ -85,7 +85,13 @@ func TestPersistLongLogInChunks(t *testing.T) {
 		}
 		if batch == 20 {
 			rf.currentTerm++
-			rf.log.truncateFrom(2*segmentSize + 1) // the first entry of the third segment
+			// Index 2*segmentSize is the first position of the third
+			// segment (position 0 is the snapshot's sentinel), so the
+			// whole segment goes.
+			rf.log.truncateFrom(2 * segmentSize)
+			if len(rf.log.segments) != 2 {
+				t.Fatalf("truncating at a segment's first position left %d segments", len(rf.log.segments))
+			}
 		}
 		rf.persist()
 		cur := p.ReadRaftState()
