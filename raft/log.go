@@ -23,8 +23,9 @@ type LogEntry struct {
 // The positions are stored in segments of segmentSize entries rather than
 // one slice. A single slice copies every entry, and faults in fresh memory
 // for all of them, each time it outgrows its capacity: once a log holds
-// millions of entries that stalls the peer for a good part of a second. A
-// segment is copied at most while it fills.
+// millions of entries that stalls the peer for a good part of a second.
+// Only the first segment is ever copied, while it fills; later ones are
+// allocated whole.
 //
 // Invariants: base <= lastIndex(); terms never decrease along the log;
 // every segment but the last holds exactly segmentSize positions, and the

@@ -170,14 +170,14 @@ func (rf *Raft) encodeRecord(rec persistRecord) int {
 // on, one per segment the entries lie in, and returns their size and how
 // many entries they hold. With from past the end it appends one record with
 // no entries, which records a truncation. Caller holds rf.mu.
-func (rf *Raft) encodeEntriesFrom(from int) (bytes, count int) {
+func (rf *Raft) encodeEntriesFrom(from int) (size, count int) {
 	for {
 		run := rf.log.run(from)
-		bytes += rf.encodeRecord(persistRecord{Kind: recordEntries, From: from, Entries: run})
+		size += rf.encodeRecord(persistRecord{Kind: recordEntries, From: from, Entries: run})
 		count += len(run)
 		from += len(run)
 		if from > rf.log.lastIndex() {
-			return bytes, count
+			return size, count
 		}
 	}
 }
