@@ -294,11 +294,7 @@ func (l *raftLog) compactTo(index, term int) {
 	kept.segments[0][0].Term = term
 	kept.base = index
 	if t, ok := l.term(index); ok && t == term {
-		for from := index + 1; from <= l.lastIndex(); {
-			run := l.run(from)
-			kept.append(run...)
-			from += len(run)
-		}
+		kept.append(l.copyRange(index+1, l.lastIndex(), l.length())...)
 	}
 	*l = kept
 	l.unsaved = 0

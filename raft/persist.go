@@ -50,9 +50,7 @@ type persistRecord struct {
 // grow; bytes below a chunk's length are never modified again, so the
 // persister can keep the chunks as they are.
 type stateBuffer struct {
-	full [][]byte // chunks filled to capacity
-	last []byte   // the chunk being filled
-	size int      // bytes written in all
+	savedBytes // what was written: the full chunks, the one being filled, the total
 }
 
 // maxStateChunk bounds the capacity of a chunk. Chunks double in capacity
@@ -60,7 +58,13 @@ type stateBuffer struct {
 const maxStateChunk = 1 << 20
 
 func newStateBuffer(capacity int) *stateBuffer {
-	return &stateBuffer{last: make([]byte, 0, min(max(capacity, 256), maxStateChunk))}
+	return &stateBuffer{savedBytes{last: make([]byte, 0, min(max(capacity, 256), maxStateChunk))}}
+}
+
+// owned returns what was written so far in a form later writes cannot
+// reach: the three-index slices end at the current lengths.
+func (b *stateBuffer) owned() savedBytes {
+	return savedBytes{full: b.full[:len(b.full):len(b.full)], last: b.last[:len(b.last):len(b.last)], size: b.size}
 }
 
 func (b *stateBuffer) Write(p []byte) (int, error) {
@@ -132,7 +136,7 @@ func (rf *Raft) persist() {
 }
 
 // rewriteState writes the whole persistent state into a fresh stream and
-// saves it with the snapshot, in one atomic SaveOwned. Caller holds rf.mu.
+// saves it with the snapshot, in one atomic save. Caller holds rf.mu.
 func (rf *Raft) rewriteState() {
 	if rf.killed() {
 		return
@@ -183,12 +187,10 @@ func (rf *Raft) encodeEntriesFrom(from int) (size, count int) {
 }
 
 // save hands the stream written so far and the snapshot to the persister.
-// The three-index slices keep later writes from reaching the bytes and the
-// chunk list the persister now owns. Caller holds rf.mu.
+// Caller holds rf.mu.
 func (rf *Raft) save() {
-	b := rf.stream.buf
-	rf.persister.saveOwnedChunks(b.full[:len(b.full):len(b.full)], b.last[:len(b.last):len(b.last)], b.size, rf.snapshot)
-	rf.dlog(topicPersist, "saved %d bytes of state, %d of snapshot", b.size, len(rf.snapshot))
+	rf.persister.saveOwned(rf.stream.buf.owned(), rf.snapshot)
+	rf.dlog(topicPersist, "saved %d bytes of state, %d of snapshot", rf.stream.buf.size, len(rf.snapshot))
 }
 
 // restoreFromPersister reloads the state a previous incarnation persisted,

@@ -8,7 +8,7 @@ import "sync"
 // never reach its successor.
 //
 // The slices it holds are never modified in place: Save stores copies,
-// SaveOwned stores slices its caller promises not to touch again, and reads
+// Raft's own saves hand over chunks it never touches again, and reads
 // return copies. That makes Copy cheap and every Save atomic.
 type Persister struct {
 	mu        sync.Mutex // protects raftstate and snapshot
@@ -23,6 +23,11 @@ type savedBytes struct {
 	full [][]byte // chunks before last
 	last []byte
 	size int // bytes in all
+}
+
+// copied returns a copy of b as savedBytes of one chunk.
+func copied(b []byte) savedBytes {
+	return savedBytes{last: clone(b), size: len(b)}
 }
 
 func (s savedBytes) join() []byte {
@@ -58,29 +63,23 @@ func (ps *Persister) Copy() *Persister {
 // Save atomically replaces both the Raft state and the snapshot with copies
 // of its arguments.
 func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
-	ps.SaveOwned(clone(raftstate), clone(snapshot))
+	ps.saveOwned(copied(raftstate), clone(snapshot))
 }
 
-// SaveOwned is Save without the copies: the Persister keeps the slices, and
-// the caller must never modify them afterwards.
-func (ps *Persister) SaveOwned(raftstate []byte, snapshot []byte) {
-	ps.saveOwnedChunks(nil, raftstate, len(raftstate), snapshot)
-}
-
-// saveOwnedChunks is SaveOwned for Raft state of size bytes held in chunks:
-// full, then last. The caller must never modify the chunks, nor the
-// elements of full.
-func (ps *Persister) saveOwnedChunks(full [][]byte, last []byte, size int, snapshot []byte) {
+// saveOwned is Save without the copies: the Persister keeps state's chunks
+// and snapshot, and the caller must never modify them (nor the elements of
+// state.full) afterwards. Raft's state stream saves this way (persist.go).
+func (ps *Persister) saveOwned(state savedBytes, snapshot []byte) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	ps.raftstate = savedBytes{full: full, last: last, size: size}
+	ps.raftstate = state
 	ps.snapshot = snapshot
 }
 
 // SaveRaftState replaces the Raft state with a copy of its argument and keeps
 // the snapshot. It is the older name used by lab code without snapshots.
 func (ps *Persister) SaveRaftState(raftstate []byte) {
-	state := savedBytes{last: clone(raftstate), size: len(raftstate)}
+	state := copied(raftstate)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	ps.raftstate = state
