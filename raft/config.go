@@ -764,3 +764,42 @@ func (cfg *config) one(cmd interface{}, expectedServers int, retry bool) int {
 	}
 	return index
 }
+
+// rpcsTo returns the number of RPCs delivered to peers 0..servers-1.
+func (cfg *config) rpcsTo(servers int) int {
+	n := 0
+	for j := 0; j < servers; j++ {
+		n += cfg.rpcCount(j)
+	}
+	return n
+}
+
+// allTerms returns every running peer's current term (-1 for a crashed one).
+func (cfg *config) allTerms() []int {
+	cfg.mu.Lock()
+	rafts := append([]*Raft(nil), cfg.rafts...)
+	cfg.mu.Unlock()
+	terms := make([]int, len(rafts))
+	for i, rf := range rafts {
+		terms[i] = -1
+		if rf != nil {
+			terms[i], _ = rf.GetState()
+		}
+	}
+	return terms
+}
+
+// crashAll crashes every peer.
+func (cfg *config) crashAll() {
+	for i := 0; i < cfg.n; i++ {
+		cfg.crash1(i)
+	}
+}
+
+// restartAll restarts and connects every peer.
+func (cfg *config) restartAll() {
+	for i := 0; i < cfg.n; i++ {
+		cfg.start1(i)
+		cfg.connect(i)
+	}
+}

@@ -70,6 +70,38 @@ func TestPersistRoundTripAndAppendOnly(t *testing.T) {
 	sameState(t, rf, idlePeer(p.Copy()))
 }
 
+// TestPersistThroughPlainSave: with a persister that has only the
+// exported methods (a course's persister.go, SPEC section 8), Raft saves
+// through Save, and what it saves is byte for byte what the chunked path
+// saves, through appends, truncations, term changes and rewrites.
+func TestPersistThroughPlainSave(t *testing.T) {
+	chunked, plain := MakePersister(), MakePersister()
+	a, b := idlePeer(chunked), idlePeer(plain)
+	if a.chunkSaver == nil {
+		t.Fatal("our Persister's saveChunks was not found")
+	}
+	b.chunkSaver = nil
+	for i := 1; i <= 3000; i++ {
+		for _, rf := range []*Raft{a, b} {
+			rf.log.append(LogEntry{Term: rf.currentTerm, Command: fmt.Sprintf("%0200d", i)})
+			if i%500 == 0 {
+				rf.currentTerm++
+				rf.log.truncateFrom(rf.log.lastIndex() - 100)
+			}
+			rf.persist()
+		}
+		if got, want := plain.ReadRaftState(), chunked.ReadRaftState(); !bytes.Equal(got, want) {
+			t.Fatalf("step %d: plain Save holds %d bytes, chunked %d, and they differ", i, len(got), len(want))
+		}
+	}
+	if plain.RaftStateSize() != chunked.RaftStateSize() {
+		t.Fatalf("RaftStateSize %d (plain) != %d (chunked)", plain.RaftStateSize(), chunked.RaftStateSize())
+	}
+	restarted := idlePeer(plain.Copy())
+	restarted.chunkSaver = nil
+	sameState(t, a, restarted)
+}
+
 // TestPersistLongLogInChunks persists a log of several segments, in a
 // stream of several chunks, a batch at a time, and checks that no save
 // rewrites bytes saved before, that truncating at a segment boundary

@@ -8,8 +8,12 @@ import "sync"
 // never reach its successor.
 //
 // The slices it holds are never modified in place: Save stores copies,
-// Raft's own saves hand over chunks it never touches again, and reads
-// return copies. That makes Copy cheap and every Save atomic.
+// saveChunks keeps chunks its caller never touches again, and reads return
+// copies. That makes Copy cheap and every Save atomic.
+//
+// This file is one of the five a course may replace with its own copy
+// (SPEC section 8): Raft uses only the exported methods, and saveChunks
+// through a run-time check, so a Persister without it works too.
 type Persister struct {
 	mu        sync.Mutex // protects raftstate and snapshot
 	raftstate savedBytes
@@ -17,28 +21,30 @@ type Persister struct {
 }
 
 // savedBytes is the Raft state as the chunks it was handed over in, joined
-// only when read: Raft's append-only state stream (persist.go) saves its
-// chunks as they are, so a save costs nothing for the bytes saved before.
+// only when read, so a save that extends the state costs nothing for the
+// bytes saved before.
 type savedBytes struct {
-	full [][]byte // chunks before last
-	last []byte
-	size int // bytes in all
+	chunks [][]byte
+	size   int // bytes in all chunks
 }
 
 // copied returns a copy of b as savedBytes of one chunk.
 func copied(b []byte) savedBytes {
-	return savedBytes{last: clone(b), size: len(b)}
+	if b == nil {
+		return savedBytes{}
+	}
+	return savedBytes{chunks: [][]byte{clone(b)}, size: len(b)}
 }
 
 func (s savedBytes) join() []byte {
-	if len(s.full) == 0 {
-		return clone(s.last)
+	if len(s.chunks) == 0 {
+		return nil
 	}
 	b := make([]byte, 0, s.size)
-	for _, chunk := range s.full {
+	for _, chunk := range s.chunks {
 		b = append(b, chunk...)
 	}
-	return append(b, s.last...)
+	return b
 }
 
 // MakePersister returns an empty Persister.
@@ -63,13 +69,22 @@ func (ps *Persister) Copy() *Persister {
 // Save atomically replaces both the Raft state and the snapshot with copies
 // of its arguments.
 func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
-	ps.saveOwned(copied(raftstate), clone(snapshot))
+	ps.save(copied(raftstate), clone(snapshot))
 }
 
-// saveOwned is Save without the copies: the Persister keeps state's chunks
-// and snapshot, and the caller must never modify them (nor the elements of
-// state.full) afterwards. Raft's state stream saves this way (persist.go).
-func (ps *Persister) saveOwned(state savedBytes, snapshot []byte) {
+// saveChunks is Save without the copies, for Raft's append-only state
+// stream (persist.go finds it with a type assertion): the Raft state is the
+// chunks joined, and the Persister keeps the chunks and the snapshot as
+// they are, so the caller must never modify them afterwards.
+func (ps *Persister) saveChunks(chunks [][]byte, snapshot []byte) {
+	state := savedBytes{chunks: chunks}
+	for _, c := range chunks {
+		state.size += len(c)
+	}
+	ps.save(state, snapshot)
+}
+
+func (ps *Persister) save(state savedBytes, snapshot []byte) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	ps.raftstate = state

@@ -61,10 +61,13 @@ type Raft struct {
 	// Set by Make and never changed; read without mu.
 	peers     []*labrpc.ClientEnd
 	persister *Persister
-	me        int
-	applyCh   chan ApplyMsg
-	done      chan struct{} // closed by Kill; wakes the ticker and a blocked applier
-	dead      int32         // 1 after Kill; accessed atomically
+	// chunkSaver is persister's faster save path, or nil when it has none
+	// (a course's own persister.go); see persist.go.
+	chunkSaver chunkSaver
+	me         int
+	applyCh    chan ApplyMsg
+	done       chan struct{} // closed by Kill; wakes the ticker and a blocked applier
+	dead       int32         // 1 after Kill; accessed atomically
 
 	// Persistent state on all servers (Figure 2). Updated on stable storage
 	// before responding to RPCs.
@@ -131,6 +134,7 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 		progress:   make([]peerProgress, len(peers)),
 		rand:       rand.New(rand.NewSource(time.Now().UnixNano() + int64(me)*7919)),
 	}
+	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
 	rf.senderWake = make([]*sync.Cond, len(peers))

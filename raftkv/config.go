@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"miniraftkv/internal/kvhistory"
 	"miniraftkv/labrpc"
 	"miniraftkv/linearizability"
 	"miniraftkv/raft"
@@ -62,7 +63,7 @@ type config struct {
 	maxraftstate int
 	start        time.Time // make_config time, for the 120 s limit
 	watchdog     *time.Timer
-	history      *opLog
+	history      *kvhistory.Log
 	// serverTweak, if set, is applied to every KVServer before it joins the
 	// network (white-box tests use it to change the server's timing knobs).
 	serverTweak func(kv *KVServer)
@@ -90,7 +91,7 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 		clerks:       make(map[*Clerk][]string),
 		maxraftstate: maxraftstate,
 		start:        time.Now(),
-		history:      newOpLog(),
+		history:      kvhistory.NewLog(),
 	}
 	name := t.Name()
 	cfg.watchdog = time.AfterFunc(testLimit, func() {
@@ -434,14 +435,39 @@ func (cfg *config) end() {
 	fmt.Printf("  ... Passed --  %4.1f  %d %5d %4d\n", secs, cfg.n, nrpc, ops)
 }
 
+// Get, Put and Append run a clerk operation for client cli, recording it in
+// the test's history and counting it for end().
+
+func (cfg *config) Get(ck *Clerk, key string, cli int) string {
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvGet, Key: key})
+	v := ck.Get(key)
+	cfg.history.Return(id, v)
+	cfg.op()
+	return v
+}
+
+func (cfg *config) Put(ck *Clerk, key string, value string, cli int) {
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvPut, Key: key, Value: value})
+	ck.Put(key, value)
+	cfg.history.Return(id, "")
+	cfg.op()
+}
+
+func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvAppend, Key: key, Value: value})
+	ck.Append(key, value)
+	cfg.history.Return(id, "")
+	cfg.op()
+}
+
 // checkHistory checks every clerk operation recorded so far. An Illegal
 // history is written as an HTML timeline whose path is printed; a check
 // that runs out of time is a failure of its own.
 func (cfg *config) checkHistory() {
 	cfg.t.Helper()
-	ops := cfg.history.read()
+	ops := cfg.history.Read()
 	t0 := time.Now()
-	model := historyModel(ops)
+	model := kvhistory.Model(ops)
 	res, info := linearizability.CheckOperationsVerbose(model, ops, linearizabilityTimeout)
 	took := time.Since(t0)
 	cfg.t.Logf("linearizability check: %d operations, %v, %v", len(ops), res, took)

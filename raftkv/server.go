@@ -59,8 +59,9 @@ type KVServer struct {
 	killOnce     sync.Once
 
 	// waitTimeout and leadershipCheck are waitTimeout and
-	// leadershipCheckInterval; fields so that a white-box test can turn the
-	// timeout and term polling down to test reply matching on its own.
+	// leadershipCheckInterval; fields so that a test can turn the timeout
+	// and term polling down (setWaitLimits) to test reply matching on its
+	// own.
 	waitTimeout     time.Duration
 	leadershipCheck time.Duration
 
@@ -212,4 +213,12 @@ func (kv *KVServer) abandon(index int, w *waiter, why Err) applyResult {
 	default:
 		return applyResult{Err: why}
 	}
+}
+
+// setWaitLimits replaces waitTimeout and leadershipCheck. It is for a
+// tester test (TestBug_ReplyMatchedByIndexAlone3A), which finds it with a
+// type assertion so that it compiles against any KVServer; call it before
+// the server receives requests.
+func (kv *KVServer) setWaitLimits(timeout, leadershipCheck time.Duration) {
+	kv.waitTimeout, kv.leadershipCheck = timeout, leadershipCheck
 }

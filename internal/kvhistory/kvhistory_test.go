@@ -1,4 +1,4 @@
-package raftkv
+package kvhistory
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"miniraftkv/linearizability"
 )
 
-// Tests of the tester's own history pruning (historyModel): it must keep
+// Tests of the tester's own history pruning (Model): it must keep
 // every verdict of plain KvModel on the histories it prunes.
 
 func kvOp(cli int, op uint8, key, value string, call, ret int64, out string) linearizability.Operation {
@@ -65,10 +65,10 @@ func TestHistoryModelBlindAppends(t *testing.T) {
 			if pruned != c.pruned {
 				t.Fatalf("key pruned = %v, want %v", pruned, c.pruned)
 			}
-			got, _ := linearizability.CheckOperationsVerbose(historyModel(c.ops), c.ops, time.Second)
+			got, _ := linearizability.CheckOperationsVerbose(Model(c.ops), c.ops, time.Second)
 			plain, _ := linearizability.CheckOperationsVerbose(linearizability.KvModel(), c.ops, time.Second)
 			if got != c.want || plain != c.want {
-				t.Fatalf("historyModel says %v, KvModel says %v, want %v", got, plain, c.want)
+				t.Fatalf("Model says %v, KvModel says %v, want %v", got, plain, c.want)
 			}
 		})
 	}
@@ -77,14 +77,14 @@ func TestHistoryModelBlindAppends(t *testing.T) {
 // TestOpLogSharesPrefixes: Get outputs of an append-only key are stored as
 // prefixes of one string, and read back exactly.
 func TestOpLogSharesPrefixes(t *testing.T) {
-	l := newOpLog()
+	l := NewLog()
 	values := []string{"", "a", "ab", "a", "abc", "x", "xy"}
 	for _, v := range values {
-		id := l.call(0, linearizability.KvInput{Op: linearizability.KvGet, Key: "k"})
-		l.ret(id, v)
+		id := l.Call(0, linearizability.KvInput{Op: linearizability.KvGet, Key: "k"})
+		l.Return(id, v)
 	}
-	id := l.call(1, linearizability.KvInput{Op: linearizability.KvAppend, Key: "k", Value: "z"})
-	ops := l.read()
+	id := l.Call(1, linearizability.KvInput{Op: linearizability.KvAppend, Key: "k", Value: "z"})
+	ops := l.Read()
 	for i, v := range values {
 		if got := ops[i].Output.(linearizability.KvOutput).Value; got != v {
 			t.Fatalf("op %d: output %q, want %q", i, got, v)

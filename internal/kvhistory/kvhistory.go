@@ -1,6 +1,9 @@
-package raftkv
-
-// Recording clerk operations for the tester's linearizability check.
+// Package kvhistory records the history of a KV test's clerk operations and
+// gives the model to check it with. The raftkv tester (raftkv/config.go)
+// uses it; it is a package of its own so that raftkv's non-test code does
+// not depend on tester code, and a course's own config.go can replace ours
+// (SPEC section 8).
+package kvhistory
 
 import (
 	"math"
@@ -11,7 +14,7 @@ import (
 	"miniraftkv/linearizability"
 )
 
-// opLog is the history of clerk operations of one test. Times come from one
+// Log is the history of clerk operations of one test. Times come from one
 // monotonic clock (nanoseconds since the log was made). An operation is
 // entered when it is called, with Return = NeverReturned, and completed when
 // it returns, so an operation still running at check time is checked as
@@ -21,7 +24,7 @@ import (
 // and there are thousands of them, so they are stored as a length into a
 // shared per-key string that every later value extends: a history of n Gets
 // on an append-only key costs the longest value, not n copies.
-type opLog struct {
+type Log struct {
 	mu     sync.Mutex
 	start  time.Time
 	ops    []linearizability.Operation
@@ -40,16 +43,17 @@ type valueRef struct {
 	n     int
 }
 
-func newOpLog() *opLog {
-	return &opLog{start: time.Now(), chains: make(map[string]*valueChain)}
+// NewLog returns an empty history whose clock starts now.
+func NewLog() *Log {
+	return &Log{start: time.Now(), chains: make(map[string]*valueChain)}
 }
 
-func (l *opLog) now() int64 {
+func (l *Log) now() int64 {
 	return int64(time.Since(l.start))
 }
 
-// call enters a new operation of client cli and returns its id.
-func (l *opLog) call(cli int, in linearizability.KvInput) int {
+// Call enters a new operation of client cli and returns its id.
+func (l *Log) Call(cli int, in linearizability.KvInput) int {
 	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -59,8 +63,8 @@ func (l *opLog) call(cli int, in linearizability.KvInput) int {
 	return len(l.ops) - 1
 }
 
-// ret completes operation id; value is what a Get returned ("" otherwise).
-func (l *opLog) ret(id int, value string) {
+// Return completes operation id; value is what a Get returned ("" otherwise).
+func (l *Log) Return(id int, value string) {
 	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -72,7 +76,7 @@ func (l *opLog) ret(id int, value string) {
 
 // share returns a reference to value that shares memory with the key's
 // chain when one is a prefix of the other. Caller holds l.mu.
-func (l *opLog) share(key, value string) valueRef {
+func (l *Log) share(key, value string) valueRef {
 	c := l.chains[key]
 	switch {
 	case c != nil && len(value) <= len(c.s) && c.s[:len(value)] == value:
@@ -85,8 +89,8 @@ func (l *opLog) share(key, value string) valueRef {
 	return valueRef{chain: c, n: len(value)}
 }
 
-// read returns a copy of the history with every Get output filled in.
-func (l *opLog) read() []linearizability.Operation {
+// Read returns a copy of the history with every Get output filled in.
+func (l *Log) Read() []linearizability.Operation {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ops := make([]linearizability.Operation, len(l.ops))
@@ -99,32 +103,7 @@ func (l *opLog) read() []linearizability.Operation {
 	return ops
 }
 
-// Get, Put and Append run a clerk operation for client cli, recording it in
-// the test's history and counting it for end().
-
-func (cfg *config) Get(ck *Clerk, key string, cli int) string {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvGet, Key: key})
-	v := ck.Get(key)
-	cfg.history.ret(id, v)
-	cfg.op()
-	return v
-}
-
-func (cfg *config) Put(ck *Clerk, key string, value string, cli int) {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvPut, Key: key, Value: value})
-	ck.Put(key, value)
-	cfg.history.ret(id, "")
-	cfg.op()
-}
-
-func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvAppend, Key: key, Value: value})
-	ck.Append(key, value)
-	cfg.history.ret(id, "")
-	cfg.op()
-}
-
-// historyModel returns the model the tester checks ops against: KvModel,
+// Model returns the model to check ops against: KvModel,
 // with one sound pruning for "blind append" keys.
 //
 // WGL search is exponential on concurrent Appends to one key that nobody
@@ -143,7 +122,7 @@ func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
 //     Append is a prefix of the final value in every valid linearization.
 //
 // Keys that do not meet all three are checked by plain KvModel.
-func historyModel(ops []linearizability.Operation) linearizability.Model {
+func Model(ops []linearizability.Operation) linearizability.Model {
 	finals := blindAppendKeys(ops)
 	m := linearizability.KvModel()
 	if len(finals) == 0 {
@@ -161,7 +140,7 @@ func historyModel(ops []linearizability.Operation) linearizability.Model {
 	return m
 }
 
-// blindAppendKeys returns, for each key that meets historyModel's three
+// blindAppendKeys returns, for each key that meets Model's three
 // conditions, the output of its final Get.
 func blindAppendKeys(ops []linearizability.Operation) map[string]string {
 	type keyInfo struct {
