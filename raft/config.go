@@ -12,7 +12,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log"
-	"math/big"
 	"math/rand"
 	"os"
 	"runtime"
@@ -52,17 +51,9 @@ func randstring(n int) string {
 	return base64.URLEncoding.EncodeToString(b)[:n]
 }
 
-// makeSeed returns a random seed from the operating system's generator.
-func makeSeed() int64 {
-	max := big.NewInt(int64(1) << 62)
-	bigx, err := crand.Int(crand.Reader, max)
-	if err != nil {
-		log.Fatalf("makeSeed: %v", err)
-	}
-	return bigx.Int64()
-}
-
-// setupOnce seeds math/rand and warns about a single CPU, once per process.
+// setupOnce warns about a single CPU, once per process. (The 6.824 tester
+// also seeded math/rand here; since Go 1.20 its global source is seeded
+// randomly at start-up, and rand.Seed is deprecated.)
 var setupOnce sync.Once
 
 // config is one test's cluster. The test goroutine is the only one that
@@ -111,7 +102,6 @@ func make_config(t *testing.T, n int, unreliable bool, snapshot bool) *config {
 		if runtime.NumCPU() < 2 {
 			fmt.Printf("warning: only one CPU, which may conceal locking bugs\n")
 		}
-		rand.Seed(makeSeed())
 	})
 	runtime.GOMAXPROCS(4)
 	cfg := &config{

@@ -165,12 +165,6 @@ func (cfg *config) connectUnlocked(i int, to []int) {
 	}
 }
 
-func (cfg *config) connect(i int, to []int) {
-	cfg.mu.Lock()
-	defer cfg.mu.Unlock()
-	cfg.connectUnlocked(i, to)
-}
-
 // disconnectUnlocked disables the links in both directions between server i
 // and each server in from. Caller holds cfg.mu.
 func (cfg *config) disconnectUnlocked(i int, from []int) {
@@ -184,12 +178,6 @@ func (cfg *config) disconnectUnlocked(i int, from []int) {
 			cfg.net.Enable(cfg.endnames[from[j]][i], false)
 		}
 	}
-}
-
-func (cfg *config) disconnect(i int, from []int) {
-	cfg.mu.Lock()
-	defer cfg.mu.Unlock()
-	cfg.disconnectUnlocked(i, from)
 }
 
 func (cfg *config) All() []int {

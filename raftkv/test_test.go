@@ -233,7 +233,7 @@ func checkSizes(cfg *config, t *testing.T, maxraftstate int) {
 	t.Helper()
 	if maxraftstate > 0 {
 		if sz := cfg.LogSize(); sz > 2*maxraftstate {
-			t.Fatalf("logs were not trimmed (%v > 2*%v)", sz, maxraftstate)
+			t.Fatalf("logs were not trimmed (%v > 2*%v); %s", sz, maxraftstate, cfg.describeSizes())
 		}
 	}
 	if maxraftstate < 0 {
@@ -241,6 +241,17 @@ func checkSizes(cfg *config, t *testing.T, maxraftstate int) {
 			t.Fatalf("snapshot saved (%v bytes) although maxraftstate = %d", ssz, maxraftstate)
 		}
 	}
+}
+
+// describeSizes lists each server's raft state and snapshot sizes.
+func (cfg *config) describeSizes() string {
+	cfg.mu.Lock()
+	defer cfg.mu.Unlock()
+	var b strings.Builder
+	for i := 0; i < cfg.n; i++ {
+		fmt.Fprintf(&b, " server %d: raft state %d bytes, snapshot %d;", i, cfg.saved[i].RaftStateSize(), cfg.saved[i].SnapshotSize())
+	}
+	return strings.TrimSuffix(strings.TrimSpace(b.String()), ";")
 }
 
 // GenericTestSpeed times 1000 sequential Appends on 3 servers.
