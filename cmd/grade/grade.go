@@ -214,8 +214,8 @@ func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary
 	}
 	byJob := map[string]*gradedTest{}
 	var jobs []testrun.Job
-	for _, t := range tests {
-		for k := 1; k <= cfg.runs; k++ {
+	for k := 1; k <= cfg.runs; k++ { // every test's first run, then every second: a failure
+		for _, t := range tests { // is known before the test's next run comes up
 			name := fmt.Sprintf("%s-%s-run%d", filepath.Base(pkg), t.name, k)
 			jobs = append(jobs, testrun.Job{Index: k, Name: name, Args: []string{"-test.run", "^" + t.name + "$"}})
 			byJob[name] = t

@@ -93,7 +93,10 @@ func judgeRun(res testrun.RunResult, name, log string, limit time.Duration) runO
 	case test.Outcome == testrun.Skipped:
 		out.why = "skipped (a graded test must run)"
 	case test.Outcome == testrun.Failed:
-		out.why = "failed: " + failureMessage(log, res.Err)
+		out.why = failureMessage(log, res.Err)
+		if !strings.HasPrefix(out.why, "panic: ") && !strings.HasPrefix(out.why, "timed out") {
+			out.why = "failed: " + out.why
+		}
 	default:
 		out.why = crashMessage(log, res.Err)
 	}
@@ -106,9 +109,13 @@ func judgeRun(res testrun.RunResult, name, log string, limit time.Duration) runO
 // messageLine matches what t.Error and t.Fatal print: "    file.go:12: text".
 var messageLine = regexp.MustCompile(`^\s+\S+\.go:\d+: \S`)
 
-// failureMessage is the first message the failed test printed with
-// t.Error or t.Fatal, or err when there is none.
+// failureMessage says why a test failed: the first line of a panic (the
+// testing package reports a panicking test as failed), else the first
+// message it printed with t.Error or t.Fatal, else err.
 func failureMessage(log, err string) string {
+	if msg, ok := panicMessage(log); ok {
+		return msg
+	}
 	for _, line := range strings.Split(log, "\n") {
 		if messageLine.MatchString(line) {
 			return strings.TrimSpace(line)
@@ -124,15 +131,10 @@ func failureMessage(log, err string) string {
 // the first line of a panic or fatal runtime error (a test timeout is a
 // panic too), or else the last line it printed, or else err.
 func crashMessage(log, err string) string {
-	lines := strings.Split(log, "\n")
-	for _, line := range lines {
-		if after, ok := strings.CutPrefix(line, "panic: test timed out after "); ok {
-			return "timed out after " + strings.TrimSpace(after)
-		}
-		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
-			return strings.TrimSpace(line)
-		}
+	if msg, ok := panicMessage(log); ok {
+		return msg
 	}
+	lines := strings.Split(log, "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
 		line := strings.TrimSpace(lines[i])
 		if line != "" && !strings.HasPrefix(line, "#") && line != "FAIL" && !strings.HasPrefix(line, "=== RUN") {
@@ -143,6 +145,24 @@ func crashMessage(log, err string) string {
 		return "the test binary stopped without a result"
 	}
 	return err
+}
+
+// recovered is what the testing package appends to a test's panic that
+// it recovered and raised again.
+var recovered = regexp.MustCompile(`\s*\[recovered[^\]]*\]$`)
+
+// panicMessage finds the first line of the first panic or fatal runtime
+// error in a log; go test's own timeout becomes "timed out after D".
+func panicMessage(log string) (string, bool) {
+	for _, line := range strings.Split(log, "\n") {
+		if after, ok := strings.CutPrefix(line, "panic: test timed out after "); ok {
+			return "timed out after " + strings.TrimSpace(after), true
+		}
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			return recovered.ReplaceAllString(strings.TrimSpace(line), ""), true
+		}
+	}
+	return "", false
 }
 
 // excerpt is the start of a run's log, at most maxLines lines and about
