@@ -62,7 +62,11 @@ func writeTable(w io.Writer, tests []*gradedTest, runs int) {
 		fmt.Fprintf(&b, "%-4s  %v/%v\n", p, earned[p], possible[p])
 		total, totalMax = total+earned[p], totalMax+possible[p]
 	}
-	fmt.Fprintf(&b, "total %v/%v (a test earns its points only by passing all %d runs)\n", total, totalMax, runs)
+	rule := fmt.Sprintf("passing all %d runs", runs)
+	if runs == 1 {
+		rule = "passing its run"
+	}
+	fmt.Fprintf(&b, "total %v/%v (a test earns its points only by %s)\n", total, totalMax, rule)
 	io.WriteString(w, b.String())
 }
 

@@ -78,13 +78,17 @@ func overlayTree(root, courseDir, dst string) error {
 }
 
 // copyTree copies the regular files, directories and symbolic links under
-// src into dst, skipping .git directories and dst itself (were it inside).
+// src into dst, leaving out .git (a folder, or a worktree's file) and dst
+// itself (were it inside src).
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == ".git" || path == dst) {
+		if d.Name() == ".git" && path != src { // a worktree's .git is a file
+			return skipEntry(d)
+		}
+		if d.IsDir() && path == dst {
 			return filepath.SkipDir
 		}
 		rel, err := filepath.Rel(src, path)
@@ -110,6 +114,14 @@ func copyTree(src, dst string) error {
 		}
 		return nil // sockets, devices: nothing a build needs
 	})
+}
+
+// skipEntry leaves an entry out of a walk: SkipDir for a folder, nil for a file.
+func skipEntry(d fs.DirEntry) error {
+	if d.IsDir() {
+		return filepath.SkipDir
+	}
+	return nil
 }
 
 func copyFile(src, dst string, perm fs.FileMode) error {

@@ -52,6 +52,7 @@ func TestOverlayTree(t *testing.T) {
 		"raftkv/config.go":  "package raftkv\n\n// ours\n",
 		"raftkv/deep/x.txt": "data\n",
 		".git/HEAD":         "ref: refs/heads/main\n",
+		"raftkv/.git":       "gitdir: /elsewhere\n",
 	})
 	if err := os.Symlink("raft.go", filepath.Join(tree, "raft", "link.go")); err != nil {
 		t.Fatal(err)
@@ -72,8 +73,10 @@ func TestOverlayTree(t *testing.T) {
 	if link, err := os.Readlink(filepath.Join(dst, "raft", "link.go")); err != nil || link != "raft.go" {
 		t.Errorf("symbolic link not copied as a link: %q, %v", link, err)
 	}
-	if _, err := os.Stat(filepath.Join(dst, ".git")); !os.IsNotExist(err) {
-		t.Errorf(".git was copied (err %v)", err)
+	for _, git := range []string{".git", "raftkv/.git"} {
+		if _, err := os.Stat(filepath.Join(dst, git)); !os.IsNotExist(err) {
+			t.Errorf("%s was copied (err %v)", git, err)
+		}
 	}
 	if got := readFile(t, filepath.Join(tree, "raft/config.go")); got != "package raft\n\n// ours\n" {
 		t.Errorf("the graded tree was changed: raft/config.go = %q", got)
