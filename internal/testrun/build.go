@@ -31,6 +31,7 @@ type BuildError struct {
 	Output string   // the go command's standard output and error
 }
 
+// Error gives the command, its error and the compiler's whole output.
 func (e *BuildError) Error() string {
 	return fmt.Sprintf("go %s: %v\n%s", strings.Join(e.Args, " "), e.Err, e.Output)
 }
