@@ -6,7 +6,7 @@ PKGS ?= ./...
 TESTFLAGS ?= -p 1 -timeout 30m
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test test-short vet fmt-check lint bench demo stress
+.PHONY: test test-short vet fmt-check lint bench demo stress grade
 
 test: vet fmt-check
 	$(GO) test -race $(TESTFLAGS) $(PKGS)
@@ -47,3 +47,12 @@ PKG ?= ./raft
 STRESSFLAGS ?=
 stress:
 	$(GO) run ./cmd/stress -n $(N) -p $(P) -run '$(RUN)' $(STRESSFLAGS) $(PKG)
+
+# Grade the labs as a course would: each test of parts 2A-3B on its own,
+# 3 times; a test earns its points (cmd/grade/points.txt) only by passing
+# every run. Prints a table and writes grade-results.json (autograder JSON).
+# make grade GRADEFLAGS='-parts 2A,2B -runs 1'
+# make grade GRADEFLAGS='-course-files ../course -race'
+GRADEFLAGS ?=
+grade:
+	$(GO) run ./cmd/grade $(GRADEFLAGS)

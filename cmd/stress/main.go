@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"miniraftkv/internal/testrun"
 )
 
 // config is everything the command line decides.
@@ -98,6 +100,19 @@ func checkConfig(cfg *config, pkgs []string) error {
 	return nil
 }
 
+// binaryArgs are the test binary's arguments for go test's -run, -timeout
+// and -v, plus any extra ones from the command line.
+func binaryArgs(cfg config) []string {
+	args := []string{"-test.v", "-test.count=1"}
+	if cfg.run != "" {
+		args = append(args, "-test.run", cfg.run)
+	}
+	if cfg.timeout > 0 {
+		args = append(args, "-test.timeout", cfg.timeout.String())
+	}
+	return append(args, cfg.extra...)
+}
+
 func indexOf(xs []string, x string) int {
 	for i, s := range xs {
 		if s == x {
@@ -119,7 +134,7 @@ func stress(cfg config) int {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Fprintf(os.Stderr, "stress: building %s tests%s ...\n", cfg.pkg, map[bool]string{true: " with -race"}[cfg.race])
-	bin, err := buildTestBinary(ctx, cfg.pkg, cfg.race, tmp)
+	bin, err := testrun.Build(ctx, testrun.BuildOptions{Pkg: cfg.pkg, Race: cfg.race, OutDir: tmp})
 	if err != nil {
 		if ctx.Err() != nil {
 			return exitInterrupted
@@ -127,7 +142,7 @@ func stress(cfg config) int {
 		fmt.Fprintln(os.Stderr, "stress:", err)
 		return exitUsage
 	}
-	outDir, autoOut, err := makeOutDir(cfg.out, filepath.Base(bin.dir))
+	outDir, autoOut, err := makeOutDir(cfg.out, filepath.Base(bin.Dir))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stress:", err)
 		return exitUsage
@@ -143,9 +158,9 @@ func stress(cfg config) int {
 		case <-runsOver:
 		}
 	}()
-	r := &runner{bin: bin, args: binaryArgs(cfg), outDir: outDir}
+	r := &testrun.Runner{Bin: bin, Args: binaryArgs(cfg), OutDir: outDir}
 	start := time.Now()
-	results := r.runAll(ctx, cfg.runs, cfg.parallel, prog.started, prog.finished)
+	results := r.RunAll(ctx, cfg.runs, cfg.parallel, prog.started, prog.finished)
 	close(runsOver)
 	prog.stop()
 	interrupted := ctx.Err() != nil

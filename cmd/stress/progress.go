@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"miniraftkv/internal/testrun"
 )
 
 // progress shows how the runs are going: on a terminal one status line that
@@ -62,7 +64,7 @@ func (p *progress) started() {
 }
 
 // finished notes a result and prints its line.
-func (p *progress) finished(r RunResult) {
+func (p *progress) finished(r testrun.RunResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.state.running--
@@ -118,14 +120,14 @@ func (p *progress) draw() {
 }
 
 // runLineText is the permanent line for one finished run.
-func runLineText(r RunResult, total int) string {
+func runLineText(r testrun.RunResult, total int) string {
 	switch {
 	case r.Interrupted:
 		return fmt.Sprintf("run %d/%d  interrupted", r.Index, total)
 	case r.Passed:
 		return fmt.Sprintf("run %d/%d  PASS  %6.2fs", r.Index, total, r.Elapsed.Seconds())
 	}
-	why := strings.Join(FailedNames(r.Tests), ", ")
+	why := strings.Join(testrun.FailedNames(r.Tests), ", ")
 	if why == "" {
 		why = "no test reported a failure"
 	}
@@ -150,7 +152,7 @@ func StatusLine(s progressState, total, workers int, elapsed time.Duration, widt
 	}
 	line += "  elapsed " + elapsed.Round(time.Second).String()
 	if len(s.runTimes) > 0 {
-		mean := Mean(s.runTimes)
+		mean := testrun.Mean(s.runTimes)
 		left := time.Duration(mean * float64(total-done) / float64(max(workers, 1)) * float64(time.Second))
 		line += fmt.Sprintf("  %.1fs/run  left ~%s", mean, left.Round(time.Second))
 	}

@@ -7,14 +7,16 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"miniraftkv/internal/testrun"
 )
 
 // report prints the summary (and saves it beside kept logs) and returns the
 // exit status.
-func report(cfg config, results []RunResult, wall time.Duration, outDir string, autoOut, interrupted bool) int {
+func report(cfg config, results []testrun.RunResult, wall time.Duration, outDir string, autoOut, interrupted bool) int {
 	var b strings.Builder
 	writeSummary(&b, cfg, results, wall)
-	totals := Count(results)
+	totals := testrun.Count(results)
 	keep := totals.Failed > 0 || !autoOut
 	if keep {
 		fmt.Fprintf(&b, "logs of failed runs are in %s\n", outDir)
@@ -35,16 +37,16 @@ func report(cfg config, results []RunResult, wall time.Duration, outDir string, 
 }
 
 // writeSummary writes the per-test table, the totals and the failed runs.
-func writeSummary(w io.Writer, cfg config, results []RunResult, wall time.Duration) {
+func writeSummary(w io.Writer, cfg config, results []testrun.RunResult, wall time.Duration) {
 	fmt.Fprintf(w, "\nstress %s  -run %q  -n %d  -p %d  race=%v\n\n", cfg.pkg, cfg.run, cfg.runs, cfg.parallel, cfg.race)
-	stats := Summarize(results)
+	stats := testrun.Summarize(results)
 	if len(stats) == 0 {
 		fmt.Fprintln(w, "no test reported a result (does -run match any test?)")
 	} else {
-		WriteTable(w, stats)
+		testrun.WriteTable(w, stats)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, Count(results).Line(wall))
+	fmt.Fprintln(w, testrun.Count(results).Line(wall))
 	if len(results) < cfg.runs {
 		fmt.Fprintf(w, "stopped early: %d of %d runs were started\n", len(results), cfg.runs)
 	}

@@ -1,4 +1,4 @@
-package main
+package testrun
 
 import (
 	"math"
@@ -77,17 +77,5 @@ func TestTotalsLine(t *testing.T) {
 	want := "2 runs: 1 passed, 1 failed (50.0%), 1 interrupted; 3.0s per run (sd 1.4s); wall 1m5s"
 	if got != want {
 		t.Errorf("Line = %q, want %q", got, want)
-	}
-}
-
-func TestStatusLine(t *testing.T) {
-	s := progressState{passed: 4, failed: 1, running: 2, runTimes: []float64{2, 2, 2, 2, 2}}
-	got := StatusLine(s, 10, 2, 7*time.Second, 200)
-	want := "[##########..........] 5/10  pass 4  fail 1  running 2  elapsed 7s  2.0s/run  left ~5s"
-	if got != want {
-		t.Errorf("StatusLine = %q\nwant          %q", got, want)
-	}
-	if short := StatusLine(s, 10, 2, 7*time.Second, 30); len(short) != 29 {
-		t.Errorf("status line not cut to width-1: %q (%d)", short, len(short))
 	}
 }

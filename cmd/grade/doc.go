@@ -1,0 +1,89 @@
+// Grade grades a MiniRaftKV tree the way a course would: it runs every test
+// of each lab part several times and gives a test its points only if it
+// passes every run.
+//
+//	go run ./cmd/grade                           # every part, 3 runs per test
+//	go run ./cmd/grade -parts 2A -runs 1         # a quick check of one part
+//	go run ./cmd/grade -dir ../student -course-files ../course -race
+//	make grade GRADEFLAGS='-parts 2A,2B -runs 1'
+//
+// The parts are 2A, 2B, 2C and 2D (the tests in ./raft) and 3A and 3B (in
+// ./raftkv). A test belongs to the part its name ends with: TestFigure82C is
+// 2C, TestSnapshotRPC3B is 3B; tests of no part are not graded. Grade builds
+// each package's test binary once (go test -c, with -race if asked), then
+// runs each test on its own (-test.run '^TestName$'), -runs times, -p at a
+// time, so one hanging test cannot take others down and each run has its
+// own time limit (-timeout, default 150s: the testers' own limit of 120s
+// plus slack; go test's timeout panics then, and a binary still running 30s
+// later is killed). Unless -all-runs is given, a test that has failed is not
+// run again: it can no longer earn its points.
+//
+// A run fails when the test fails (the reason is its first t.Error or
+// t.Fatal message), times out ("timed out after 2m30s"), panics (the first
+// line of the panic), exits without reporting, skips itself, or when the
+// package does not build (the compiler's first lines); a failed run costs
+// the test all its points.
+//
+// # Points
+//
+// The points come from a plain text table, cmd/grade/points.txt (built into
+// the command; -points FILE reads another). Each line is "PART TOTAL", whose
+// total the part's tests share equally, or "TESTNAME POINTS", which fixes
+// one test's points (the rest of its part's total is shared by the other
+// tests). '#' starts a comment; points have at most two decimals; a part
+// with no line is not graded. A malformed table is an error naming the line.
+//
+//	2A 15
+//	2C 30
+//	TestFigure8Unreliable2C 6
+//
+// # Output
+//
+// Grade prints one line per finished run while it works, then a table: part,
+// test, runs passed/tried, points/max and, for a test without points, why.
+// It writes the results as JSON in the format autograders such as
+// Gradescope read, to grade-results.json in the current directory (-json
+// FILE elsewhere, -json - on standard output, the table then going to
+// standard error):
+//
+//	{"score": 85.5, "tests": [{"name": "2A TestInitialElection2A", "score": 3.75,
+//	  "max_score": 3.75, "output": "passed 3 of 3 runs (3 wanted)"}, ...]}
+//
+// The logs of failed runs are kept (in -out DIR, or a temporary folder
+// whose name is printed).
+//
+// # Course files
+//
+// -course-files DIR grades with a course's own copies of the five course
+// files, which DIR holds at the paths they have in the tree:
+//
+//	DIR/raft/config.go  DIR/raft/test_test.go  DIR/raft/persister.go
+//	DIR/raftkv/config.go  DIR/raftkv/test_test.go
+//
+// Grade copies the tree to a temporary folder (without .git), overwrites
+// the five files there and grades the copy; the graded tree is never
+// changed. Only the tests declared in the course's test files are graded
+// then, so a test a student added cannot earn points. A missing file is an
+// error.
+//
+// # Flags
+//
+//	-dir DIR           the module tree to grade (default .)
+//	-runs R            runs of each test (default 3)
+//	-p P               runs at a time (default 1: the testers are timing sensitive)
+//	-timeout D         limit of one run of one test (default 150s)
+//	-parts LIST        grade only these parts, e.g. 2A,3B
+//	-run REGEXP        grade only the tests matching REGEXP
+//	-points FILE       points table (default: the built-in points.txt)
+//	-json FILE         results file (default grade-results.json; - for standard output)
+//	-course-files DIR  overlay the five course files from DIR on a copy of the tree
+//	-race              build with the race detector
+//	-out DIR           keep the logs of failed runs in DIR
+//	-all-runs          run a test all R times even after it failed
+//
+// Exit status: 0 when grading completed, whatever the score; 1 when the
+// tree could not be graded (no Go module, a copy that failed, results that
+// could not be written); 2 for bad flags or inputs (points table, course
+// files); 130 when interrupted (the partial table is printed, no results
+// are written).
+package main

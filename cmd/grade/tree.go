@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// courseFiles are the five files a course replaces with its own copies
+// (SPEC section 8), as paths relative to the module root. -course-files
+// DIR holds them at the same paths: DIR/raft/config.go and so on.
+var courseFiles = []string{
+	"raft/config.go", "raft/test_test.go", "raft/persister.go",
+	"raftkv/config.go", "raftkv/test_test.go",
+}
+
+// moduleRoot returns the directory of the go.mod that governs dir.
+func moduleRoot(dir string) (string, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return "", err
+	}
+	if !info.IsDir() {
+		return "", fmt.Errorf("%s is not a directory", dir)
+	}
+	cmd := exec.Command("go", "env", "GOMOD")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD in %s: %v\n%s", dir, err, stderr.String())
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("no go.mod in %s or above it: not a Go module", dir)
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// checkCourseFiles makes sure dir holds all five course files.
+func checkCourseFiles(dir string) error {
+	var missing []string
+	for _, f := range courseFiles {
+		if info, err := os.Stat(filepath.Join(dir, f)); err != nil || !info.Mode().IsRegular() {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("-course-files %s lacks %s (want all of %s, at those paths under it)",
+			dir, strings.Join(missing, ", "), strings.Join(courseFiles, ", "))
+	}
+	return nil
+}
+
+// overlayTree copies the module tree at root into the new directory dst
+// (leaving out .git) and overwrites the course files there with those in
+// courseDir. The tree at root is only read.
+func overlayTree(root, courseDir, dst string) error {
+	if err := copyTree(root, dst); err != nil {
+		return fmt.Errorf("copying %s: %v", root, err)
+	}
+	for _, f := range courseFiles {
+		if err := copyFile(filepath.Join(courseDir, f), filepath.Join(dst, f), 0o644); err != nil {
+			return fmt.Errorf("course file %s: %v", f, err)
+		}
+	}
+	return nil
+}
+
+// copyTree copies the regular files, directories and symbolic links under
+// src into dst, leaving out .git (a folder, or a worktree's file) and dst
+// itself (were it inside src).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() == ".git" && path != src { // a worktree's .git is a file
+			return skipEntry(d)
+		}
+		if d.IsDir() && path == dst {
+			return filepath.SkipDir
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, info.Mode().Perm()|0o700)
+		case info.Mode()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case info.Mode().IsRegular():
+			return copyFile(path, target, info.Mode().Perm())
+		}
+		return nil // sockets, devices: nothing a build needs
+	})
+}
+
+// skipEntry leaves an entry out of a walk: SkipDir for a folder, nil for a file.
+func skipEntry(d fs.DirEntry) error {
+	if d.IsDir() {
+		return filepath.SkipDir
+	}
+	return nil
+}
+
+func copyFile(src, dst string, perm fs.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// testFuncNames lists the Test functions declared in Go files, in order,
+// by parsing them: for a package that does not build, and for the tests
+// of the course's own files. A file with syntax errors yields what parses.
+func testFuncNames(files []string) []string {
+	var names []string
+	fset := token.NewFileSet()
+	for _, path := range files {
+		f, _ := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if f == nil {
+			continue
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if ok && fn.Recv == nil && isTestName(fn.Name.Name) && fn.Type.Params.NumFields() == 1 {
+				names = append(names, fn.Name.Name)
+			}
+		}
+	}
+	return names
+}
+
+// isTestName reports whether go test would run a function of this name:
+// "Test", then nothing or a character that is not a lower-case letter.
+func isTestName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "Test")
+	return ok && (rest == "" || !('a' <= rest[0] && rest[0] <= 'z'))
+}
+
+// workspace is where grading happens: the tree the tests are built from
+// (the graded tree itself, or a copy with the course files), and folders
+// for test binaries and the logs of failed runs.
+type workspace struct {
+	root      string   // the tree the tests are built from
+	courseDir string   // -course-files; "" without
+	binDir    string   // compiled test binaries
+	logDir    string   // logs of failed runs
+	autoLogs  bool     // logDir is a temporary folder: removed if it stays empty
+	temp      []string // folders removed by cleanup
+}
+
+// newWorkspace prepares the folders. With -course-files it copies the tree
+// at root and overlays the course files on the copy.
+func newWorkspace(cfg config, root string) (*workspace, error) {
+	ws := &workspace{root: root, courseDir: cfg.courseFiles}
+	var err error
+	if ws.binDir, err = ws.tempDir("grade-bin-"); err != nil {
+		return nil, err
+	}
+	if cfg.courseFiles != "" {
+		if ws.root, err = ws.tempDir("grade-tree-"); err != nil {
+			return nil, err
+		}
+		if err := overlayTree(root, cfg.courseFiles, ws.root); err != nil {
+			ws.cleanup()
+			return nil, err
+		}
+	}
+	if cfg.out != "" {
+		ws.logDir = cfg.out
+		err = os.MkdirAll(cfg.out, 0o755)
+	} else {
+		ws.logDir, err = os.MkdirTemp("", "grade-logs-")
+		ws.autoLogs = true
+	}
+	if err != nil {
+		ws.cleanup()
+		return nil, err
+	}
+	return ws, nil
+}
+
+func (ws *workspace) tempDir(pattern string) (string, error) {
+	dir, err := os.MkdirTemp("", pattern)
+	if err == nil {
+		ws.temp = append(ws.temp, dir)
+	}
+	return dir, err
+}
+
+// cleanup removes the temporary folders (and the log folder if it is ours
+// and empty).
+func (ws *workspace) cleanup() {
+	for _, dir := range ws.temp {
+		os.RemoveAll(dir)
+	}
+	if ws.autoLogs {
+		os.Remove(ws.logDir) // fails, as it should, when logs were kept
+	}
+}
+
+// keptLogs reports whether any log of a failed run was kept.
+func (ws *workspace) keptLogs() bool {
+	entries, err := os.ReadDir(ws.logDir)
+	return err == nil && len(entries) > 0
+}
+
+// testFiles lists the test files whose Test functions are graded in pkg:
+// the course's test file with -course-files, else all of the package's.
+func (ws *workspace) testFiles(pkg string) []string {
+	dir := filepath.Clean(pkg)
+	if ws.courseDir != "" {
+		var files []string
+		for _, f := range courseFiles {
+			if filepath.Dir(f) == dir && strings.HasSuffix(f, "_test.go") {
+				files = append(files, filepath.Join(ws.root, f))
+			}
+		}
+		return files
+	}
+	files, _ := filepath.Glob(filepath.Join(ws.root, dir, "*_test.go"))
+	return files
+}
+
+// courseTestsOnly keeps, with -course-files, only the tests that the
+// course's own test files declare: a test a student added cannot earn
+// points. Without course files every test is kept.
+func (ws *workspace) courseTestsOnly(pkg string, names []string, stderr io.Writer) []string {
+	if ws.courseDir == "" {
+		return names
+	}
+	declared := testFuncNames(ws.testFiles(pkg))
+	var kept, dropped []string
+	for _, n := range names {
+		switch {
+		case slices.Contains(declared, n):
+			kept = append(kept, n)
+		case partOf(n) != "":
+			dropped = append(dropped, n)
+		}
+	}
+	if len(dropped) > 0 {
+		fmt.Fprintf(stderr, "grade: not graded, not in the course's test files: %s\n", strings.Join(dropped, " "))
+	}
+	return kept
+}
