@@ -40,6 +40,10 @@ const (
 	// playing leader or candidate starts: the real peer cannot get there
 	// on its own during the few milliseconds the test needs.
 	termAhead = 5
+	// termJump is how far beyond the real peer's term a fake's reply
+	// jumps: so far that the peer cannot reach it by campaigning during a
+	// test, so having that term proves it adopted the reply's.
+	termJump = 100
 )
 
 // Raft is a scripted fake peer: it records every RPC it receives and answers
@@ -49,13 +53,17 @@ const (
 type Raft struct {
 	id int
 	mu sync.Mutex // protects every field below
-	// onVote and onAppend compute the replies; nil means the defaults:
-	// deny votes, accept appends, in the caller's term.
-	onVote   func(args raft.RequestVoteArgs) raft.RequestVoteReply
-	onAppend func(args raft.AppendEntriesArgs) raft.AppendEntriesReply
-	votes    []raft.RequestVoteArgs
-	appends  []raft.AppendEntriesArgs
-	changed  chan struct{} // closed and replaced whenever an RPC is recorded
+	// onVote, onAppend and onSnapshot compute the replies; nil means the
+	// defaults: deny votes, accept appends and snapshots, in the caller's
+	// term.
+	onVote     func(args raft.RequestVoteArgs) raft.RequestVoteReply
+	onAppend   func(args raft.AppendEntriesArgs) raft.AppendEntriesReply
+	onSnapshot func(args raft.InstallSnapshotArgs) raft.InstallSnapshotReply
+	votes      []raft.RequestVoteArgs
+	voteTimes  []time.Time // when each of votes arrived
+	appends    []raft.AppendEntriesArgs
+	snapshots  []raft.InstallSnapshotArgs
+	changed    chan struct{} // closed and replaced whenever an RPC is recorded
 }
 
 func newFake(id int) *Raft {
@@ -66,6 +74,7 @@ func newFake(id int) *Raft {
 func (f *Raft) RequestVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
 	f.mu.Lock()
 	f.votes = append(f.votes, *args)
+	f.voteTimes = append(f.voteTimes, time.Now())
 	f.notifyLocked()
 	handle := f.onVote
 	f.mu.Unlock()
@@ -90,10 +99,18 @@ func (f *Raft) AppendEntries(args *raft.AppendEntriesArgs, reply *raft.AppendEnt
 	*reply = handle(*args)
 }
 
-// InstallSnapshot accepts every snapshot. (No paper test has the real peer
-// send one; the handler is here so that a stray call is answered.)
+// InstallSnapshot records the request and answers it with onSnapshot.
 func (f *Raft) InstallSnapshot(args *raft.InstallSnapshotArgs, reply *raft.InstallSnapshotReply) {
-	*reply = raft.InstallSnapshotReply{Term: args.Term}
+	f.mu.Lock()
+	f.snapshots = append(f.snapshots, *args)
+	f.notifyLocked()
+	handle := f.onSnapshot
+	f.mu.Unlock()
+	if handle == nil {
+		*reply = raft.InstallSnapshotReply{Term: args.Term}
+		return
+	}
+	*reply = handle(*args)
 }
 
 // notifyLocked wakes everyone waiting for a new RPC. Caller holds f.mu.
@@ -111,6 +128,30 @@ func (f *Raft) script(vote func(raft.RequestVoteArgs) raft.RequestVoteReply,
 	f.onAppend = appendEntries
 }
 
+// scriptVotes sets only the fake's RequestVote handler; nil restores the
+// default (deny).
+func (f *Raft) scriptVotes(vote func(raft.RequestVoteArgs) raft.RequestVoteReply) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onVote = vote
+}
+
+// scriptSnapshot sets the fake's InstallSnapshot handler; nil restores the
+// default (accept).
+func (f *Raft) scriptSnapshot(install func(raft.InstallSnapshotArgs) raft.InstallSnapshotReply) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onSnapshot = install
+}
+
+// votesSeen returns a copy of every RequestVote received so far and when
+// each arrived.
+func (f *Raft) votesSeen() ([]raft.RequestVoteArgs, []time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]raft.RequestVoteArgs(nil), f.votes...), append([]time.Time(nil), f.voteTimes...)
+}
+
 // appendsSeen returns a copy of every AppendEntries received so far.
 func (f *Raft) appendsSeen() []raft.AppendEntriesArgs {
 	f.mu.Lock()
@@ -122,37 +163,63 @@ func (f *Raft) appendsSeen() []raft.AppendEntriesArgs {
 // returns it, failing the test if none arrives.
 func (f *Raft) awaitVote(t *testing.T, what string, ok func(raft.RequestVoteArgs) bool) raft.RequestVoteArgs {
 	t.Helper()
-	deadline := time.After(waitLong)
-	for {
-		f.mu.Lock()
+	var found raft.RequestVoteArgs
+	f.await(t, what, func() bool {
 		for _, a := range f.votes {
 			if ok(a) {
-				f.mu.Unlock()
-				return a
+				found = a
+				return true
 			}
 		}
-		changed := f.changed
-		f.mu.Unlock()
-		select {
-		case <-changed:
-		case <-deadline:
-			t.Fatalf("fake S%d: no %s within %v", f.id, what, waitLong)
-		}
-	}
+		return false
+	})
+	return found
 }
 
 // awaitAppend waits up to waitLong for an AppendEntries satisfying ok and
 // returns it, failing the test if none arrives.
 func (f *Raft) awaitAppend(t *testing.T, what string, ok func(raft.AppendEntriesArgs) bool) raft.AppendEntriesArgs {
 	t.Helper()
+	var found raft.AppendEntriesArgs
+	f.await(t, what, func() bool {
+		for _, a := range f.appends {
+			if ok(a) {
+				found = a
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// awaitSnapshot waits up to waitLong for an InstallSnapshot satisfying ok
+// and returns it, failing the test if none arrives.
+func (f *Raft) awaitSnapshot(t *testing.T, what string, ok func(raft.InstallSnapshotArgs) bool) raft.InstallSnapshotArgs {
+	t.Helper()
+	var found raft.InstallSnapshotArgs
+	f.await(t, what, func() bool {
+		for _, a := range f.snapshots {
+			if ok(a) {
+				found = a
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// await waits up to waitLong for seen, which runs with f.mu held, to report
+// true, failing the test (with what) if it does not.
+func (f *Raft) await(t *testing.T, what string, seen func() bool) {
+	t.Helper()
 	deadline := time.After(waitLong)
 	for {
 		f.mu.Lock()
-		for _, a := range f.appends {
-			if ok(a) {
-				f.mu.Unlock()
-				return a
-			}
+		if seen() {
+			f.mu.Unlock()
+			return
 		}
 		changed := f.changed
 		f.mu.Unlock()
@@ -359,6 +426,44 @@ func (p *paperNet) awaitLeader(after int) int {
 	return -1
 }
 
+// electReal has every fake grant its vote until the real peer leads a term
+// after after, then deny votes again (so the peer cannot quietly win a
+// later election), and returns the term it leads.
+func (p *paperNet) electReal(after int) int {
+	p.t.Helper()
+	for i := 1; i < p.n; i++ {
+		p.fakes[i].scriptVotes(grantVotes)
+	}
+	term := p.awaitLeader(after)
+	for i := 1; i < p.n; i++ {
+		p.fakes[i].scriptVotes(nil)
+	}
+	return term
+}
+
+// awaitAdoptedTerm waits up to waitLong for the real peer to reach a term of
+// at least high, which an RPC reply (described by from) carried, and fails
+// if it does not, or if it still claims to lead in high: it can only have
+// jumped to high as a follower. Fakes must deny votes meanwhile.
+func (p *paperNet) awaitAdoptedTerm(high int, from string) {
+	p.t.Helper()
+	deadline := time.Now().Add(waitLong)
+	for {
+		term, isLeader := p.real().GetState()
+		if term >= high {
+			if isLeader && term == high {
+				p.t.Fatalf("real peer adopted term %d from %s but still claims to lead it", high, from)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("real peer is in term %d (leader %v) %v after %s carried term %d: "+
+				"a higher term in a reply must be adopted at once", term, isLeader, waitLong, from, high)
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
 // hold blocks until gate is closed and reports true, or reports false when
 // the test is over. Scripted handlers use it to keep a reply back.
 func (p *paperNet) hold(gate <-chan struct{}) bool {
@@ -414,6 +519,33 @@ func (p *paperNet) cleanup() {
 // grantVotes is a fake vote handler that grants every vote.
 func grantVotes(args raft.RequestVoteArgs) raft.RequestVoteReply {
 	return raft.RequestVoteReply{Term: args.Term, VoteGranted: true}
+}
+
+// emptyLog is a fake append handler for a follower whose log is empty: it
+// rejects every AppendEntries that builds on an entry, making any leader
+// back up (Figure 2's fields only; no fast-backtracking hint).
+func emptyLog(args raft.AppendEntriesArgs) raft.AppendEntriesReply {
+	return raft.AppendEntriesReply{Term: args.Term, Success: args.PrevLogIndex == 0}
+}
+
+// commitAndSnapshot has the test, as leader S1 of a term ahead of the real
+// peer, give it entries 1..n (commands 1..n), committed, waits until it
+// applies them, and then has it snapshot through n as a service would. It
+// returns that term.
+func (p *paperNet) commitAndSnapshot(n int) int {
+	p.t.Helper()
+	term := p.term() + termAhead
+	cmds := make([]interface{}, n)
+	for k := range cmds {
+		cmds[k] = k + 1
+	}
+	r := p.appendEntries(raft.AppendEntriesArgs{Term: term, LeaderId: 1, Entries: entries(term, cmds...), LeaderCommit: n})
+	if !r.Success {
+		p.t.Fatalf("real peer rejected entries 1..%d on an empty log: %+v", n, r)
+	}
+	p.checkCommands(p.awaitApplied(n), cmds...)
+	p.real().Snapshot(n, []byte(fmt.Sprintf("snapshot through %d", n)))
+	return term
 }
 
 // entries builds log entries of term for commands.

@@ -8,7 +8,9 @@ package raft_test
 // situation needs a precise interleaving a real cluster seldom produces.
 
 import (
+	"fmt"
 	"math"
+	"sort"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -392,4 +394,230 @@ func checkBuildsOn(t *testing.T, p *paperNet, term, last, next int) {
 	if msgs := p.appliedSoFar(); len(msgs) != next {
 		t.Fatalf("real peer applied %s; want %d messages (nothing after entry %d)", describeApplied(msgs), next, last+1)
 	}
+}
+
+// TestPaperAdoptTermFromVoteReply2A: "If RPC request or response contains
+// term T > currentTerm: set currentTerm = T, convert to follower". A
+// candidate whose RequestVote is answered with a higher term has lost: it
+// must take that term at once, and campaign next, if at all, in a term above
+// it. One that ignores the reply runs again in its own next term, long left
+// behind by the cluster.
+// Reference: Figure 2, section 5.1
+func TestPaperAdoptTermFromVoteReply2A(t *testing.T) {
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+
+	// S1 answers the first RequestVote, of term T, with term T+termJump.
+	// Both fakes deny every vote up to that term and grant later ones.
+	var high atomic.Int64
+	high.Store(math.MaxInt32)
+	beyondHigh := func(a raft.RequestVoteArgs) raft.RequestVoteReply {
+		return raft.RequestVoteReply{Term: a.Term, VoteGranted: int64(a.Term) > high.Load()}
+	}
+	p.fakes[1].scriptVotes(func(a raft.RequestVoteArgs) raft.RequestVoteReply {
+		if high.CompareAndSwap(math.MaxInt32, int64(a.Term+termJump)) {
+			return raft.RequestVoteReply{Term: a.Term + termJump}
+		}
+		return beyondHigh(a)
+	})
+	p.fakes[2].scriptVotes(beyondHigh)
+	first := p.fakes[1].awaitVote(t, "RequestVote", func(raft.RequestVoteArgs) bool { return true })
+	h := first.Term + termJump
+
+	p.awaitAdoptedTerm(h, fmt.Sprintf("S1's answer to a RequestVote of term %d", first.Term))
+	p.awaitLeader(h)
+	for i := 1; i < p.n; i++ {
+		votes, _ := p.fakes[i].votesSeen()
+		for _, a := range votes {
+			if a.Term > first.Term && a.Term <= h {
+				t.Fatalf("real peer campaigned in term %d after S1 answered its RequestVote of term %d with term %d",
+					a.Term, first.Term, h)
+			}
+		}
+	}
+}
+
+// TestPaperAdoptTermFromAppendReply2B: "If RPC request or response contains
+// term T > currentTerm: set currentTerm = T, convert to follower". A leader
+// whose AppendEntries is answered with a higher term has been replaced: it
+// must take that term and stop leading at once. S2 keeps acknowledging, so
+// the leader keeps its majority: only the term in S1's reply can unseat it.
+// Reference: Figure 2, section 5.1
+func TestPaperAdoptTermFromAppendReply2B(t *testing.T) {
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+
+	// S1 holds its answers back until the test has seen the real peer lead,
+	// then answers as a follower of a much later term.
+	answer := make(chan struct{})
+	p.fakes[1].script(nil, func(a raft.AppendEntriesArgs) raft.AppendEntriesReply {
+		p.hold(answer)
+		return raft.AppendEntriesReply{Term: a.Term + termJump}
+	})
+	term := p.electReal(0)
+	close(answer)
+	p.awaitAdoptedTerm(term+termJump, fmt.Sprintf("S1's answer to an AppendEntries of term %d", term))
+}
+
+// TestPaperAdoptTermFromSnapshotReply2D: the same rule for the reply to an
+// InstallSnapshot, whose term is "currentTerm, for leader to update itself".
+// S1 lags behind the leader's snapshot and answers the InstallSnapshot that
+// brings it up to date with a much later term; the leader must take that
+// term and stop leading at once.
+// Reference: Figure 2, Figure 13, section 5.1, section 7
+func TestPaperAdoptTermFromSnapshotReply2D(t *testing.T) {
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+	old := p.commitAndSnapshot(3)
+
+	// S1's log is empty, so the leader must back up to entries its
+	// snapshot replaced and send the snapshot. S1 holds its answer back
+	// until the test has seen the real peer lead.
+	answer := make(chan struct{})
+	f1 := p.fakes[1]
+	f1.script(nil, emptyLog)
+	f1.scriptSnapshot(func(a raft.InstallSnapshotArgs) raft.InstallSnapshotReply {
+		p.hold(answer)
+		return raft.InstallSnapshotReply{Term: a.Term + termJump}
+	})
+	term := p.electReal(old)
+	f1.awaitSnapshot(t, fmt.Sprintf("InstallSnapshot of term %d", term),
+		func(a raft.InstallSnapshotArgs) bool { return a.Term == term })
+	close(answer)
+	p.awaitAdoptedTerm(term+termJump, fmt.Sprintf("S1's answer to an InstallSnapshot of term %d", term))
+}
+
+// TestPaperRejectAppendFromOlderTerm2B: AppendEntries receiver rule 1,
+// "Reply false if term < currentTerm (§5.1)"; "If a server receives a
+// request with a stale term number, it rejects the request." A deposed
+// leader's AppendEntries must change nothing, and the reply's term tells it
+// that it is deposed.
+// Reference: Figure 2, section 5.1
+func TestPaperRejectAppendFromOlderTerm2B(t *testing.T) {
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+
+	term := p.term() + termAhead
+	if r := p.appendEntries(raft.AppendEntriesArgs{Term: term, LeaderId: 1}); !r.Success {
+		t.Fatalf("real peer rejected a heartbeat of term %d on an empty log: %+v", term, r)
+	}
+	r := p.appendEntries(raft.AppendEntriesArgs{Term: term - 1, LeaderId: 2,
+		Entries: entries(term-1, "stale"), LeaderCommit: 1})
+	if r.Success || r.Term < term {
+		t.Fatalf("real peer in term %d answered an AppendEntries of term %d with %+v; want Success false and term %d",
+			term, term-1, r, term)
+	}
+	probe := raft.AppendEntriesArgs{Term: term, LeaderId: 1, PrevLogIndex: 1, PrevLogTerm: term - 1}
+	if r := p.appendEntries(probe); r.Success {
+		t.Fatalf("real peer holds entry 1 of term %d: it stored entries of a rejected AppendEntries", term-1)
+	}
+	r = p.appendEntries(raft.AppendEntriesArgs{Term: term, LeaderId: 1, Entries: entries(term, "fresh"), LeaderCommit: 1})
+	if !r.Success {
+		t.Fatalf("real peer rejected entry 1 of its leader on an empty log: %+v", r)
+	}
+	p.checkCommands(p.awaitApplied(1), "fresh")
+}
+
+// TestPaperCommitBoundedByNewEntries2B: AppendEntries receiver rule 5, "If
+// leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of
+// last new entry)". The leader's commitIndex speaks of the leader's log; past
+// the entries this AppendEntries vouched for, the follower's log may still
+// hold an old leader's entries, which the new leader's committed entries
+// will replace. Taking the follower's last index instead would commit them.
+// Reference: Figure 2, section 5.3
+func TestPaperCommitBoundedByNewEntries2B(t *testing.T) {
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+
+	// S1, leader of term old, gives the real peer entries 1..4; none commits.
+	old := p.term() + termAhead
+	r := p.appendEntries(raft.AppendEntriesArgs{Term: old, LeaderId: 1, Entries: entries(old, "a", "b", "x", "y")})
+	if !r.Success {
+		t.Fatalf("real peer rejected entries 1..4 on an empty log: %+v", r)
+	}
+	// S2, leader of term old+1, shares entries 1..2 and has committed
+	// entries of its own term after them, through 5. Its heartbeat matches
+	// the common prefix only.
+	r = p.appendEntries(raft.AppendEntriesArgs{Term: old + 1, LeaderId: 2, PrevLogIndex: 2, PrevLogTerm: old, LeaderCommit: 5})
+	if !r.Success {
+		t.Fatalf("real peer rejected a heartbeat whose prev entry 2/T%d it holds: %+v", old, r)
+	}
+	p.checkCommands(p.awaitApplied(2), "a", "b")
+
+	// The real peer's commitIndex shows in the LeaderCommit it sends once it
+	// leads. The fakes never answer it, so nothing more can commit.
+	for i := 1; i < p.n; i++ {
+		p.fakes[i].script(nil, func(a raft.AppendEntriesArgs) raft.AppendEntriesReply {
+			p.hold(p.stop)
+			return raft.AppendEntriesReply{Term: a.Term}
+		})
+	}
+	term := p.electReal(old + 1)
+	a := p.fakes[1].awaitAppend(t, fmt.Sprintf("AppendEntries of term %d", term),
+		func(a raft.AppendEntriesArgs) bool { return a.Term == term })
+	if a.LeaderCommit != 2 {
+		t.Fatalf("real peer, now leader of term %d, sent LeaderCommit %d; a heartbeat vouching for entries "+
+			"through 2 with leaderCommit 5 must set commitIndex = min(5, 2) = 2: its entries 3..4 were stale",
+			term, a.LeaderCommit)
+	}
+	p.checkCommands(p.appliedSoFar(), "a", "b")
+}
+
+// TestPaperElectionTimeoutsRandomized2A: "Raft uses randomized election
+// timeouts to ensure that split votes are rare ... election timeouts are
+// chosen randomly from a fixed interval (e.g., 150-300ms)." The real peer
+// campaigns again and again against fakes that deny every vote; the gaps
+// between its campaigns are its election timeouts.
+//
+// The check: the gaps, leaving out the shortest and the longest (one
+// scheduling hiccup each), must spread over at least minSpread. With a fixed
+// timeout they agree within the timer's resolution and scheduling noise, a
+// few milliseconds. With timeouts uniform over an interval of width w, the
+// spread of the middle gaps of n is w*B with B ~ Beta(n-3, 4), so
+// P(spread < s) = sum over i = n-3..n of C(n,i) d^i (1-d)^(n-i), d = s/w.
+// For n = 12 and s = 30 ms: 6.2e-5 when w = 150 ms (the paper's range),
+// 1.3e-8 for our 400-800 ms.
+// Reference: section 5.2
+func TestPaperElectionTimeoutsRandomized2A(t *testing.T) {
+	const gaps = 12
+	const minSpread = 30 * time.Millisecond
+	p := newPaperNet(t, 3)
+	defer p.cleanup()
+
+	starts := campaignStarts(t, p.fakes[1], gaps+1)
+	timeouts := make([]time.Duration, gaps)
+	for k := range timeouts {
+		timeouts[k] = starts[k+1].Sub(starts[k])
+	}
+	sorted := append([]time.Duration(nil), timeouts...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	spread := sorted[gaps-2] - sorted[1]
+	if spread < minSpread {
+		t.Fatalf("real peer's election timeouts (gaps between its campaigns) %v spread over only %v "+
+			"(shortest and longest left out); randomised timeouts spread over far more than %v",
+			timeouts, spread, minSpread)
+	}
+	t.Logf("election timeouts %v: spread %v without the shortest and longest", timeouts, spread)
+}
+
+// campaignStarts waits for the real peer's first n campaigns (RequestVotes
+// of successive new terms) and returns when each one's first RequestVote
+// reached the fake f.
+func campaignStarts(t *testing.T, f *Raft, n int) []time.Time {
+	t.Helper()
+	term := 0
+	for k := 0; k < n; k++ {
+		term = f.awaitVote(t, fmt.Sprintf("RequestVote of campaign %d (after term %d)", k+1, term),
+			func(a raft.RequestVoteArgs) bool { return a.Term > term }).Term
+	}
+	votes, at := f.votesSeen()
+	var starts []time.Time
+	last := 0
+	for k, a := range votes {
+		if a.Term > last {
+			starts = append(starts, at[k])
+			last = a.Term
+		}
+	}
+	return starts[:n]
 }

@@ -1,6 +1,7 @@
 package raftkv
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"miniraftkv/raft"
 )
 
 // crashPause is how long all servers stay down in a crash-restart round:
@@ -612,4 +615,70 @@ func TestBug_ReplyMatchedByIndexAlone3A(t *testing.T) {
 		checkClntAppends(t, i+1, v, 1)
 	}
 	cfg.end()
+}
+
+// TestSnapshotOlderThanAppliedIgnored3B: a server must never install a
+// snapshot older than the state it has already applied: that would undo
+// operations whose clients were told they succeeded. Our Raft never
+// delivers such a snapshot (one goroutine orders snapshots and entries on
+// applyCh), but another Raft may, so the server must check. The test plays
+// such a Raft: it hands every server, on the applyCh it gave raft.Make
+// (field applyCh, as in the course skeleton), its own earlier snapshot.
+func TestSnapshotOlderThanAppliedIgnored3B(t *testing.T) {
+	const nservers = 3
+	cfg := make_config(t, nservers, false, 1) // a snapshot after every entry
+	defer cfg.cleanup()
+	ck := cfg.makeClient(cfg.All())
+	cfg.begin("Test: a snapshot older than the applied state is ignored (3B)")
+
+	cfg.Put(ck, "k", "a", 0)
+	old := make([][]byte, nservers)
+	for i := range old {
+		old[i] = cfg.awaitNewSnapshot(i, nil)
+	}
+	cfg.Append(ck, "k", "b", 0)
+	for i := range old {
+		cfg.awaitNewSnapshot(i, old[i])
+	}
+	for i := range old {
+		cfg.deliverOldSnapshot(i, old[i], 1)
+	}
+	if v := cfg.Get(ck, "k", 0); v != "ab" {
+		t.Fatalf("Get(k) = %q after each server was handed its snapshot through index 1 again; want %q: "+
+			"a server installed a snapshot older than the state it had applied", v, "ab")
+	}
+	cfg.end()
+}
+
+// awaitNewSnapshot waits up to 2 s until server i's persister holds a
+// snapshot other than old (nil: any snapshot) and returns it.
+func (cfg *config) awaitNewSnapshot(i int, old []byte) []byte {
+	cfg.t.Helper()
+	for start := time.Now(); time.Since(start) < 2*time.Second; time.Sleep(5 * time.Millisecond) {
+		cfg.mu.Lock()
+		snap := cfg.saved[i].ReadSnapshot()
+		cfg.mu.Unlock()
+		if len(snap) > 0 && !bytes.Equal(snap, old) {
+			return snap
+		}
+	}
+	cfg.t.Fatalf("server %d saved no new snapshot within 2 s although maxraftstate is %d", i, cfg.maxraftstate)
+	return nil
+}
+
+// deliverOldSnapshot sends server i, on its applyCh, a snapshot message
+// for snapshot through index in its Raft's current term, as a Raft that
+// delivers an outdated snapshot would.
+func (cfg *config) deliverOldSnapshot(i int, snapshot []byte, index int) {
+	cfg.t.Helper()
+	cfg.mu.Lock()
+	kv := cfg.kvservers[i]
+	cfg.mu.Unlock()
+	term, _ := kv.rf.GetState()
+	msg := raft.ApplyMsg{SnapshotValid: true, Snapshot: snapshot, SnapshotIndex: index, SnapshotTerm: term}
+	select {
+	case kv.applyCh <- msg:
+	case <-time.After(2 * time.Second):
+		cfg.t.Fatalf("server %d took no message from its applyCh within 2 s", i)
+	}
 }
