@@ -16,6 +16,12 @@ import (
 // elsewhere (the duplicate table makes the retry safe).
 const waitTimeout = 500 * time.Millisecond
 
+// applyBacklog is the buffer of applyCh: how far Raft's applier may run
+// ahead of the apply loop. A backlog lets the loop see that more entries
+// are already waiting, and snapshot once after them instead of once per
+// entry (see maybeSnapshot).
+const applyBacklog = 64
+
 // leadershipCheckInterval is how often a waiting handler asks Raft whether
 // its term is still current, so a deposed leader's handlers return well
 // before waitTimeout.
@@ -51,12 +57,16 @@ type waiter struct {
 type KVServer struct {
 	me           int
 	rf           *raft.Raft
-	applyCh      chan raft.ApplyMsg
+	applyCh      chan raft.ApplyMsg // buffered: see applyBacklog
 	persister    *raft.Persister
 	maxraftstate int           // snapshot when Raft state reaches this size; -1: never
 	killed       chan struct{} // closed by Kill
 	dead         int32         // 1 after Kill; read atomically
 	killOnce     sync.Once
+
+	// appliedSinceSnapshot counts entries applied since the last snapshot;
+	// only the apply loop uses it.
+	appliedSinceSnapshot int
 
 	// waitTimeout and leadershipCheck are waitTimeout and
 	// leadershipCheckInterval; fields so that a test can turn the timeout
@@ -83,7 +93,7 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 	labgob.Register(Op{})
 	kv := &KVServer{
 		me:              me,
-		applyCh:         make(chan raft.ApplyMsg),
+		applyCh:         make(chan raft.ApplyMsg, applyBacklog),
 		persister:       persister,
 		maxraftstate:    maxraftstate,
 		killed:          make(chan struct{}),

@@ -48,10 +48,21 @@ func decodeSnapshot(b []byte) (snapshotState, error) {
 // maybeSnapshot hands Raft a snapshot through index when the persisted Raft
 // state has reached maxraftstate. Called by the apply loop right after it
 // applied index, so the state encoded is exactly the state through index.
+//
+// While more committed entries already wait in applyCh it waits for them
+// (up to applyBacklog entries): a server that has fallen behind, and whose
+// Raft state is mostly entries it has not applied yet, would otherwise
+// encode its whole state once per entry, fall further behind, and hold
+// more and more entries it cannot compact.
 func (kv *KVServer) maybeSnapshot(index int) {
+	kv.appliedSinceSnapshot++
 	if kv.maxraftstate < 0 || kv.persister.RaftStateSize() < kv.maxraftstate {
 		return
 	}
+	if len(kv.applyCh) > 0 && kv.appliedSinceSnapshot < applyBacklog {
+		return
+	}
+	kv.appliedSinceSnapshot = 0
 	kv.mu.Lock()
 	snap := kv.encodeSnapshot()
 	kv.mu.Unlock()
