@@ -291,3 +291,40 @@ func checkNoWholeFile(t *testing.T, out string, dropped []string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGeneratedHandoutLayout checks the generated handout of this module as
+// a student receives it.
+func TestGeneratedHandoutLayout(t *testing.T) {
+	out := generated(t)
+	same := []string{"go.mod", "Makefile", ".ci/run", "raft/config.go", "raft/persister.go",
+		"raft/test_test.go", "raft/paper_test.go", "raftkv/config.go", "labrpc/network.go"}
+	for _, rel := range same {
+		checkSameFile(t, filepath.Join(sourceRoot, rel), filepath.Join(out, rel))
+	}
+	checkSameFile(t, filepath.Join(sourceRoot, "handout/README.md"), filepath.Join(out, "README.md"))
+	checkSameFile(t, filepath.Join(sourceRoot, "handout/raft/raft.go"), filepath.Join(out, "raft/raft.go"))
+	for _, rel := range []string{"handout", "cmd/handout", "raft/log.go", "raft/log_test.go", "raftkv/apply.go"} {
+		if _, err := os.Stat(filepath.Join(out, rel)); !os.IsNotExist(err) {
+			t.Errorf("%s is in the handout (stat: %v)", rel, err)
+		}
+	}
+	if info, err := os.Stat(filepath.Join(out, ".ci/run")); err != nil || info.Mode().Perm()&0o100 == 0 {
+		t.Errorf(".ci/run lost its execute bit (stat: %v)", err)
+	}
+}
+
+func checkSameFile(t *testing.T, want, got string) {
+	t.Helper()
+	w, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := os.ReadFile(got)
+	if err != nil {
+		t.Errorf("the handout lacks %s: %v", got, err)
+		return
+	}
+	if !bytes.Equal(w, g) {
+		t.Errorf("%s differs from %s", got, want)
+	}
+}
