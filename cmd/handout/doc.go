@@ -31,7 +31,10 @@
 //     student's code. Every other Go file, i.e. the solution and its white-box
 //     tests (package raft, package raftkv), is dropped. The decision is made
 //     by parsing the package clause, never from the file name alone. Files
-//     other than Go files are copied.
+//     other than Go files are copied. (For now a short, temporary list in
+//     select.go also keeps raft/tester_helpers_test.go,
+//     raft/backup_rpcs_test.go and raftkv/history.go, tester code that is
+//     being folded into the tester files.)
 //   - Every other file is copied byte for byte, with its permission bits.
 //
 // Then the starting files are added: handout/raft/* becomes raft/*,
