@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"path"
+	"strings"
+)
+
+// excludedPrefixes are the folders that never reach the handout: the
+// handout's own sources, this tool, and the mutation runner with its
+// catalogue (excluded whether or not they exist yet).
+var excludedPrefixes = []string{"handout/", "cmd/handout/", "cmd/mutate/", "mutations/"}
+
+// guideFile is the top-level README.md, replaced by the lab guide.
+const guideFile = "README.md"
+
+// studentPackages are the folders whose solution the handout replaces.
+var studentPackages = map[string]bool{"raft": true, "raftkv": true}
+
+// testerFiles are the files of a student package that a course replaces
+// with its own copies (SPEC section 8): they belong to the framework.
+var testerFiles = map[string]bool{
+	"raft/config.go":      true,
+	"raft/persister.go":   true,
+	"raft/test_test.go":   true,
+	"raftkv/config.go":    true,
+	"raftkv/test_test.go": true,
+}
+
+// action is what the generator does with one file of the source tree.
+type action int
+
+const (
+	skip   action = iota // left out of the handout
+	copyIt               // copied unchanged to the same path
+	start                // a starting file, copied to startingTarget(path)
+)
+
+// classify decides the fate of the file at rel (a slash-separated path
+// relative to the source root); content is read only for Go files of the
+// student packages, whose package clause decides.
+func classify(rel string, content func() ([]byte, error)) (action, error) {
+	if rel == guideFile {
+		return skip, nil
+	}
+	if strings.HasPrefix(rel, "handout/") {
+		if _, ok := startingTarget(rel); ok {
+			return start, nil
+		}
+		if rel == "handout/go.mod" {
+			return skip, nil
+		}
+		return skip, fmt.Errorf("%s: unexpected file among the starting files", rel)
+	}
+	for _, prefix := range excludedPrefixes {
+		if strings.HasPrefix(rel, prefix) {
+			return skip, nil
+		}
+	}
+	dir, base := path.Split(rel)
+	if !studentPackages[strings.TrimSuffix(dir, "/")] || !strings.HasSuffix(base, ".go") {
+		return copyIt, nil
+	}
+	src, err := content()
+	if err != nil {
+		return skip, err
+	}
+	keep, err := isFrameworkFile(rel, src)
+	if err != nil || !keep {
+		return skip, err
+	}
+	return copyIt, nil
+}
+
+// isFrameworkFile reports whether the Go file rel of a student package is
+// part of the framework (a tester file or an external test) rather than
+// the solution.
+func isFrameworkFile(rel string, src []byte) (bool, error) {
+	if testerFiles[rel] {
+		return true, nil
+	}
+	if !strings.HasSuffix(rel, "_test.go") {
+		return false, nil
+	}
+	pkg, err := packageName(rel, src)
+	if err != nil {
+		return false, err
+	}
+	return pkg == path.Dir(rel)+"_test", nil
+}
+
+// packageName parses the package clause of a Go file.
+func packageName(rel string, src []byte) (string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), rel, src, parser.PackageClauseOnly)
+	if err != nil {
+		return "", fmt.Errorf("reading the package clause: %w", err)
+	}
+	return f.Name.Name, nil
+}
+
+// startingTarget maps a starting file to its place in the handout:
+// handout/raft/x.go to raft/x.go, handout/raftkv/x.go to raftkv/x.go and
+// handout/README.md to README.md.
+func startingTarget(rel string) (string, bool) {
+	if rel == "handout/README.md" {
+		return guideFile, true
+	}
+	inner := strings.TrimPrefix(rel, "handout/")
+	dir, base := path.Split(inner)
+	if studentPackages[strings.TrimSuffix(dir, "/")] && base != "" {
+		return inner, true
+	}
+	return "", false
+}

@@ -1,0 +1,3 @@
+module miniraftkv/handout
+
+go 1.22

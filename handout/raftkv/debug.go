@@ -1,0 +1,43 @@
+package raftkv
+
+// Debug output: when the environment variable KV_DEBUG is set (to anything
+// but 0), debugf prints lines in the layout cmd/raftlog reads, so that they
+// can be laid out beside Raft's (RAFT_DEBUG):
+//
+//	KV_DEBUG=1 RAFT_DEBUG=1 go test -run TestBasic3A ./raftkv 2>&1 | go run ./cmd/raftlog
+//
+//	001532 S3 T2 kvserver  KVAPL applied Append to "k" at index 9
+//	001533 S3 T- clerk     CLERK Get "k": wrong leader, trying S4
+//
+// A server line names the server and, if known, its term; a clerk line
+// names the server it talks to, and has no term (T-).
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+var (
+	debugOn    = os.Getenv("KV_DEBUG") != "" && os.Getenv("KV_DEBUG") != "0"
+	debugEpoch = time.Now()
+)
+
+// noTerm is the term to give debugf when the line has none (clerk lines).
+const noTerm = -1
+
+// debugf prints one debug line if KV_DEBUG is set. server is the server the
+// line is about; role is "kvserver" or "clerk"; topic names what the line
+// is about in two to six upper-case letters (KVGET, KVPUT, KVAPL, CLERK, ...).
+func debugf(server int, term int, role string, topic string, format string, args ...interface{}) {
+	if !debugOn {
+		return
+	}
+	termText := "-"
+	if term != noTerm {
+		termText = strconv.Itoa(term)
+	}
+	ms := int64(time.Since(debugEpoch) / time.Millisecond)
+	fmt.Fprintf(os.Stderr, "%06d S%d T%s %-9s %-5s %s\n", ms, server, termText, role, topic, fmt.Sprintf(format, args...))
+}
