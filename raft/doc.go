@@ -145,7 +145,7 @@
 //     entries-from-index, snapshot base) whose chunks the Persister keeps
 //     without copying, so saving costs time proportional to what changed. It
 //     is rewritten compactly after each snapshot and when obsolete records
-//     outweigh live ones. Restoring replays it and panics, naming the peer,
+//     exceed a quarter of the live ones. Restoring replays it and panics, naming the peer,
 //     on corrupt or truncated data rather than starting afresh. (A stream
 //     cut exactly at a record boundary is indistinguishable from an earlier
 //     saved state.)

@@ -23,8 +23,9 @@ import (
 // New records are appended to a chunked buffer, and the persister is handed
 // its chunks without a copy; bytes already handed over are never modified.
 // After a snapshot, and when obsolete records (old hard states, truncated
-// entries) outweigh live ones, the state is rewritten compactly into a
-// fresh buffer. Restoring replays the records in order.
+// entries) exceed a quarter of the live ones (maxGarbageShare), the state
+// is rewritten compactly into a fresh buffer. Restoring replays the
+// records in order.
 
 // Record kinds.
 const (
@@ -116,6 +117,14 @@ type persistStream struct {
 	entryCount int
 }
 
+// maxGarbageShare bounds obsolete bytes in the stream to 1/maxGarbageShare
+// of the live ones: beyond that, persist rewrites the state compactly. The
+// persisted size is what services (raftkv's maxraftstate) and testers
+// bound, so old hard states and truncated entries must not be able to
+// double it; a rewrite costs the live size, so every obsolete byte still
+// costs at most maxGarbageShare bytes of rewriting.
+const maxGarbageShare = 4
+
 // persist makes the persisted state match currentTerm, votedFor and the log
 // by appending records for what changed, if anything. Caller holds rf.mu.
 func (rf *Raft) persist() {
@@ -146,7 +155,7 @@ func (rf *Raft) persist() {
 	if s.buf.size == start {
 		return
 	}
-	if s.garbage > s.buf.size-s.garbage {
+	if s.garbage > (s.buf.size-s.garbage)/maxGarbageShare {
 		rf.dlog(topicPersist, "compacting: ~%d of %d bytes obsolete", s.garbage, s.buf.size)
 		rf.rewriteState()
 		return
