@@ -6,7 +6,7 @@ PKGS ?= ./...
 TESTFLAGS ?= -p 1 -timeout 30m
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test test-short vet fmt-check lint bench demo stress grade handout handout-check course-check
+.PHONY: test test-short vet fmt-check lint bench demo stress grade handout handout-check course-check debug-cache-check
 
 test: vet fmt-check
 	$(GO) test -race $(TESTFLAGS) $(PKGS)
@@ -84,3 +84,8 @@ handout-check:
 QUICK ?=
 course-check:
 	bash .ci/course-files $(if $(QUICK),quick)
+
+# RAFT_DEBUG and KV_DEBUG take effect whatever go test's cache holds: a run
+# with the switch prints debug lines, a run without it prints none.
+debug-cache-check:
+	bash .ci/debug-cache-check

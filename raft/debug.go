@@ -3,6 +3,7 @@ package raft
 import (
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -30,16 +31,27 @@ const (
 )
 
 var (
-	debugStart   = time.Now()
-	debugEnabled = debugSetting(os.Getenv("RAFT_DEBUG"))
+	debugStart = time.Now()
+	// debugOnce reads RAFT_DEBUG at the first debug line rather than at
+	// package init: go test records the variables a test reads only once
+	// the test has started, and keys its cache on them, so a run with
+	// RAFT_DEBUG=1 is never answered from the cache of a plain run.
+	debugOnce sync.Once
+	debugOn   bool
 )
 
 func debugSetting(v string) bool { return v != "" && v != "0" }
 
+// debugEnabled tells whether RAFT_DEBUG asks for debug lines.
+func debugEnabled() bool {
+	debugOnce.Do(func() { debugOn = debugSetting(os.Getenv("RAFT_DEBUG")) })
+	return debugOn
+}
+
 // dlog prints one debug line about this peer. Caller holds rf.mu (the line
 // shows currentTerm and role).
 func (rf *Raft) dlog(topic string, format string, args ...interface{}) {
-	if !debugEnabled {
+	if !debugEnabled() {
 		return
 	}
 	ms := time.Since(debugStart).Milliseconds()

@@ -3,6 +3,7 @@ package raftkv
 import (
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -18,8 +19,20 @@ const (
 	unknownTerm = -1
 )
 
-// debugOn is read once: KV_DEBUG set to anything but "" or "0".
-var debugOn = debugEnabled(os.Getenv("KV_DEBUG"))
+// debugOnce reads KV_DEBUG (on: anything but "" or "0") at the first debug
+// line rather than at package init: go test records the variables a test
+// reads only once the test has started, and keys its cache on them, so a
+// run with KV_DEBUG=1 is never answered from the cache of a plain run.
+var (
+	debugOnce sync.Once
+	debugOn   bool
+)
+
+// debugWanted tells whether KV_DEBUG asks for debug lines.
+func debugWanted() bool {
+	debugOnce.Do(func() { debugOn = debugEnabled(os.Getenv("KV_DEBUG")) })
+	return debugOn
+}
 
 // debugStart is the origin of the millisecond column.
 var debugStart = time.Now()
@@ -34,7 +47,7 @@ func debugEnabled(v string) bool {
 //
 // term unknownTerm prints as "T-". Off unless KV_DEBUG is set.
 func debugf(peer, term int, role, topic, format string, args ...interface{}) {
-	if !debugOn {
+	if !debugWanted() {
 		return
 	}
 	fmt.Fprint(os.Stderr, formatDebugLine(time.Since(debugStart), peer, term, role, topic,
