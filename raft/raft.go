@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"fmt"
 	"math/rand"
 	"sync"
 	"sync/atomic"
@@ -107,14 +108,31 @@ type Raft struct {
 // at once: elections and replication run in goroutines that Kill stops.
 //
 // Make panics, naming the peer, if the persisted state is corrupt: starting
-// afresh would silently forget votes and log entries.
+// afresh would silently forget votes and log entries. It panics at once,
+// naming the argument, if persister or applyCh is nil or me is not an index
+// of peers: the API has no error result, and a later nil dereference or a
+// peer blocked forever on a nil channel would hide the cause.
 func Make(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
+	checkMakeArgs(len(peers), me, persister, applyCh)
 	rf := newRaft(peers, me, persister, applyCh)
 	rf.saver.running = true // no other goroutine of the peer exists yet
 	go rf.ticker()
 	go rf.applier()
 	go rf.saveLoop()
 	return rf
+}
+
+// checkMakeArgs panics with a message naming the first argument of Make that
+// cannot work.
+func checkMakeArgs(npeers, me int, persister *Persister, applyCh chan ApplyMsg) {
+	switch {
+	case me < 0 || me >= npeers:
+		panic(fmt.Sprintf("raft.Make: me = %d is not an index of peers (len(peers) = %d); want 0 <= me < len(peers)", me, npeers))
+	case persister == nil:
+		panic("raft.Make: persister is nil; want a *Persister (raft.MakePersister() for a fresh peer)")
+	case applyCh == nil:
+		panic("raft.Make: applyCh is nil; want a channel the service reads ApplyMsgs from")
+	}
 }
 
 // newRaft builds a peer from its persisted state without starting its

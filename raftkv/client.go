@@ -3,6 +3,7 @@ package raftkv
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"fmt"
 	"sync"
 	"time"
 
@@ -29,8 +30,17 @@ type Clerk struct {
 }
 
 // MakeClerk returns a Clerk talking to servers (one ClientEnd per replica,
-// in any order).
+// in any order). It panics if servers is empty or holds a nil end: the API
+// has no error result, and the first operation would fail far from the cause.
 func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
+	if len(servers) == 0 {
+		panic("raftkv.MakeClerk: servers is empty; want one *labrpc.ClientEnd per KV server")
+	}
+	for i, end := range servers {
+		if end == nil {
+			panic(fmt.Sprintf("raftkv.MakeClerk: servers[%d] is nil; want a *labrpc.ClientEnd", i))
+		}
+	}
 	return &Clerk{servers: servers, clientId: randomClientId()}
 }
 

@@ -1,6 +1,7 @@
 package raftkv
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,8 +89,19 @@ type KVServer struct {
 // Raft peers (servers[me] is this one), persister holds Raft's state and the
 // latest snapshot, and maxraftstate is the Raft state size in bytes that
 // triggers a snapshot (-1: never snapshot). It returns at once; the apply loop
-// runs until Kill.
+// runs until Kill. It panics at once, naming the argument, if me is not an
+// index of servers, persister is nil or maxraftstate is below -1.
 func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
+	switch {
+	case me < 0 || me >= len(servers):
+		panic(fmt.Sprintf("raftkv.StartKVServer: me = %d is not an index of servers (len(servers) = %d); "+
+			"want 0 <= me < len(servers)", me, len(servers)))
+	case persister == nil:
+		panic("raftkv.StartKVServer: persister is nil; want a *raft.Persister")
+	case maxraftstate < -1:
+		panic(fmt.Sprintf("raftkv.StartKVServer: maxraftstate = %d; want -1 (never snapshot) or a size in bytes",
+			maxraftstate))
+	}
 	labgob.Register(Op{})
 	kv := &KVServer{
 		me:              me,
