@@ -3,6 +3,7 @@ package testrun
 import (
 	"bufio"
 	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -94,4 +95,35 @@ func FailedNames(results []TestResult) []string {
 		}
 	}
 	return names
+}
+
+// crashCause returns what made a failed run's log end badly: its first
+// "panic: " or "fatal error: " line ("test timed out after 10m0s" for go
+// test's own timeout), or "data race" when the race detector reported one;
+// "" when the log has none of these (an ordinary test failure).
+func crashCause(logPath string) string {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	return CrashCause(f)
+}
+
+// CrashCause is crashCause on a run's output.
+func CrashCause(r io.Reader) string {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "panic: test timed out after "):
+			return strings.TrimPrefix(line, "panic: ")
+		case strings.HasPrefix(line, "panic: "), strings.HasPrefix(line, "fatal error: "):
+			return line
+		case strings.HasPrefix(line, "WARNING: DATA RACE"):
+			return "data race"
+		}
+	}
+	return ""
 }

@@ -64,3 +64,21 @@ func TestFailedNames(t *testing.T) {
 		t.Errorf("FailedNames = %v, want %v", got, want)
 	}
 }
+
+func TestCrashCause(t *testing.T) {
+	cases := []struct{ name, log, want string }{
+		{"timeout", "=== RUN   TestX\npanic: test timed out after 2s\n\trunning tests:\n\t\tTestX (2s)\n",
+			"test timed out after 2s"},
+		{"panic", "=== RUN   TestX\n    x_test.go:3: hi\npanic: boom [recovered]\n\tpanic: boom\n",
+			"panic: boom [recovered]"},
+		{"fatal error", "fatal error: concurrent map writes\n", "fatal error: concurrent map writes"},
+		{"race", "==================\nWARNING: DATA RACE\nWrite at 0x00c0\n", "data race"},
+		{"plain failure", "=== RUN   TestX\n--- FAIL: TestX (0.10s)\nFAIL\n", ""},
+		{"indented panic text is test output", "    x_test.go:3: panic: not really\n", ""},
+	}
+	for _, c := range cases {
+		if got := CrashCause(strings.NewReader(c.log)); got != c.want {
+			t.Errorf("%s: CrashCause = %q, want %q", c.name, got, c.want)
+		}
+	}
+}

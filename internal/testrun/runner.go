@@ -22,7 +22,8 @@ type RunResult struct {
 	Elapsed     time.Duration
 	Tests       []TestResult
 	Err         string // why the binary failed ("exit status 1", "signal: killed")
-	LogPath     string // the kept log of a failed run
+	Cause       string // of a failed run: its first panic, fatal error or data race, if any
+	LogPath     string // the kept log (of a failed run, or of every run with KeepAll)
 }
 
 // Job is one run of the binary: its number, a name for its log, and the
@@ -46,6 +47,9 @@ type Runner struct {
 	Bin    Binary
 	Args   []string // arguments of every run (-test.v, -test.timeout, ...)
 	OutDir string   // where failing logs are kept
+	Env    []string // "NAME=value" added to the environment of every run
+	// KeepAll keeps the logs of passing runs too.
+	KeepAll bool
 	// KillAfter, when positive, is a hard limit per run: a binary still
 	// running after it is killed and its run marked TimedOut. It is a
 	// backstop for -test.timeout, which a wedged binary may never act on.
@@ -136,7 +140,7 @@ func (r *Runner) runOnce(ctx context.Context, job Job) RunResult {
 		return res
 	}
 	args := append(append([]string(nil), r.Args...), job.Args...)
-	fmt.Fprintf(f, "# run %d: (cd %s && %s %s)\n", job.Index, r.Bin.Dir, r.Bin.Path, strings.Join(args, " "))
+	fmt.Fprintf(f, "# run %d: %s\n", job.Index, r.reproCommand(args))
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if r.KillAfter > 0 {
 		runCtx, cancel = context.WithTimeout(ctx, r.KillAfter)
@@ -144,6 +148,9 @@ func (r *Runner) runOnce(ctx context.Context, job Job) RunResult {
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, r.Bin.Path, args...)
 	cmd.Dir = r.Bin.Dir
+	if len(r.Env) > 0 {
+		cmd.Env = append(os.Environ(), r.Env...)
+	}
 	cmd.Stdout, cmd.Stderr = f, f
 	start := time.Now()
 	runErr := cmd.Run()
@@ -155,13 +162,36 @@ func (r *Runner) runOnce(ctx context.Context, job Job) RunResult {
 		return res
 	}
 	res.TimedOut = runErr != nil && runCtx.Err() != nil
-	finishResult(&res, runErr, logPath)
+	finishResult(&res, runErr, logPath, r.KeepAll)
 	return res
 }
 
+// reproCommand is the shell command that repeats one run, quoted so that it
+// can be pasted as it is (a -run pattern may hold | or spaces).
+func (r *Runner) reproCommand(args []string) string {
+	words := []string{ShellQuote(r.Bin.Path)}
+	for _, a := range args {
+		words = append(words, ShellQuote(a))
+	}
+	var env string
+	for _, e := range r.Env {
+		env += ShellQuote(e) + " "
+	}
+	return fmt.Sprintf("(cd %s && %s%s)", ShellQuote(r.Bin.Dir), env, strings.Join(words, " "))
+}
+
+// ShellQuote returns s as one word for a POSIX shell: unchanged when it
+// holds only characters no shell treats specially, else in single quotes.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // finishResult reads the log of a finished run into res, and removes the
-// log if the run passed.
-func finishResult(res *RunResult, runErr error, logPath string) {
+// log if the run passed (unless keepAll).
+func finishResult(res *RunResult, runErr error, logPath string, keepAll bool) {
 	res.Passed = runErr == nil
 	if runErr != nil {
 		res.Err = runErr.Error()
@@ -169,7 +199,10 @@ func finishResult(res *RunResult, runErr error, logPath string) {
 	if err := parseLog(logPath, res); err != nil && res.Passed {
 		res.Passed, res.Err = false, err.Error()
 	}
-	if res.Passed {
+	if !res.Passed {
+		res.Cause = crashCause(logPath)
+	}
+	if res.Passed && !keepAll {
 		os.Remove(logPath)
 	} else {
 		res.LogPath = logPath

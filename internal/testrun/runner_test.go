@@ -28,6 +28,16 @@ func TestHelperProcess(t *testing.T) {
 		fmt.Println("=== RUN   TestFake")
 		time.Sleep(time.Minute)
 		os.Exit(0)
+	case "env": // pass only when the runner's environment reached the run
+		if os.Getenv("TESTRUN_EXTRA") != "yes" {
+			fmt.Println("=== RUN   TestFake\n--- FAIL: TestFake (0.00s)\nFAIL")
+			os.Exit(1)
+		}
+		fmt.Println("=== RUN   TestFake\n--- PASS: TestFake (0.00s)\nPASS")
+		os.Exit(0)
+	case "panic":
+		fmt.Println("=== RUN   TestFake\npanic: runtime error: index out of range [3] with length 3\n\ngoroutine 7 [running]:")
+		os.Exit(2)
 	case "args": // name the test after the last argument, to show which job ran
 		fmt.Printf("=== RUN   %s\n--- PASS: %[1]s (0.01s)\nPASS\n", os.Args[len(os.Args)-1])
 		os.Exit(0)
@@ -145,5 +155,47 @@ func TestShouldRunSeesEarlierResults(t *testing.T) {
 	results := r.RunAll(context.Background(), 5, 1, func() {}, func(res RunResult) { failed = failed || !res.Passed })
 	if len(results) != 1 {
 		t.Errorf("%d runs after the first failure stopped the rest; want 1", len(results))
+	}
+}
+
+// KeepAll keeps passing logs, Env reaches the run, and the header of each log
+// is a command that repeats the run.
+func TestKeepAllEnvAndRepro(t *testing.T) {
+	r := helperRunner(t, "env")
+	r.KeepAll = true
+	r.Env = []string{"TESTRUN_EXTRA=yes"}
+	results := r.RunAll(context.Background(), 2, 1, func() {}, func(RunResult) {})
+	for _, res := range results {
+		if !res.Passed || res.LogPath == "" {
+			t.Fatalf("result %+v: want a passing run whose log is kept", res)
+		}
+	}
+	data, err := os.ReadFile(results[0].LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.SplitN(string(data), "\n", 2)[0]
+	want := fmt.Sprintf("# run 1: (cd %s && TESTRUN_EXTRA=yes %s '-test.run=^TestHelperProcess$')",
+		ShellQuote(r.Bin.Dir), ShellQuote(r.Bin.Path))
+	if header != want {
+		t.Errorf("log header\n%s\nwant\n%s", header, want)
+	}
+}
+
+func TestFailedRunGivesPanicCause(t *testing.T) {
+	r := helperRunner(t, "panic")
+	res := r.RunAll(context.Background(), 1, 1, func() {}, func(RunResult) {})[0]
+	if want := "panic: runtime error: index out of range [3] with length 3"; res.Passed || res.Cause != want {
+		t.Errorf("result %+v: want a failure with Cause %q", res, want)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"./raft.test": "./raft.test", "2A|2B": "'2A|2B'", "it's": `'it'\''s'`, "": "''", "-test.v": "-test.v",
+	} {
+		if got := ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

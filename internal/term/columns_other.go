@@ -1,0 +1,9 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package term
+
+import "os"
+
+// columns cannot ask the terminal on this system: Width falls back to
+// $COLUMNS.
+func columns(*os.File) int { return 0 }
