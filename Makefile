@@ -40,6 +40,7 @@ demo:
 
 # Repeat tests to catch rare failures; the logs of failing runs are kept.
 # make stress RUN=2B N=50 P=2 PKG=./raft STRESSFLAGS='-race -out stress-logs'
+# make stress RUN=TestBackup2B STRESSFLAGS='-until-fail -keep -v'
 N ?= 20
 P ?= 2
 RUN ?= 2A

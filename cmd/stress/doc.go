@@ -4,20 +4,29 @@
 //	go run ./cmd/stress -n 20 -p 2 -run 2A ./raft
 //	go run ./cmd/stress -n 100 -p 4 -race -run 'TestFigure8' -out figure8-logs ./raft
 //
+//	go run ./cmd/stress -until-fail -keep -v -run TestBackup2B ./raft
+//
 // It compiles the package's test binary once (go test -c, with -race when
-// asked), then runs it N times with -test.v, at most P at a time, each run in
-// the package's directory as go test would. While it works it shows a
-// progress bar on a terminal (one line per finished run otherwise) with the
-// passes, failures and time per run. The full output of every failing run is
-// kept as run-NNN.log in the output folder (-out; by default a new temporary
-// folder, removed again if nothing failed). At the end it prints a table per
-// test: runs, failures, and the mean, standard deviation, minimum and maximum
-// of the time that go test reported ("--- PASS: TestX (1.23s)").
+// asked) into the output folder, checks that -run selects at least one test
+// (a pattern that does not compile, or matches nothing, exits 2 naming the
+// tests there are), then runs it N times with -test.v, at most P at a time,
+// each run in the package's directory as go test would. While it works it
+// shows a progress bar on a terminal as wide as the terminal (one line per
+// finished run otherwise) with the passes, failures and time per run. The
+// full output of every failing run (of every run with -keep) is kept as
+// run-NNN.log in the output folder (-out; by default a new temporary folder,
+// removed again if no log is kept). The first line of each log is the shell
+// command that repeats that run; the test binary it names stays beside the
+// logs. At the end it prints a table per test: runs, failures, and the mean,
+// standard deviation, minimum and maximum of the time that go test reported
+// ("--- PASS: TestX (1.23s)").
 //
 // A test that never reports a result (a panic, a timeout, os.Exit) counts as
-// a failure of that test. Ctrl-C stops cleanly: no new runs start, the
-// running ones are stopped and left out of the figures, and the summary of
-// the runs that finished is printed. A second Ctrl-C quits at once.
+// a failure of that test, and the run's line says what ended it: "test timed
+// out after 2m0s", or the first line of the panic or fatal error. Ctrl-C
+// stops cleanly: no new runs start, the running ones are stopped and left
+// out of the figures, and the summary of the runs that finished is printed.
+// A second Ctrl-C quits at once.
 //
 // Flags:
 //
@@ -27,8 +36,14 @@
 //	-race        build with the race detector
 //	-timeout D   per-run limit, as go test -timeout (default 10m)
 //	-out DIR     keep failing logs (and summary.txt) in DIR
+//	-keep        keep the logs of passing runs too
+//	-until-fail  run until the first failure or Ctrl-C (at most -n runs when
+//	             -n is given)
+//	-v           debug output in every run (RAFT_DEBUG=1 KV_DEBUG=1), to lay
+//	             out with cmd/raftlog; runs always use go test -v
 //
 // Arguments after "--" are passed to the test binary (e.g. -- -test.short).
 // Exit status: 0 when every run passed, 1 when a run failed, 2 for usage or
-// build errors, 130 when interrupted before any failure.
+// build errors or a -run that selects no test, 130 when interrupted before
+// any failure.
 package main

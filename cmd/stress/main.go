@@ -9,11 +9,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"miniraftkv/internal/term"
 	"miniraftkv/internal/testrun"
 )
 
@@ -25,9 +25,21 @@ type config struct {
 	race     bool          // -race
 	timeout  time.Duration // -timeout, per run; 0 keeps go test's default
 	out      string        // -out; "" for a temporary folder
+	keepAll  bool          // -keep: keep the logs of passing runs too
+	until    bool          // -until-fail: stop at the first failure
+	endless  bool          // -until-fail without -n: no set number of runs
+	verbose  bool          // -v: debug output on in every run
 	pkg      string        // the one package argument, default "."
 	extra    []string      // after "--": passed to the test binary
 }
+
+// endlessRuns caps -until-fail without -n: days of runs, never reached in
+// practice, while keeping the job list small.
+const endlessRuns = 100000
+
+// debugEnv turns on the raft and raftkv debug lines (-v), which cmd/raftlog
+// lays out per peer.
+var debugEnv = []string{"RAFT_DEBUG=1", "KV_DEBUG=1"}
 
 // Exit statuses.
 const (
@@ -59,7 +71,8 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	fs := flag.NewFlagSet("stress", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: stress [-n N] [-p P] [-run REGEXP] [-race] [-timeout D] [-out DIR] [package] [-- test binary flags]")
+		fmt.Fprintln(errOut, "usage: stress [-n N] [-p P] [-run REGEXP] [-race] [-timeout D] [-out DIR] [-keep] [-until-fail] [-v] "+
+			"[package] [-- test binary flags]")
 		fs.PrintDefaults()
 	}
 	fs.IntVar(&cfg.runs, "n", 10, "number of runs")
@@ -68,6 +81,10 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	fs.BoolVar(&cfg.race, "race", false, "build with the race detector")
 	fs.DurationVar(&cfg.timeout, "timeout", 0, "limit per run, as go test -timeout (default go test's 10m)")
 	fs.StringVar(&cfg.out, "out", "", "keep failing runs' logs here (default: a new temporary folder)")
+	fs.BoolVar(&cfg.keepAll, "keep", false, "keep the logs of passing runs too")
+	fs.BoolVar(&cfg.until, "until-fail", false, "run until the first failure or Ctrl-C (at most -n runs if -n is given)")
+	fs.BoolVar(&cfg.verbose, "v", false, "debug output in every run (RAFT_DEBUG=1 KV_DEBUG=1) for cmd/raftlog; "+
+		"runs always use go test -v")
 	var pkgs []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -78,6 +95,11 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 		}
 		pkgs = append(pkgs, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	nGiven := false
+	fs.Visit(func(f *flag.Flag) { nGiven = nGiven || f.Name == "n" })
+	if cfg.until && !nGiven {
+		cfg.runs, cfg.endless = endlessRuns, true
 	}
 	return cfg, checkConfig(&cfg, pkgs)
 }
@@ -92,6 +114,9 @@ func checkConfig(cfg *config, pkgs []string) error {
 		return fmt.Errorf("-p %d: need at least one run at a time", cfg.parallel)
 	case cfg.timeout < 0:
 		return fmt.Errorf("-timeout %v is negative", cfg.timeout)
+	}
+	if err := checkRunPattern(cfg.run); err != nil {
+		return err
 	}
 	if len(pkgs) == 1 {
 		cfg.pkg = pkgs[0]
@@ -127,28 +152,24 @@ func stress(cfg config) int {
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 
-	tmp, err := os.MkdirTemp("", "stress-bin-")
+	outDir, autoOut, err := makeOutDir(cfg.out, pkgBase(cfg.pkg))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stress:", err)
 		return exitUsage
 	}
-	defer os.RemoveAll(tmp)
-	fmt.Fprintf(os.Stderr, "stress: building %s tests%s ...\n", cfg.pkg, map[bool]string{true: " with -race"}[cfg.race])
-	bin, err := testrun.Build(ctx, testrun.BuildOptions{Pkg: cfg.pkg, Race: cfg.race, OutDir: tmp})
-	if err != nil {
-		if ctx.Err() != nil {
-			return exitInterrupted
+	bin, status := buildAndCheck(ctx, cfg, outDir)
+	if status != exitOK {
+		if autoOut {
+			os.RemoveAll(outDir)
 		}
-		fmt.Fprintln(os.Stderr, "stress:", err)
-		return exitUsage
-	}
-	outDir, autoOut, err := makeOutDir(cfg.out, filepath.Base(bin.Dir))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "stress:", err)
-		return exitUsage
+		return status
 	}
 
-	prog := newProgress(os.Stderr, isTerminal(os.Stderr), terminalWidth(), cfg.runs, cfg.parallel)
+	total := cfg.runs
+	if cfg.endless {
+		total = 0 // the progress line shows no bar and no time left
+	}
+	prog := newProgress(os.Stderr, isTerminal(os.Stderr), term.Width(80, os.Stderr), total, cfg.parallel)
 	runsOver := make(chan struct{})
 	go func() {
 		select {
@@ -158,19 +179,58 @@ func stress(cfg config) int {
 		case <-runsOver:
 		}
 	}()
-	r := &testrun.Runner{Bin: bin, Args: binaryArgs(cfg), OutDir: outDir}
 	start := time.Now()
-	results := r.RunAll(ctx, cfg.runs, cfg.parallel, prog.started, prog.finished)
+	results := runAll(ctx, cfg, bin, outDir, prog)
 	close(runsOver)
 	prog.stop()
 	interrupted := ctx.Err() != nil
 	stopSignals()
 
-	return report(cfg, results, time.Since(start), outDir, autoOut, interrupted)
+	return report(cfg, results, time.Since(start), outDir, bin.Path, autoOut, interrupted)
 }
 
-// makeOutDir creates the folder for failing logs: the named one, or a new
-// temporary one (auto=true: removed again if nothing failed).
+// runAll runs the binary as the flags ask: -n times, or until a failure.
+func runAll(ctx context.Context, cfg config, bin testrun.Binary, outDir string, prog *progress) []testrun.RunResult {
+	r := &testrun.Runner{Bin: bin, Args: binaryArgs(cfg), OutDir: outDir, KeepAll: cfg.keepAll}
+	if cfg.verbose {
+		r.Env = debugEnv
+	}
+	failed := false
+	if cfg.until {
+		r.ShouldRun = func(testrun.Job) bool { return !failed }
+	}
+	finished := func(res testrun.RunResult) {
+		failed = failed || (!res.Passed && !res.Interrupted)
+		prog.finished(res)
+	}
+	return r.RunAll(ctx, cfg.runs, cfg.parallel, prog.started, finished)
+}
+
+// buildAndCheck compiles the tests into outDir (so that the command at the
+// top of each kept log still works after stress exits) and checks that -run
+// selects at least one of them. A status other than exitOK means stop.
+func buildAndCheck(ctx context.Context, cfg config, outDir string) (testrun.Binary, int) {
+	fmt.Fprintf(os.Stderr, "stress: building %s tests%s ...\n", cfg.pkg, map[bool]string{true: " with -race"}[cfg.race])
+	bin, err := testrun.Build(ctx, testrun.BuildOptions{Pkg: cfg.pkg, Race: cfg.race, OutDir: outDir})
+	if err != nil {
+		if ctx.Err() != nil {
+			return bin, exitInterrupted
+		}
+		fmt.Fprintln(os.Stderr, "stress:", err)
+		return bin, exitUsage
+	}
+	names, err := selectedTests(ctx, bin, cfg.run)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stress:", err)
+		os.Remove(bin.Path)
+		return bin, exitUsage
+	}
+	fmt.Fprintf(os.Stderr, "stress: %d %s: %s\n", len(names), plural(len(names), "test", "tests"), shortList(names, 8))
+	return bin, exitOK
+}
+
+// makeOutDir creates the folder for logs and the test binary: the named
+// one, or a new temporary one (auto=true: removed again if nothing failed).
 func makeOutDir(named, base string) (string, bool, error) {
 	if named != "" {
 		return named, false, os.MkdirAll(named, 0o755)
@@ -179,15 +239,18 @@ func makeOutDir(named, base string) (string, bool, error) {
 	return dir, true, err
 }
 
+// pkgBase names a package for the temporary folder: "./raft" gives "raft".
+func pkgBase(pkg string) string {
+	base := filepath.Base(filepath.Clean(pkg))
+	if base == "." || base == string(filepath.Separator) {
+		if wd, err := os.Getwd(); err == nil {
+			base = filepath.Base(wd)
+		}
+	}
+	return base
+}
+
 func isTerminal(f *os.File) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// terminalWidth is $COLUMNS, or 80.
-func terminalWidth() int {
-	if w, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && w > 0 {
-		return w
-	}
-	return 80
 }

@@ -119,20 +119,36 @@ func (p *progress) draw() {
 	}
 }
 
-// runLineText is the permanent line for one finished run.
+// runLineText is the permanent line for one finished run; total 0 means
+// no set number of runs (-until-fail).
 func runLineText(r testrun.RunResult, total int) string {
+	run := fmt.Sprintf("run %d/%d", r.Index, total)
+	if total == 0 {
+		run = fmt.Sprintf("run %d", r.Index)
+	}
 	switch {
 	case r.Interrupted:
-		return fmt.Sprintf("run %d/%d  interrupted", r.Index, total)
+		return run + "  interrupted"
 	case r.Passed:
-		return fmt.Sprintf("run %d/%d  PASS  %6.2fs", r.Index, total, r.Elapsed.Seconds())
+		return fmt.Sprintf("%s  PASS  %6.2fs", run, r.Elapsed.Seconds())
 	}
+	return fmt.Sprintf("%s  FAIL  %6.2fs  %s  log: %s", run, r.Elapsed.Seconds(), failureText(r), r.LogPath)
+}
+
+// failureText says which tests failed and why: the panic or timeout that
+// ended the run, else the binary's exit error.
+func failureText(r testrun.RunResult) string {
 	why := strings.Join(testrun.FailedNames(r.Tests), ", ")
 	if why == "" {
 		why = "no test reported a failure"
 	}
-	return fmt.Sprintf("run %d/%d  FAIL  %6.2fs  %s (%s)  log: %s", r.Index, total, r.Elapsed.Seconds(),
-		why, r.Err, r.LogPath)
+	switch {
+	case r.TimedOut:
+		return why + ": killed by stress after the time limit"
+	case r.Cause != "":
+		return why + ": " + r.Cause
+	}
+	return fmt.Sprintf("%s (%s)", why, r.Err)
 }
 
 // StatusLine renders the live status: a bar of finished runs, the tally,
@@ -140,6 +156,9 @@ func runLineText(r testrun.RunResult, total int) string {
 // (runs left x mean time / runs at a time), cut to width.
 func StatusLine(s progressState, total, workers int, elapsed time.Duration, width int) string {
 	done := s.passed + s.failed + s.interrupted
+	if total == 0 {
+		return cut(endlessStatusLine(s, done, elapsed), width)
+	}
 	const barWidth = 20
 	filled := 0
 	if total > 0 {
@@ -156,8 +175,24 @@ func StatusLine(s progressState, total, workers int, elapsed time.Duration, widt
 		left := time.Duration(mean * float64(total-done) / float64(max(workers, 1)) * float64(time.Second))
 		line += fmt.Sprintf("  %.1fs/run  left ~%s", mean, left.Round(time.Second))
 	}
-	if width > 1 && len(line) > width-1 { // never wrap: \r could not get back
-		line = line[:width-1]
+	return cut(line, width)
+}
+
+// endlessStatusLine is the status line of -until-fail without -n.
+func endlessStatusLine(s progressState, done int, elapsed time.Duration) string {
+	line := fmt.Sprintf("until the first failure: %d done  pass %d  fail %d  running %d", done, s.passed, s.failed, s.running)
+	line += "  elapsed " + elapsed.Round(time.Second).String()
+	if len(s.runTimes) > 0 {
+		line += fmt.Sprintf("  %.1fs/run", testrun.Mean(s.runTimes))
+	}
+	return line
+}
+
+// cut shortens a status line to width-1 columns: it must never wrap, as
+// \r could not get back to its start.
+func cut(line string, width int) string {
+	if width > 1 && len(line) > width-1 {
+		return line[:width-1]
 	}
 	return line
 }

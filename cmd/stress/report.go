@@ -13,18 +13,28 @@ import (
 
 // report prints the summary (and saves it beside kept logs) and returns the
 // exit status.
-func report(cfg config, results []testrun.RunResult, wall time.Duration, outDir string, autoOut, interrupted bool) int {
+// The test binary stays beside the kept logs, whose first line is the
+// command that repeats the run with it.
+func report(cfg config, results []testrun.RunResult, wall time.Duration, outDir, binPath string,
+	autoOut, interrupted bool) int {
 	var b strings.Builder
 	writeSummary(&b, cfg, results, wall)
 	totals := testrun.Count(results)
-	keep := totals.Failed > 0 || !autoOut
-	if keep {
-		fmt.Fprintf(&b, "logs of failed runs are in %s\n", outDir)
+	logsKept := totals.Failed > 0 || (cfg.keepAll && len(results) > 0)
+	switch {
+	case logsKept:
+		which := map[bool]string{true: "every run", false: "failed runs"}[cfg.keepAll]
+		fmt.Fprintf(&b, "logs of %s are in %s; the first line of each repeats the run with %s\n",
+			which, outDir, filepath.Base(binPath))
+	case autoOut:
+		os.RemoveAll(outDir)
+	default:
+		os.Remove(binPath) // no log needs it
+	}
+	if logsKept || !autoOut {
 		if err := os.WriteFile(filepath.Join(outDir, "summary.txt"), []byte(b.String()), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "stress:", err)
 		}
-	} else {
-		os.RemoveAll(outDir)
 	}
 	fmt.Print(b.String())
 	switch {
@@ -47,12 +57,19 @@ func writeSummary(w io.Writer, cfg config, results []testrun.RunResult, wall tim
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, testrun.Count(results).Line(wall))
-	if len(results) < cfg.runs {
+	total := cfg.runs
+	if cfg.endless {
+		total = 0
+	}
+	switch {
+	case cfg.until && testrun.Count(results).Failed > 0:
+		fmt.Fprintf(w, "-until-fail: stopped at the first failure, after %d runs\n", len(results))
+	case len(results) < cfg.runs && !cfg.endless:
 		fmt.Fprintf(w, "stopped early: %d of %d runs were started\n", len(results), cfg.runs)
 	}
 	for _, r := range results {
 		if !r.Passed && !r.Interrupted {
-			fmt.Fprintf(w, "  %s\n", runLineText(r, cfg.runs))
+			fmt.Fprintf(w, "  %s\n", runLineText(r, total))
 		}
 	}
 }
