@@ -42,6 +42,22 @@ const testTimeLimit = 120 * time.Second
 // watchdog, which prints every goroutine's stack and exits.
 const watchdogGrace = 10 * time.Second
 
+// testerStart is the origin of the tester's event lines. Like the peers'
+// debug clock it starts with the test binary, so the two line up.
+var testerStart = time.Now()
+
+// testerEvent prints, when RAFT_DEBUG is set, one line saying what the
+// tester did to peer i, in the debug line layout with role "tester" and
+// topic TEST, so that cmd/raftlog shows it in the peer's column. It reads
+// the variable at each call, from inside a test, so go test's cache keys on
+// it.
+func testerEvent(i int, what string) {
+	if v := os.Getenv("RAFT_DEBUG"); v == "" || v == "0" {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", time.Since(testerStart).Milliseconds(), i, "tester", "TEST", what)
+}
+
 // randstring returns n random URL-safe base64 characters.
 func randstring(n int) string {
 	b := make([]byte, 2*n)
@@ -217,6 +233,7 @@ func (cfg *config) crash1(i int) {
 
 	if rf != nil {
 		rf.Kill()
+		testerEvent(i, "crashed (its persisted state is kept)")
 	}
 }
 
@@ -245,6 +262,7 @@ func (cfg *config) start1(i int) {
 		cfg.saved[i] = MakePersister()
 	}
 	persister := cfg.saved[i]
+	restart := gen > 2 // crash1 and start1 each count a generation
 	errMsg := ""
 	if snap := persister.ReadSnapshot(); len(snap) > 0 {
 		// Mimic a service restarting from its snapshot.
@@ -268,6 +286,8 @@ func (cfg *config) start1(i int) {
 	srv := labrpc.MakeServer()
 	srv.AddService(labrpc.MakeService(rf))
 	cfg.net.AddServer(i, srv)
+	testerEvent(i, map[bool]string{false: "started (not yet connected)",
+		true: "restarted from its persisted state (not yet connected)"}[restart])
 }
 
 // checkTimeout fails the test if it has run longer than the time limit.
@@ -316,6 +336,7 @@ func (cfg *config) disconnect(i int) {
 // themselves disconnected.
 func (cfg *config) setConnected(i int, on bool) {
 	cfg.mu.Lock()
+	changed := cfg.connected[i] != on
 	cfg.connected[i] = on
 	var names []string
 	for j := 0; j < cfg.n; j++ {
@@ -333,10 +354,19 @@ func (cfg *config) setConnected(i int, on bool) {
 	for _, name := range names {
 		cfg.net.Enable(name, on)
 	}
+	if changed {
+		testerEvent(i, map[bool]string{false: "disconnected", true: "connected"}[on])
+	}
 }
 
 // setunreliable makes the network lose and delay messages (true) or not.
 func (cfg *config) setunreliable(unrel bool) {
+	cfg.mu.Lock()
+	started := cfg.rafts[0] != nil // make_config's call, before any peer, is no news
+	cfg.mu.Unlock()
+	for i := 0; i < cfg.n && (unrel || started); i++ {
+		testerEvent(i, map[bool]string{false: "network reliable", true: "network unreliable"}[unrel])
+	}
 	cfg.net.Reliable(!unrel)
 }
 

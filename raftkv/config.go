@@ -154,6 +154,24 @@ func (cfg *config) SnapshotSize() int {
 	return snapshotsize
 }
 
+// testerStart is the origin of the tester's event lines. Like the servers'
+// debug clock it starts with the test binary, so the two line up.
+var testerStart = time.Now()
+
+// testerEvent prints, when KV_DEBUG or RAFT_DEBUG is set, one line saying
+// what the tester did to server i, in the debug line layout with role
+// "tester" and topic TEST, so that cmd/raftlog shows it in the server's
+// column. It reads the variables at each call, from inside a test, so go
+// test's cache keys on them.
+func testerEvent(i int, format string, args ...interface{}) {
+	on := func(v string) bool { return v != "" && v != "0" }
+	if !on(os.Getenv("KV_DEBUG")) && !on(os.Getenv("RAFT_DEBUG")) {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", time.Since(testerStart).Milliseconds(), i, "tester", "TEST",
+		fmt.Sprintf(format, args...))
+}
+
 // connectUnlocked enables the links in both directions between server i and
 // each server in to. Caller holds cfg.mu.
 func (cfg *config) connectUnlocked(i int, to []int) {
@@ -193,6 +211,7 @@ func (cfg *config) ConnectAll() {
 	defer cfg.mu.Unlock()
 	for i := 0; i < cfg.n; i++ {
 		cfg.connectUnlocked(i, cfg.All())
+		testerEvent(i, "connected to every server")
 	}
 }
 
@@ -208,6 +227,12 @@ func (cfg *config) partition(p1 []int, p2 []int) {
 	for i := 0; i < len(p2); i++ {
 		cfg.disconnectUnlocked(p2[i], p1)
 		cfg.connectUnlocked(p2[i], p2)
+	}
+	for _, i := range p1 {
+		testerEvent(i, "partitioned: with %v, cut off from %v", p1, p2)
+	}
+	for _, i := range p2 {
+		testerEvent(i, "partitioned: with %v, cut off from %v", p2, p1)
 	}
 }
 
@@ -288,6 +313,7 @@ func (cfg *config) ShutdownServer(i int) {
 	cfg.mu.Unlock()
 	if kv != nil {
 		kv.Kill()
+		testerEvent(i, "crashed (its persisted state is kept)")
 	}
 }
 
@@ -304,6 +330,7 @@ func (cfg *config) StartServer(i int) {
 		ends[j] = cfg.net.MakeEnd(cfg.endnames[i][j])
 		cfg.net.Connect(cfg.endnames[i][j], j)
 	}
+	restart := cfg.saved[i] != nil
 	if cfg.saved[i] != nil {
 		cfg.saved[i] = cfg.saved[i].Copy()
 	} else {
@@ -324,6 +351,8 @@ func (cfg *config) StartServer(i int) {
 	cfg.kvservers[i] = kv
 	cfg.mu.Unlock()
 	cfg.net.AddServer(i, srv)
+	testerEvent(i, map[bool]string{false: "started (not yet connected)",
+		true: "restarted from its persisted state (not yet connected)"}[restart])
 }
 
 // Leader returns a server that believes it leads in the highest term any

@@ -5,7 +5,8 @@ import (
 	"os"
 )
 
-// topicColors gives each topic an ANSI foreground colour, grouped by
+// topicColors gives each topic (and so lists every topic there is) an ANSI
+// foreground colour, grouped by
 // concern: elections in magenta/red, replication in blue/cyan, the state
 // machine in green, persistence in yellow, trouble in bold red.
 var topicColors = map[string]string{
@@ -25,6 +26,7 @@ var topicColors = map[string]string{
 	"KVAPL": "92",   // bright green
 	"KVSNP": "93",   // bright yellow
 	"CLERK": "37",   // white
+	"TEST":  "7",    // reverse video: what the tester did to a peer
 }
 
 // colorize wraps text in the topic's colour when colour is on. Padding stays

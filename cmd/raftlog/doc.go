@@ -14,6 +14,14 @@
 //	RAFT_DEBUG=1 go test -run TestBackup2B ./raft 2>&1 | go run ./cmd/raftlog
 //	go run ./cmd/raftlog -topics LOG,CMIT -peers 0,2 test.log
 //
+// The testers print what they do to the peers (start, connect, disconnect,
+// crash, restart, partition, an unreliable network) in the same layout,
+// with role "tester" and topic TEST, whenever RAFT_DEBUG (or, for the KV
+// tester, KV_DEBUG) is set, so each peer's column shows what was done to
+// it:
+//
+//	000476 S2 T- tester    TEST  disconnected
+//
 // Every other line (test titles, "--- FAIL", panics and their stack traces)
 // passes through unchanged at full width. Columns are found automatically:
 // they start afresh at each test ("=== RUN" or a "Test ..." title line) and a
@@ -23,11 +31,14 @@
 //
 // Flags:
 //
-//	-topics LIST   show only these topics (comma list, e.g. LOG,VOTE)
+//	-topics LIST   show only these topics (comma list, e.g. LOG,VOTE); an
+//	               unknown topic is an error that lists the valid ones
 //	-ignore LIST   hide these topics
-//	-peers LIST    show only these peers, in this order (e.g. 0,2)
+//	-peers LIST    show only these peers, in this order (e.g. 0,2); a peer
+//	               that never appears in the log gets a warning at the end
 //	-n N           always lay out N server columns S0..S(N-1)
-//	-width W       total width (default $COLUMNS, else 160)
+//	-width W       total width (default: the terminal's, asked of standard
+//	               output, then standard error; else $COLUMNS; else 160)
 //	-color MODE    auto (colour when standard output is a terminal), always, never
 //
 // On a terminal each topic has its own colour.

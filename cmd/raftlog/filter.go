@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -38,17 +39,36 @@ func (f Filter) Keep(e Entry) bool {
 }
 
 // ParseTopics turns "LOG, vote" into {LOG, VOTE}; empty input gives nil.
-func ParseTopics(list string) map[string]bool {
+// A topic no package writes is an error that lists the valid ones: a
+// misspelt filter would otherwise hide every line without a word. flag
+// names the flag in the message.
+func ParseTopics(flag, list string) (map[string]bool, error) {
 	if strings.TrimSpace(list) == "" {
-		return nil
+		return nil, nil
 	}
 	set := make(map[string]bool)
 	for _, t := range strings.Split(list, ",") {
-		if t = strings.ToUpper(strings.TrimSpace(t)); t != "" {
-			set[t] = true
+		t = strings.ToUpper(strings.TrimSpace(t))
+		if t == "" {
+			continue
 		}
+		if _, ok := topicColors[t]; !ok {
+			return nil, fmt.Errorf("unknown topic %q in %s %q; the topics are %s", t, flag, list, knownTopics())
+		}
+		set[t] = true
 	}
-	return set
+	return set, nil
+}
+
+// knownTopics lists every topic the raft and raftkv packages and the
+// testers write, sorted.
+func knownTopics() string {
+	var names []string
+	for t := range topicColors {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // ParsePeers turns "0,2,C" into column keys ["S0", "S2", "C"]; "S1" is

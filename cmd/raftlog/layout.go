@@ -132,10 +132,14 @@ func (l Layout) Render(e Entry, col, n int) []string {
 }
 
 // entryText is what a column shows: topic, term and role initial, message.
+// Tester events (role tester, topic TEST) show only the topic and message.
 // Clerks share a column, so a clerk line that names its clerk (C<id>) keeps
 // the name; S<n> on a clerk line is the clerk's own business (raftkv prints
 // the index of the end it used) and is left out.
 func entryText(e Entry) string {
+	if e.Role == "tester" { // the tester's own event: no term or role to show
+		return strings.TrimRight(pad(e.Topic, 5)+" "+e.Msg, " ")
+	}
 	term := "T-"
 	if e.Term >= 0 {
 		term = "T" + strconv.Itoa(e.Term)

@@ -103,3 +103,15 @@ func TestHeaderAndWidth(t *testing.T) {
 		t.Errorf("narrow layout column width %d, want the minimum %d", got, minColumnWidth)
 	}
 }
+
+// The testers' event lines (raft/config.go, raftkv/config.go) parse as
+// debug lines and show without a term or role.
+func TestTesterEventLine(t *testing.T) {
+	e, ok := ParseLine("000476 S2 T- tester    TEST  disconnected")
+	if !ok || e.Peer != 2 || e.Role != "tester" || e.Topic != "TEST" {
+		t.Fatalf("ParseLine gave %+v, %v", e, ok)
+	}
+	if got, want := entryText(e), "TEST  disconnected"; got != want {
+		t.Errorf("entryText = %q, want %q", got, want)
+	}
+}

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
+
+	"miniraftkv/internal/term"
 )
 
-// defaultWidth is used when neither -width nor $COLUMNS says otherwise.
+// defaultWidth is used when -width is not given, no terminal says how wide
+// it is, and $COLUMNS is not set.
 const defaultWidth = 160
 
 // config is everything the command line decides.
@@ -23,7 +24,10 @@ type config struct {
 }
 
 func main() {
-	cfg, err := parseArgs(os.Args[1:], os.Getenv, os.Stderr)
+	// Output usually goes to the terminal; when it goes to a pager or a
+	// file, standard error may still be the terminal the reader uses.
+	width := func() int { return term.Width(defaultWidth, os.Stdout, os.Stderr) }
+	cfg, err := parseArgs(os.Args[1:], width, os.Stderr)
 	if err == flag.ErrHelp {
 		os.Exit(0)
 	}
@@ -47,11 +51,15 @@ func main() {
 		os.Exit(1)
 	}
 	out.Flush()
+	for _, key := range p.absentPeers() {
+		fmt.Fprintf(os.Stderr, "raftlog: warning: -peers names %s, which never appears in the log\n", key)
+	}
 }
 
-// parseArgs reads the flags. getenv supplies $COLUMNS (a parameter so that
-// tests need not touch the environment); usage and errors go to errOut.
-func parseArgs(args []string, getenv func(string) string, errOut io.Writer) (config, error) {
+// parseArgs reads the flags. width supplies the width when -width is not
+// given (the terminal's, $COLUMNS or defaultWidth; a parameter so that tests
+// need no terminal); usage and errors go to errOut.
+func parseArgs(args []string, width func() int, errOut io.Writer) (config, error) {
 	fs := flag.NewFlagSet("raftlog", flag.ContinueOnError)
 	fs.SetOutput(errOut)
 	fs.Usage = func() {
@@ -62,15 +70,19 @@ func parseArgs(args []string, getenv func(string) string, errOut io.Writer) (con
 	ignore := fs.String("ignore", "", "hide these topics, comma separated")
 	peers := fs.String("peers", "", "show only these peers, in this order (e.g. 0,2; C for clerks)")
 	n := fs.Int("n", 0, "lay out exactly N server columns (0: find them automatically)")
-	width := fs.Int("width", 0, "total output width (default $COLUMNS, else 160)")
+	w := fs.Int("width", 0, "total output width (default: the terminal's, else $COLUMNS, else 160)")
 	color := fs.String("color", "auto", "colour topics: auto (on a terminal), always, never")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{fixedN: *n, width: *width, color: *color, files: fs.Args()}
-	cfg.filter.Topics = ParseTopics(*topics)
-	cfg.filter.Ignore = ParseTopics(*ignore)
+	cfg := config{fixedN: *n, width: *w, color: *color, files: fs.Args()}
 	var err error
+	if cfg.filter.Topics, err = ParseTopics("-topics", *topics); err != nil {
+		return config{}, err
+	}
+	if cfg.filter.Ignore, err = ParseTopics("-ignore", *ignore); err != nil {
+		return config{}, err
+	}
 	if cfg.filter.Peers, err = ParsePeers(*peers); err != nil {
 		return config{}, err
 	}
@@ -78,7 +90,7 @@ func parseArgs(args []string, getenv func(string) string, errOut io.Writer) (con
 		return config{}, fmt.Errorf("bad -n %d: want 0 (automatic) or a number of peers", *n)
 	}
 	if cfg.width == 0 {
-		cfg.width = widthFromEnv(getenv("COLUMNS"))
+		cfg.width = width()
 	}
 	if cfg.width < 0 {
 		return config{}, fmt.Errorf("bad -width %d", cfg.width)
@@ -87,15 +99,6 @@ func parseArgs(args []string, getenv func(string) string, errOut io.Writer) (con
 		return config{}, fmt.Errorf("bad -color %q: want auto, always or never", cfg.color)
 	}
 	return cfg, nil
-}
-
-// widthFromEnv reads $COLUMNS, falling back to defaultWidth when unset or
-// not a positive number.
-func widthFromEnv(columns string) int {
-	if w, err := strconv.Atoi(strings.TrimSpace(columns)); err == nil && w > 0 {
-		return w
-	}
-	return defaultWidth
 }
 
 // processInputs feeds every named file (or standard input) to p in order.

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-func noEnv(string) string { return "" }
+// noEnv stands for a run with no terminal and no $COLUMNS.
+func noEnv() int { return defaultWidth }
 
 func TestParseArgs(t *testing.T) {
 	cfg, err := parseArgs([]string{"-topics", "log, Vote", "-ignore", "TIMR", "-peers", "0,S2,c",
@@ -30,21 +31,15 @@ func TestParseArgs(t *testing.T) {
 	}
 }
 
-func TestParseArgsWidthFromColumns(t *testing.T) {
-	env := func(k string) string {
-		if k == "COLUMNS" {
-			return "132"
-		}
-		return ""
+// The width comes from -width, else from the terminal probe (internal/term
+// tests its fallback to $COLUMNS and the default).
+func TestParseArgsWidth(t *testing.T) {
+	terminal := func() int { return 132 }
+	if cfg, err := parseArgs(nil, terminal, io.Discard); err != nil || cfg.width != 132 {
+		t.Errorf("width from the terminal: %d, %v; want 132", cfg.width, err)
 	}
-	if cfg, err := parseArgs(nil, env, io.Discard); err != nil || cfg.width != 132 {
-		t.Errorf("width from $COLUMNS: %d, %v; want 132", cfg.width, err)
-	}
-	if cfg, err := parseArgs(nil, noEnv, io.Discard); err != nil || cfg.width != defaultWidth {
-		t.Errorf("default width: %d, %v; want %d", cfg.width, err, defaultWidth)
-	}
-	if cfg, _ := parseArgs([]string{"-width", "70"}, env, io.Discard); cfg.width != 70 {
-		t.Errorf("-width must beat $COLUMNS: got %d", cfg.width)
+	if cfg, _ := parseArgs([]string{"-width", "70"}, terminal, io.Discard); cfg.width != 70 {
+		t.Errorf("-width must beat the terminal: got %d", cfg.width)
 	}
 }
 
@@ -54,6 +49,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{"-color", "sometimes"},
 		{"-n", "-1"},
 		{"-nosuchflag"},
+		{"-topics", "COMMIT"},
+		{"-ignore", "LOG,nope"},
 	} {
 		if _, err := parseArgs(args, noEnv, io.Discard); err == nil {
 			t.Errorf("parseArgs(%q) accepted bad input", args)
@@ -62,7 +59,9 @@ func TestParseArgsErrors(t *testing.T) {
 }
 
 func TestFilterKeep(t *testing.T) {
-	f := Filter{Topics: ParseTopics("LOG,VOTE"), Ignore: ParseTopics("VOTE"), Peers: []string{"S0", "C"}}
+	topics, _ := ParseTopics("-topics", "LOG,VOTE")
+	ignore, _ := ParseTopics("-ignore", "VOTE")
+	f := Filter{Topics: topics, Ignore: ignore, Peers: []string{"S0", "C"}}
 	cases := []struct {
 		e    Entry
 		want bool
@@ -140,5 +139,26 @@ func TestPrinterHoldEndsWithLogTime(t *testing.T) {
 	}, "\n")
 	if got := out.String(); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestUnknownTopicListsValidOnes(t *testing.T) {
+	_, err := ParseTopics("-topics", "COMMIT")
+	if err == nil || !strings.Contains(err.Error(), `unknown topic "COMMIT"`) || !strings.Contains(err.Error(), "CMIT") {
+		t.Errorf("ParseTopics(COMMIT) error %v; want it to name COMMIT and list CMIT", err)
+	}
+}
+
+func TestAbsentPeers(t *testing.T) {
+	cfg, err := parseArgs([]string{"-peers", "0,9,C"}, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPrinter(cfg, Layout{Width: 80}, io.Discard)
+	if err := p.copy(strings.NewReader("000001 S0 T1 follower  TIMR election timeout\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.absentPeers(), []string{"S9", "C"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("absentPeers = %v, want %v", got, want)
 	}
 }

@@ -30,17 +30,19 @@ type printer struct {
 	columns    Columns
 	layout     Layout
 	out        io.Writer
-	needHeader bool         // print the column header before the next debug line
-	holding    bool         // collecting lines to decide the columns
-	held       []string     // lines collected while holding, in input order
-	holdStart  int          // log time of the first debug line held; -1 before it
-	flush      func() error // if set, called after output (live input)
+	needHeader bool            // print the column header before the next debug line
+	holding    bool            // collecting lines to decide the columns
+	held       []string        // lines collected while holding, in input order
+	holdStart  int             // log time of the first debug line held; -1 before it
+	flush      func() error    // if set, called after output (live input)
+	seen       map[string]bool // column keys of every debug line read, kept or not
 }
 
 // newPrinter sets up the columns: -peers fixes them in the given order, -n
 // fixes S0..S(n-1), otherwise they are found as peers log.
 func newPrinter(cfg config, layout Layout, out io.Writer) *printer {
-	p := &printer{filter: cfg.filter, layout: layout, out: out, needHeader: true, holdStart: -1}
+	p := &printer{filter: cfg.filter, layout: layout, out: out, needHeader: true, holdStart: -1,
+		seen: make(map[string]bool)}
 	switch {
 	case cfg.filter.Peers != nil:
 		p.columns = Columns{Keys: append([]string(nil), cfg.filter.Peers...), Fixed: true}
@@ -108,6 +110,9 @@ func (p *printer) flushOutput() error {
 // one; while holding, lines are kept and their peers noted; else printed.
 func (p *printer) line(text string) error {
 	e, isDebug := ParseLine(text)
+	if isDebug {
+		p.seen[ColumnKey(e)] = true
+	}
 	if !isDebug && IsTestStart(text) {
 		if err := p.release(); err != nil {
 			return err
@@ -178,4 +183,16 @@ func (p *printer) emit(text string, e Entry, isDebug bool) error {
 func (p *printer) write(s string) error {
 	_, err := io.WriteString(p.out, s)
 	return err
+}
+
+// absentPeers lists the peers of -peers that no debug line came from, in
+// the order given: likely a wrong number, which would show nothing.
+func (p *printer) absentPeers() []string {
+	var absent []string
+	for _, key := range p.filter.Peers {
+		if !p.seen[key] {
+			absent = append(absent, key)
+		}
+	}
+	return absent
 }
