@@ -26,14 +26,22 @@
 // on timing, so faults aimed at the leader can hit different servers.
 //
 // Once a second kvsim prints a progress line: operations done, operations
-// per second, the leader and its term, the faults in force and the number
-// injected. At the end it heals the network, restarts crashed servers, lets
+// per second, the leader and its term (marked "cut off in the minority"
+// while the only leader is a stale one on the minority side of a
+// partition), the number of faults injected so far ("injected", a running
+// total) and the faults in force ("in force: partitioned [S1 S3], down
+// [S2], unreliable"). The -out file is created before the run starts, so a
+// path that cannot be written stops kvsim at once (exit status 2). At the end it heals the network, restarts crashed servers, lets
 // the clients finish (operations that never return are recorded as such),
 // checks the history with linearizability.CheckOperationsVerbose(KvModel()),
 // writes the history's HTML timeline (-out, default a new temporary file),
 // and prints a summary.
 //
+// Ctrl-C stops the clients and the faults early; what was recorded is still
+// checked and reported. A second Ctrl-C quits at once.
+//
 // Exit status: 0 when the history is linearizable, 1 when it is not, 3 when
 // the checker ran out of time (-checktimeout) without a verdict (not a
-// pass), 2 for bad flags.
+// pass), 2 for bad flags or an -out that cannot be written, 130 after
+// Ctrl-C (unless the check found a violation: 1).
 package main

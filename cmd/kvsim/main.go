@@ -28,6 +28,7 @@ const (
 	exitViolation    = 1
 	exitUsage        = 2
 	exitNoVerdict    = 3
+	exitInterrupted  = 130 // Ctrl-C, as a shell reports SIGINT (and as cmd/stress exits)
 )
 
 func main() {
@@ -40,7 +41,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kvsim:", err)
 		os.Exit(exitUsage)
 	}
-	os.Exit(simulate(cfg, os.Stdout))
+	// The timeline's file is created first: a path that cannot be written
+	// is reported now, not after the whole run.
+	timeline, err := openTimeline(cfg.out)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kvsim:", err)
+		os.Exit(exitUsage)
+	}
+	os.Exit(simulate(cfg, timeline, os.Stdout))
 }
 
 // parseArgs reads the flags; defaultSeed is used when -seed is not given.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -53,12 +54,31 @@ func TestParseArgsErrors(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	got := ProgressLine(3*time.Second, 1234, 411.6, clusterState{leader: 2, term: 4, down: []int{1}},
 		faultState{injected: 5, minority: []int{2, 4}, crashed: 1, unreliable: true})
-	want := "   3.0s  ops   1234    412 ops/s  leader S2   T4    faults   5  now: partitioned [S2 S4], down [S1], unreliable"
+	want := "   3.0s  ops   1234    412 ops/s  leader S2 (cut off in the minority: commits nothing) T4    injected   5" +
+		"  in force: partitioned [S2 S4], down [S1], unreliable"
 	if got != want {
 		t.Errorf("ProgressLine =\n%q\nwant\n%q", got, want)
 	}
+	majority := ProgressLine(3*time.Second, 1234, 411.6, clusterState{leader: 0, term: 5},
+		faultState{injected: 5, minority: []int{2, 4}, crashed: -1})
+	if want := "leader S0   T5    injected   5  in force: partitioned [S2 S4]"; !strings.Contains(majority, want) {
+		t.Errorf("ProgressLine =\n%q\nwant it to contain\n%q", majority, want)
+	}
 	quiet := ProgressLine(time.Second, 0, 0, clusterState{leader: -1}, faultState{crashed: -1})
-	if !strings.Contains(quiet, "leader none") || strings.Contains(quiet, "now:") {
+	if !strings.Contains(quiet, "leader none") || strings.Contains(quiet, "in force:") {
 		t.Errorf("quiet line %q", quiet)
 	}
+}
+
+// An -out that cannot be written is refused before the run (main exits 2).
+func TestOpenTimelineRefusesUnwritablePath(t *testing.T) {
+	if f, err := openTimeline("/nonexistent-dir/t.html"); err == nil || !strings.Contains(err.Error(), "/nonexistent-dir/t.html") {
+		t.Errorf("openTimeline(unwritable) = %v, %v; want an error naming the path", f, err)
+	}
+	f, err := openTimeline("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	os.Remove(f.Name())
 }

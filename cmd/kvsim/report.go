@@ -10,12 +10,18 @@ import (
 )
 
 // ProgressLine is the line printed every second: time, operations done
-// and their rate over the last second, leader and term, faults injected so
-// far and those in force.
+// and their rate over the last second, leader and term, the number of
+// faults injected so far and the faults in force. A leader cut off in the
+// minority of a partition (it still believes it leads, but can commit
+// nothing) is marked as such.
 func ProgressLine(elapsed time.Duration, ops int, rate float64, cs clusterState, fs faultState) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%6.1fs  ops %6d  %5.0f ops/s  leader %-4s T%-3d  faults %3d", elapsed.Seconds(), ops, rate,
-		server(cs.leader), cs.term, fs.injected)
+	leader := server(cs.leader)
+	if cs.leader >= 0 && contains(fs.minority, cs.leader) {
+		leader += " (cut off in the minority: commits nothing)"
+	}
+	fmt.Fprintf(&b, "%6.1fs  ops %6d  %5.0f ops/s  leader %-4s T%-3d  injected %3d", elapsed.Seconds(), ops, rate,
+		leader, cs.term, fs.injected)
 	var now []string
 	if fs.minority != nil {
 		now = append(now, "partitioned "+servers(fs.minority))
@@ -30,14 +36,24 @@ func ProgressLine(elapsed time.Duration, ops int, rate float64, cs clusterState,
 		now = append(now, "reordering")
 	}
 	if len(now) > 0 {
-		b.WriteString("  now: " + strings.Join(now, ", "))
+		b.WriteString("  in force: " + strings.Join(now, ", "))
 	}
 	return b.String()
 }
 
+func contains(list []int, x int) bool {
+	for _, v := range list {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
 // checkAndReport checks the history, writes its timeline, prints the
 // summary and returns the exit status.
-func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *console, runTime time.Duration) int {
+func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *console, runTime time.Duration,
+	timeline *os.File) int {
 	ops, unreturned := rec.history()
 	gets, puts, appends := rec.opCounts()
 	returned := len(ops) - unreturned
@@ -47,7 +63,7 @@ func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *c
 	checkStart := time.Now()
 	res, info := linearizability.CheckOperationsVerbose(linearizability.KvModel(), ops, cfg.checkTimeout)
 	checkTime := time.Since(checkStart)
-	path, err := writeTimeline(cfg.out, info)
+	path, err := writeTimeline(timeline, info)
 
 	con.printf("\n--- kvsim summary ---\n")
 	con.printf("seed       %d (repeat the fault schedule with -seed %d)\n", cfg.seed, cfg.seed)
@@ -82,7 +98,8 @@ func illegalKeys(info linearizability.LinearizationInfo) []string {
 	return bad
 }
 
-// verdict prints the final line and returns the exit status.
+// verdict prints the final line and returns the exit status (for a run cut
+// short by Ctrl-C, see simulate).
 func verdict(res linearizability.CheckResult, cfg config, con *console) int {
 	switch res {
 	case linearizability.Ok:
@@ -96,19 +113,23 @@ func verdict(res linearizability.CheckResult, cfg config, con *console) int {
 	return exitNoVerdict
 }
 
-// writeTimeline renders the checked history as HTML to path, or to a new
-// temporary file when path is empty, and returns where it went.
-func writeTimeline(path string, info linearizability.LinearizationInfo) (string, error) {
-	var f *os.File
-	var err error
+// openTimeline creates the file for the HTML timeline before the run starts,
+// so that a path that cannot be written is found at once rather than after
+// the whole run: path, or a new temporary file when path is empty.
+func openTimeline(path string) (*os.File, error) {
 	if path == "" {
-		f, err = os.CreateTemp("", "kvsim-*.html")
-	} else {
-		f, err = os.Create(path)
+		return os.CreateTemp("", "kvsim-*.html")
 	}
+	f, err := os.Create(path)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("-out: %w", err)
 	}
+	return f, nil
+}
+
+// writeTimeline renders the checked history as HTML into f, closes it and
+// returns its name.
+func writeTimeline(f *os.File, info linearizability.LinearizationInfo) (string, error) {
 	if err := linearizability.Visualize(linearizability.KvModel(), info, f); err != nil {
 		f.Close()
 		return f.Name(), err

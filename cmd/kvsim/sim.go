@@ -14,8 +14,11 @@ import (
 // never returned.
 const clientGrace = 15 * time.Second
 
-// simulate runs one simulation and returns the exit status.
-func simulate(cfg config, out io.Writer) int {
+// simulate runs one simulation, writes its HTML timeline into timeline and
+// returns the exit status. A run stopped by Ctrl-C still checks what was
+// recorded, and exits 130 as an interrupted command does unless the check
+// found a violation (1).
+func simulate(cfg config, timeline *os.File, out io.Writer) int {
 	con := &console{out: out}
 	steps := MakeSchedule(rand.New(rand.NewSource(cfg.seed)), cfg.faults, cfg.servers, cfg.duration)
 	con.printf("kvsim: %d servers, %d clients, %d keys, %v, faults %s, maxraftstate %d, seed %d\n",
@@ -52,7 +55,11 @@ func simulate(cfg config, out io.Writer) int {
 		con.printf("kvsim: some clients did not finish within %v: their operations count as never returned\n", clientGrace)
 	}
 	runTime := time.Since(start)
-	return checkAndReport(cfg, c, inj, rec, con, runTime)
+	status := checkAndReport(cfg, c, inj, rec, con, runTime, timeline)
+	if interrupted && status != exitViolation {
+		return exitInterrupted
+	}
+	return status
 }
 
 // showProgress prints a progress line every second until duration has

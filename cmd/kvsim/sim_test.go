@@ -19,8 +19,12 @@ func TestSimulationShort(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "timeline.html")
 	cfg := config{servers: 3, clients: 3, keys: 2, duration: 3 * time.Second, seed: 5,
 		faults: FaultSet{true, true, true, true}, maxraftstate: 1000, out: out, checkTimeout: time.Minute}
+	timeline, err := openTimeline(out)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
-	status := simulate(cfg, &buf)
+	status := simulate(cfg, timeline, &buf)
 	t.Logf("kvsim output:\n%s", buf.String())
 	if status != exitLinearizable {
 		t.Fatalf("exit status %d, want %d (linearizable)", status, exitLinearizable)
