@@ -12,6 +12,7 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -496,13 +497,26 @@ func (cfg *config) checkHistory() {
 		cfg.t.Fatalf("linearizability check timed out after %v: no verdict on %d operations (this is a failure, not a pass)",
 			took, len(ops))
 	default:
-		cfg.t.Fatalf("history is not linearizable (%d operations); timeline: %s", len(ops), writeTimeline(model, info))
+		cfg.t.Fatalf("history is not linearizable (%d operations); timeline: %s", len(ops),
+			writeTimeline(cfg.t.Name(), model, info))
 	}
 }
 
-// writeTimeline renders info as HTML in a temporary file and returns its path.
-func writeTimeline(model linearizability.Model, info linearizability.LinearizationInfo) string {
-	f, err := os.CreateTemp("", "raftkv-linearizability-*.html")
+// timelineDirEnv names the environment variable that chooses the folder of
+// the timelines of failed checks (cmd/stress sets it to its -out folder, so
+// they end up beside the run logs); unset, they go to the OS temp folder.
+const timelineDirEnv = "KV_TIMELINE_DIR"
+
+// writeTimeline renders info as HTML in a new file named after the test and
+// returns its path.
+func writeTimeline(test string, model linearizability.Model, info linearizability.LinearizationInfo) string {
+	dir := os.Getenv(timelineDirEnv)
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Sprintf("(could not create %s=%s: %v)", timelineDirEnv, dir, err)
+		}
+	}
+	f, err := os.CreateTemp(dir, strings.ReplaceAll(test, "/", "_")+"-timeline-*.html")
 	if err != nil {
 		return fmt.Sprintf("(could not create file: %v)", err)
 	}

@@ -17,7 +17,10 @@
 // run-NNN.log in the output folder (-out; by default a new temporary folder,
 // removed again if no log is kept). The first line of each log is the shell
 // command that repeats that run; the test binary it names stays beside the
-// logs. At the end it prints a table per test: runs, failures, and the mean,
+// logs. Runs get KV_TIMELINE_DIR set to the output folder (unless it is set
+// already), so the KV tester writes the HTML timeline of a failed
+// linearizability check there too, and names it in the failure message.
+// At the end it prints a table per test: runs, failures, and the mean,
 // standard deviation, minimum and maximum of the time that go test reported
 // ("--- PASS: TestX (1.23s)").
 //

@@ -191,10 +191,8 @@ func stress(cfg config) int {
 
 // runAll runs the binary as the flags ask: -n times, or until a failure.
 func runAll(ctx context.Context, cfg config, bin testrun.Binary, outDir string, prog *progress) []testrun.RunResult {
-	r := &testrun.Runner{Bin: bin, Args: binaryArgs(cfg), OutDir: outDir, KeepAll: cfg.keepAll}
-	if cfg.verbose {
-		r.Env = debugEnv
-	}
+	r := &testrun.Runner{Bin: bin, Args: binaryArgs(cfg), OutDir: outDir, KeepAll: cfg.keepAll,
+		Env: runEnv(cfg, outDir)}
 	failed := false
 	if cfg.until {
 		r.ShouldRun = func(testrun.Job) bool { return !failed }
@@ -204,6 +202,24 @@ func runAll(ctx context.Context, cfg config, bin testrun.Binary, outDir string, 
 		prog.finished(res)
 	}
 	return r.RunAll(ctx, cfg.runs, cfg.parallel, prog.started, finished)
+}
+
+// timelineDirEnv is the variable with which the KV tester (raftkv/config.go)
+// chooses where the timeline of a failed linearizability check goes.
+const timelineDirEnv = "KV_TIMELINE_DIR"
+
+// runEnv is what every run adds to the environment: the debug switches with
+// -v, and the output folder for the KV tester's timelines (unless the user
+// chose another), so they are kept beside the run logs.
+func runEnv(cfg config, outDir string) []string {
+	var env []string
+	if cfg.verbose {
+		env = append(env, debugEnv...)
+	}
+	if os.Getenv(timelineDirEnv) == "" {
+		env = append(env, timelineDirEnv+"="+outDir)
+	}
+	return env
 }
 
 // buildAndCheck compiles the tests into outDir (so that the command at the
@@ -231,9 +247,14 @@ func buildAndCheck(ctx context.Context, cfg config, outDir string) (testrun.Bina
 
 // makeOutDir creates the folder for logs and the test binary: the named
 // one, or a new temporary one (auto=true: removed again if nothing failed).
+// The path is absolute: the runs work in the package's directory.
 func makeOutDir(named, base string) (string, bool, error) {
 	if named != "" {
-		return named, false, os.MkdirAll(named, 0o755)
+		abs, err := filepath.Abs(named)
+		if err != nil {
+			return "", false, err
+		}
+		return abs, false, os.MkdirAll(abs, 0o755)
 	}
 	dir, err := os.MkdirTemp("", "stress-"+base+"-")
 	return dir, true, err

@@ -26,6 +26,9 @@ func report(cfg config, results []testrun.RunResult, wall time.Duration, outDir,
 		which := map[bool]string{true: "every run", false: "failed runs"}[cfg.keepAll]
 		fmt.Fprintf(&b, "logs of %s are in %s; the first line of each repeats the run with %s\n",
 			which, outDir, filepath.Base(binPath))
+		if timelines, _ := filepath.Glob(filepath.Join(outDir, "*-timeline-*.html")); len(timelines) > 0 {
+			fmt.Fprintf(&b, "timelines of failed linearizability checks: %s\n", strings.Join(timelines, " "))
+		}
 	case autoOut:
 		os.RemoveAll(outDir)
 	default:
