@@ -99,6 +99,7 @@ type Raft struct {
 	senderWake       []*sync.Cond   // per follower: signalled when its sender has a call to make
 	stream           persistStream  // the append-only encoding of the persistent state
 	rand             *rand.Rand     // per-peer randomness for election timeouts
+	maxAppendBytes   int            // see SetMaxAppendBytes; 0: no bound
 }
 
 // Make creates a Raft peer. peers holds an end for every peer of the cluster
@@ -165,6 +166,18 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 	rf.startElectionTimer()
 	rf.dlog(topicTimer, "started: log %s, commit %d", rf.log.describe(), rf.commitIndex)
 	return rf
+}
+
+// SetMaxAppendBytes bounds what one AppendEntries carries to about n bytes
+// of entries (as persisted; at least one entry per call). It goes beyond
+// the lab API: a service that bounds its persisted Raft state, as raftkv
+// bounds it by maxraftstate, sets it so that a follower that fell behind
+// never has to save more at once than the bound leaves room for, before it
+// can apply and compact what it received. n <= 0 removes the bound.
+func (rf *Raft) SetMaxAppendBytes(n int) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	rf.maxAppendBytes = n
 }
 
 // GetState returns currentTerm and whether this peer believes it is the

@@ -207,7 +207,7 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 		LeaderId:     rf.me,
 		PrevLogIndex: prev,
 		PrevLogTerm:  prevTerm,
-		Entries:      rf.log.copyRange(prev+1, rf.log.lastIndex(), maxEntriesPerAppend),
+		Entries:      rf.log.copyRange(prev+1, rf.log.lastIndex(), rf.appendBatchLimit()),
 		LeaderCommit: rf.commitIndex,
 	}
 	rf.progress[peer].sentCommit = rf.commitIndex
@@ -219,6 +219,19 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 	}
 	rf.mu.Unlock()
 	rf.appendEntriesTo(peer, args, seq, fromSender)
+}
+
+// appendBatchLimit is how many entries one AppendEntries may carry: at
+// most maxEntriesPerAppend and, with a byte bound set (SetMaxAppendBytes),
+// about that many bytes at the average persisted size of an entry, but
+// always at least one. Caller holds rf.mu.
+func (rf *Raft) appendBatchLimit() int {
+	s := &rf.stream
+	if rf.maxAppendBytes <= 0 || s.entryCount == 0 || s.entryBytes == 0 {
+		return maxEntriesPerAppend
+	}
+	perEntry := max(s.entryBytes/s.entryCount, 1)
+	return min(maxEntriesPerAppend, max(rf.maxAppendBytes/perEntry, 1))
 }
 
 // appendEntriesTo makes one AppendEntries call and handles its reply;

@@ -17,11 +17,12 @@ import (
 // elsewhere (the duplicate table makes the retry safe).
 const waitTimeout = 500 * time.Millisecond
 
-// applyBacklog is the buffer of applyCh: how far Raft's applier may run
-// ahead of the apply loop. A backlog lets the loop see that more entries
-// are already waiting, and snapshot once after them instead of once per
-// entry (see maybeSnapshot).
-const applyBacklog = 64
+// applyBuffer is the buffer of applyCh: how far Raft's applier may run
+// ahead of the apply loop. Handing entries over one rendezvous at a time
+// costs two goroutine switches per entry, and on a busy machine a follower
+// that learns of many commits at once then trails its log by tens of
+// entries it cannot compact yet.
+const applyBuffer = 64
 
 // leadershipCheckInterval is how often a waiting handler asks Raft whether
 // its term is still current, so a deposed leader's handlers return well
@@ -58,16 +59,14 @@ type waiter struct {
 type KVServer struct {
 	me           int
 	rf           *raft.Raft
-	applyCh      chan raft.ApplyMsg // buffered: see applyBacklog
+	applyCh      chan raft.ApplyMsg // buffered: see applyBuffer
 	persister    *raft.Persister
 	maxraftstate int           // snapshot when Raft state reaches this size; -1: never
 	killed       chan struct{} // closed by Kill
 	dead         int32         // 1 after Kill; read atomically
 	killOnce     sync.Once
 
-	// appliedSinceSnapshot counts entries applied since the last snapshot;
-	// only the apply loop uses it.
-	appliedSinceSnapshot int
+	pacer snapshotPacer // when to snapshot; only the apply loop uses it
 
 	// waitTimeout and leadershipCheck are waitTimeout and
 	// leadershipCheckInterval; fields so that a test can turn the timeout
@@ -105,7 +104,7 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 	labgob.Register(Op{})
 	kv := &KVServer{
 		me:              me,
-		applyCh:         make(chan raft.ApplyMsg, applyBacklog),
+		applyCh:         make(chan raft.ApplyMsg, applyBuffer),
 		persister:       persister,
 		maxraftstate:    maxraftstate,
 		killed:          make(chan struct{}),
@@ -117,6 +116,12 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 	}
 	kv.restoreFromPersister()
 	kv.rf = raft.Make(servers, me, persister, kv.applyCh)
+	if maxraftstate > 0 {
+		// A follower saves a batch of entries before it learns they are
+		// committed and can compact them: keep batches to a quarter of
+		// the budget (the tester bounds the state by 2 x maxraftstate).
+		kv.rf.SetMaxAppendBytes(maxraftstate / 4)
+	}
 	go kv.applyLoop()
 	return kv
 }

@@ -46,29 +46,56 @@ func decodeSnapshot(b []byte) (snapshotState, error) {
 }
 
 // maybeSnapshot hands Raft a snapshot through index when the persisted Raft
-// state has reached maxraftstate. Called by the apply loop right after it
-// applied index, so the state encoded is exactly the state through index.
+// state has reached maxraftstate and a snapshot would free enough of it.
+// Called by the apply loop right after it applied index, so the state
+// encoded is exactly the state through index.
 //
-// While more committed entries already wait in applyCh it waits for them
-// (up to applyBacklog entries): a server that has fallen behind, and whose
-// Raft state is mostly entries it has not applied yet, would otherwise
-// encode its whole state once per entry, fall further behind, and hold
-// more and more entries it cannot compact.
+// "Enough" keeps a server that has fallen behind from falling further:
+// when its Raft state is mostly entries it has not applied yet, the size
+// stays over maxraftstate after every snapshot, and snapshotting after each
+// applied entry would encode the whole state machine once per entry. While
+// the state is small a snapshot is worth it at once, as before.
 func (kv *KVServer) maybeSnapshot(index int) {
-	kv.appliedSinceSnapshot++
-	if kv.maxraftstate < 0 || kv.persister.RaftStateSize() < kv.maxraftstate {
+	kv.pacer.applied++
+	if kv.maxraftstate < 0 {
 		return
 	}
-	if len(kv.applyCh) > 0 && kv.appliedSinceSnapshot < applyBacklog {
+	size := kv.persister.RaftStateSize()
+	if size < kv.maxraftstate || !kv.pacer.worthIt(size, kv.maxraftstate) {
 		return
 	}
-	kv.appliedSinceSnapshot = 0
 	kv.mu.Lock()
 	snap := kv.encodeSnapshot()
 	kv.mu.Unlock()
 	debugf(kv.me, unknownTerm, roleServer, topicSnap, "snapshot through %d: %d bytes (raft state %d >= %d)",
-		index, len(snap), kv.persister.RaftStateSize(), kv.maxraftstate)
+		index, len(snap), size, kv.maxraftstate)
 	kv.rf.Snapshot(index, snap)
+	kv.pacer.snapshotted(kv.persister.RaftStateSize())
+}
+
+// maxSnapshotDeferral is how many applied entries a snapshot waits for at
+// most while the Raft state, though over maxraftstate, has hardly grown
+// since the last snapshot.
+const maxSnapshotDeferral = 8
+
+// snapshotPacer decides when a snapshot frees enough to be worth its cost.
+// Only the apply loop uses it.
+type snapshotPacer struct {
+	applied   int // entries applied since the last snapshot
+	sizeAfter int // Raft state size right after the last snapshot
+}
+
+// worthIt reports whether a snapshot at Raft state size size is worth
+// taking: the state grew by a quarter of maxraftstate since the last
+// snapshot (what it freed was mostly applied entries, and will be again),
+// or maxSnapshotDeferral entries were applied since.
+func (p *snapshotPacer) worthIt(size, maxraftstate int) bool {
+	return size-p.sizeAfter >= maxraftstate/4 || p.applied >= maxSnapshotDeferral
+}
+
+// snapshotted records a snapshot that left the Raft state at size bytes.
+func (p *snapshotPacer) snapshotted(size int) {
+	p.applied, p.sizeAfter = 0, size
 }
 
 // installSnapshot replaces the state machine with a snapshot Raft received

@@ -33,3 +33,38 @@ func TestSnapshotCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotPacer: a snapshot is worth it once the Raft state grew by a
+// quarter of maxraftstate since the last one, or after
+// maxSnapshotDeferral applied entries when it did not (a state made mostly
+// of entries not applied yet).
+func TestSnapshotPacer(t *testing.T) {
+	var p snapshotPacer
+	p.applied = 1
+	if !p.worthIt(1000, 1000) {
+		t.Fatal("first snapshot deferred")
+	}
+	p.snapshotted(200)
+	cases := []struct {
+		size, applied int
+		want          bool
+	}{
+		{1000, 1, true}, // grew by 800: a small state, snapshot at once
+		{1100, 3, true}, // grew by 900
+		{449, 3, false}, // grew by 249 (not reachable with size < maxraftstate; checks the rule)
+		{450, 1, true},  // grew by exactly a quarter
+	}
+	for _, c := range cases {
+		p.applied = c.applied
+		if got := p.worthIt(c.size, 1000); got != c.want {
+			t.Errorf("size %d after 200, %d applied: worthIt = %v, want %v", c.size, c.applied, got, c.want)
+		}
+	}
+	p.snapshotted(1900) // mostly entries not applied yet
+	for applied := 1; applied <= maxSnapshotDeferral; applied++ {
+		p.applied = applied
+		if got, want := p.worthIt(2000, 1000), applied == maxSnapshotDeferral; got != want {
+			t.Errorf("state of unapplied entries, %d applied: worthIt = %v, want %v", applied, got, want)
+		}
+	}
+}
