@@ -14,20 +14,35 @@ package raft
 import (
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
 var (
-	debugOn    = os.Getenv("RAFT_DEBUG") != "" && os.Getenv("RAFT_DEBUG") != "0"
 	debugEpoch = time.Now()
+	// RAFT_DEBUG is read at the first debug line, inside a test, rather
+	// than when the package starts: go test only keys its cache on the
+	// variables a test reads, so a plain run's cached result is not
+	// replayed when you ask for debug output, nor the other way round.
+	debugOnce sync.Once
+	debugOn   bool
 )
 
+func debugEnabled() bool {
+	debugOnce.Do(func() {
+		v := os.Getenv("RAFT_DEBUG")
+		debugOn = v != "" && v != "0"
+	})
+	return debugOn
+}
+
 // debugf prints one debug line about this peer if RAFT_DEBUG is set. topic
-// names what the line is about in two to six upper-case letters, e.g. VOTE,
-// TIMER, LOG, COMMIT, APPLY, PERS, SNAP; cmd/raftlog can show or hide lines
-// by topic. Caller holds rf.mu.
+// names what the line is about, one of the topics cmd/raftlog knows (it
+// colours them, and its -topics filter accepts only them): TIMR timers,
+// VOTE, LEAD, TERM, LOG replication, CMIT commit, APLY apply, PERS
+// persistence, SNAP snapshots, DROP, WARN. Caller holds rf.mu.
 func (rf *Raft) debugf(topic string, format string, args ...interface{}) {
-	if !debugOn {
+	if !debugEnabled() {
 		return
 	}
 	term, role := rf.debugState()

@@ -16,22 +16,35 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
 var (
-	debugOn    = os.Getenv("KV_DEBUG") != "" && os.Getenv("KV_DEBUG") != "0"
 	debugEpoch = time.Now()
+	// KV_DEBUG is read at the first debug line, inside a test, so that go
+	// test's cache keys on it (see raft/debug.go).
+	debugOnce sync.Once
+	debugOn   bool
 )
+
+func debugEnabled() bool {
+	debugOnce.Do(func() {
+		v := os.Getenv("KV_DEBUG")
+		debugOn = v != "" && v != "0"
+	})
+	return debugOn
+}
 
 // noTerm is the term to give debugf when the line has none (clerk lines).
 const noTerm = -1
 
 // debugf prints one debug line if KV_DEBUG is set. server is the server the
 // line is about; role is "kvserver" or "clerk"; topic names what the line
-// is about in two to six upper-case letters (KVGET, KVPUT, KVAPL, CLERK, ...).
+// is about, one of the topics cmd/raftlog knows: KVGET, KVPUT, KVAPL
+// (apply), KVSNP (snapshots), CLERK.
 func debugf(server int, term int, role string, topic string, format string, args ...interface{}) {
-	if !debugOn {
+	if !debugEnabled() {
 		return
 	}
 	termText := "-"
