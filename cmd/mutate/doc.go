@@ -30,7 +30,8 @@
 // exist (-test.list), then runs them (-test.run '^(A|B)$' -test.failfast
 // -test.v, in the package's folder) up to 10 times for a safety bug and 20
 // times for a liveness bug, and stops at the first failing run. A test that
-// panics or times out counts as failing ("(crashed)" in the matrix).
+// panics, times out or ends the process (the testers' appliers call
+// log.Fatalf) counts as failing: "(crashed)" after its name in the matrix.
 //
 // At the end it prints a matrix: per bug its kind, the result (killed,
 // SURVIVED, BROKEN when the patch does not apply or the tree does not
