@@ -20,6 +20,7 @@
 // Kind is safety (a guarantee breaks as soon as the wrong interleaving
 // happens) or liveness (progress stalls or slows, or a resource grows). A
 // Tests line names a package and tests in it; there may be several lines.
+// The tests run in the order named, so name the cheapest first.
 //
 // For each bug, mutate copies the tree (without .git and mutations/) to a
 // temporary folder, applies the patch with its own unified-diff applier
@@ -27,9 +28,10 @@
 // where the hunk says; otherwise the error names the patch, the file and
 // the hunk), and compiles the test binaries of the packages the patch
 // touches and the tests are in (go test -c). It checks the named tests
-// exist (-test.list), then runs them (-test.run '^(A|B)$' -test.failfast
-// -test.v, in the package's folder) up to 10 times for a safety bug and 20
-// times for a liveness bug, and stops at the first failing run. A test that
+// exist (-test.list), then runs them one at a time in the order the header
+// names them (-test.run '^A$' -test.v, in the package's folder), up to 10
+// times for a safety bug and 20 times for a liveness bug, and stops at the
+// first failing test. A test that
 // panics, times out or ends the process (the testers' appliers call
 // log.Fatalf) counts as failing: "(crashed)" after its name in the matrix.
 //

@@ -162,33 +162,45 @@ func missingInSource(root string, m Mutation) string {
 func runUntilKilled(ctx context.Context, m Mutation, o *Options, bins map[string]string, scratch string) Result {
 	runs := o.runsFor(m.Kind)
 	for run := 1; run <= runs; run++ {
-		for _, set := range m.Tests {
-			began := time.Now()
-			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), set.Names, o.Timeout)
-			if ctx.Err() != nil {
-				return Result{Status: Broken, Detail: "interrupted", Run: run - 1}
-			}
-			if !failed {
-				o.progressf("%-40s run %d/%d %s passed (%.1fs)", m.Name, run, runs, set.Pkg, time.Since(began).Seconds())
-				continue
-			}
-			killer := Killer(out)
-			o.keepLog(m.Name, run, out)
-			return Result{Status: Killed, Killer: killer, Run: run}
+		began := time.Now()
+		out, failed := runOnce(ctx, m, o, bins, scratch)
+		if ctx.Err() != nil {
+			return Result{Status: Broken, Detail: "interrupted", Run: run - 1}
 		}
+		if failed {
+			o.keepLog(m.Name, run, out)
+			return Result{Status: Killed, Killer: Killer(out), Run: run}
+		}
+		o.progressf("%-40s run %d/%d passed (%.1fs)", m.Name, run, runs, time.Since(began).Seconds())
 	}
 	return Result{Status: Survived, Run: runs}
 }
 
+// runOnce runs each named test once, in the order the header names them
+// (so the cheapest can come first: go test would run a package's internal
+// tests before its external ones, each in file order), and stops at the
+// first that fails. It returns that test's output and whether one failed.
+func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string, scratch string) ([]byte, bool) {
+	for _, set := range m.Tests {
+		for _, name := range set.Names {
+			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout)
+			if failed || ctx.Err() != nil {
+				return out, failed
+			}
+		}
+	}
+	return nil, false
+}
+
 // runTests runs the named tests once in pkgDir and reports their output and
-// whether the run failed. failfast stops at the first failing test.
+// whether the run failed.
 func runTests(ctx context.Context, bin, pkgDir string, names []string, timeout time.Duration) ([]byte, bool) {
 	// The test binary enforces timeout itself (and says which test hung);
 	// the context is a backstop in case it cannot.
 	runCtx, cancel := context.WithTimeout(ctx, timeout+time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, bin, "-test.run", runRegexp(names), "-test.count=1",
-		"-test.failfast", "-test.v", "-test.timeout", timeout.String())
+		"-test.v", "-test.timeout", timeout.String())
 	cmd.Dir = pkgDir
 	out, err := cmd.CombinedOutput()
 	return out, err != nil

@@ -29,6 +29,12 @@ func TestAdd(t *testing.T) {
 }
 
 func TestOther(t *testing.T) {}
+
+func TestAddAgain(t *testing.T) {
+	if Add(1, 1) != 2 {
+		t.Fatal("1+1 != 2")
+	}
+}
 `,
 }
 
@@ -51,6 +57,8 @@ func TestRunTinyModule(t *testing.T) {
 		"mutations/03-broken.patch":    tinyPatch("TestAdd", "\treturn a * b", "\treturn a - b"),
 		"mutations/04-notest.patch":    tinyPatch("TestMissing", "\treturn a + b", "\treturn a - b"),
 		"mutations/05-nocompile.patch": tinyPatch("TestAdd", "\treturn a + b", "\treturn a +"),
+		// Both tests kill it; the header's first runs first, not the file's.
+		"mutations/06-order.patch": tinyPatch("TestAddAgain, TestAdd", "\treturn a + b", "\treturn a - b"),
 	}
 	for name, content := range tinyModule {
 		files[name] = content
@@ -68,13 +76,14 @@ func TestRunTinyModule(t *testing.T) {
 		"03-broken":    "BROKEN patch 03-broken: file calc/calc.go: hunk 1 (@@ -3,4 +3,4 @@) does not apply",
 		"04-notest":    "NO TEST missing ./calc TestMissing",
 		"05-nocompile": "BROKEN patched ./calc does not compile",
+		"06-order":     "killed TestAddAgain 1/2",
 	}
 	for name, want := range rows {
 		if row := rowOf(out, name); !strings.Contains(row, want) {
 			t.Errorf("row of %s is %q, want it to hold %q", name, row, want)
 		}
 	}
-	if !strings.Contains(out, "5 bugs: 1 killed, 1 SURVIVED, 2 BROKEN, 1 NO TEST") {
+	if !strings.Contains(out, "6 bugs: 2 killed, 1 SURVIVED, 2 BROKEN, 1 NO TEST") {
 		t.Errorf("matrix lacks the summary:\n%s", out)
 	}
 	if log := readFile(t, filepath.Join(root, "logs", "01-kill-run01.log")); !strings.Contains(log, "2+3 != 5") {
