@@ -2,6 +2,7 @@ package linearizability
 
 import (
 	"fmt"
+	"math/bits"
 	"runtime"
 	"sort"
 	"sync/atomic"
@@ -71,16 +72,21 @@ type searcher struct {
 	// must follow nothing that is not linearized yet, and it changes no
 	// state on the way). So it is not a choice, and the search does not
 	// try the alternatives to it.
-	forced        []bool
-	numReturned   int
-	next, prev    []int32 // the entry list; node 0 is the sentinel
-	keys          []uint64
-	bits          bitset
-	cache         linCache
-	stack         []frame
-	cur           config // the configuration reached
-	linearized    int    // returned operations currently linearized
-	longest       []int  // longest partial linearization so far
+	forced      []bool
+	numReturned int
+	next, prev  []int32 // the entry list; node 0 is the sentinel
+	keys        []uint64
+	bits        bitset
+	cache       linCache
+	stack       []frame
+	cur         config // the configuration reached
+	linearized  int    // returned operations currently linearized
+	longest     []int  // longest partial linearization so far
+	// agree is how many frames at the bottom of the stack are the start
+	// of longest, so that recording a longer one copies only the rest:
+	// copying the whole stack each time made a long sequential history
+	// quadratic.
+	agree         int
 	cancel        *atomic.Bool
 	stepsTillPoll int
 }
@@ -117,7 +123,7 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 	if s.equal == nil {
 		s.equal = defaultEqual
 	}
-	s.cache = newLinCache(len(s.bits))
+	s.cache = newLinCache()
 	for i, op := range ops {
 		s.inputs[i] = op.Input
 		s.outputs[i] = op.Output
@@ -128,7 +134,7 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 		s.keys[i] = splitmix64(uint64(i) + 0x9e3779b97f4a7c15)
 	}
 	init := m.Init()
-	s.cur = config{state: init, stateHash: s.hash(init)}
+	s.cur = config{state: init, stateHash: s.hash(init), highest: -1}
 	s.earlierTwin = findEarlierTwins(ops)
 	s.forced = findForced(m, ops)
 	s.buildList(ops)
@@ -278,12 +284,16 @@ func (s *searcher) backtrack() (int32, bool) {
 	return 0, false
 }
 
-// config is a configuration of the search: the model state reached and
-// the hashes of the state and of the set of linearized operations.
+// config is a configuration of the search: the model state reached, the
+// hashes of the state and of the set of linearized operations, and the
+// lowest operation not linearized and highest linearized (-1 if none),
+// which bound the set's window in the cache (see linSet).
 type config struct {
 	state     interface{}
 	stateHash uint64
 	bitsHash  uint64
+	lowest    int32
+	highest   int32
 }
 
 // tryLinearize linearizes op next, moving to state next, unless the move
@@ -304,12 +314,14 @@ func (s *searcher) tryLinearize(op int32, next interface{}) bool {
 	}
 	bitsHash := s.cur.bitsHash ^ s.keys[op]
 	s.bits.set(int(op))
-	if !s.cache.add(mix64(bitsHash)^nextHash, s.bits, next, s.equal) {
+	set := s.setWith(op)
+	if !s.cache.add(mix64(bitsHash)^nextHash, set, next, s.equal) {
 		s.bits.clear(int(op))
 		return false
 	}
 	s.stack = append(s.stack, frame{op: op, forced: s.forced[op], before: s.cur})
-	s.cur = config{state: next, stateHash: nextHash, bitsHash: bitsHash}
+	s.cur = config{state: next, stateHash: nextHash, bitsHash: bitsHash, lowest: set.lowest, highest: set.highest}
+	s.notePush(op)
 	s.lift(op)
 	if s.returned[op] {
 		s.linearized++
@@ -322,6 +334,9 @@ func (s *searcher) tryLinearize(op int32, next interface{}) bool {
 func (s *searcher) undoLast() (int32, bool) {
 	top := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
+	if s.agree > len(s.stack) {
+		s.agree = len(s.stack)
+	}
 	s.cur = top.before
 	s.bits.clear(int(top.op))
 	s.unlift(top.op)
@@ -331,13 +346,39 @@ func (s *searcher) undoLast() (int32, bool) {
 	return top.op, top.forced
 }
 
-// recordLongest copies the current stack as the longest partial
-// linearization.
+// setWith returns the set of linearized operations once op, just added
+// to s.bits, is in it.
+func (s *searcher) setWith(op int32) linSet {
+	set := linSet{bits: s.bits, lowest: s.cur.lowest, highest: s.cur.highest}
+	if op > set.highest {
+		set.highest = op
+	}
+	if op == set.lowest {
+		set.lowest = int32(s.bits.firstClear(int(op)))
+		if n := int32(len(s.keys)); set.lowest > n {
+			set.lowest = n
+		}
+	}
+	return set
+}
+
+// notePush keeps agree up to date when op has just been pushed.
+func (s *searcher) notePush(op int32) {
+	depth := len(s.stack) - 1
+	if s.agree == depth && depth < len(s.longest) && s.longest[depth] == int(op) {
+		s.agree++
+	}
+}
+
+// recordLongest makes the current stack the longest partial
+// linearization, copying only the frames past the part that agrees. Each
+// frame is copied at most once per push, so recording is linear overall.
 func (s *searcher) recordLongest() {
-	s.longest = s.longest[:0]
-	for _, f := range s.stack {
+	s.longest = s.longest[:s.agree]
+	for _, f := range s.stack[s.agree:] {
 		s.longest = append(s.longest, int(f.op))
 	}
+	s.agree = len(s.stack)
 }
 
 // bitset is a set of operation indices.
@@ -347,6 +388,26 @@ func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
 func (b bitset) set(i int)      { b[i/64] |= 1 << (uint(i) % 64) }
 func (b bitset) clear(i int)    { b[i/64] &^= 1 << (uint(i) % 64) }
 func (b bitset) has(i int) bool { return b[i/64]&(1<<(uint(i)%64)) != 0 }
+
+// firstClear returns the lowest index >= from that is not in b; it is
+// 64*len(b) or more when there is none.
+func (b bitset) firstClear(from int) int {
+	w := from / 64
+	if w >= len(b) {
+		return from
+	}
+	free := ^b[w] >> (uint(from) % 64) << (uint(from) % 64) // ignore bits below from
+	for free == 0 {
+		w++
+		if w == len(b) {
+			return 64 * w
+		}
+		free = ^b[w]
+	}
+	return 64*w + bits.TrailingZeros64(free)
+}
+
+// equal reports whether b's words are the first len(b) words of o.
 func (b bitset) equal(o []uint64) bool {
 	for i, w := range b {
 		if o[i] != w {
