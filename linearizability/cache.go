@@ -1,5 +1,7 @@
 package linearizability
 
+import "sync/atomic"
+
 // linCache is Lowe's cache of configurations already explored: pairs of
 // (set of linearized operations, model state). It is an open-addressing
 // hash table (linear probing, power-of-two size, at most half full) of
@@ -23,6 +25,7 @@ type linCache struct {
 	states [][]interface{}
 	sets   [][]cachedSet
 	words  [][]uint64 // blocks holding the windows' words
+	cancel *atomic.Bool
 }
 
 // cachedSet locates the stored window of one entry's set.
@@ -60,8 +63,9 @@ const (
 	cacheBlockWords = 1 << 14 // words per block of windows: 128 KiB
 )
 
-func newLinCache() linCache {
-	return linCache{hashes: make([]uint64, cacheInitSlots), slots: make([]int32, cacheInitSlots)}
+// newLinCache returns an empty cache for a search stopped by cancel.
+func newLinCache(cancel *atomic.Bool) linCache {
+	return linCache{hashes: make([]uint64, cacheInitSlots), slots: make([]int32, cacheInitSlots), cancel: cancel}
 }
 
 // add remembers (set, state) under hash h and reports whether it was new.
@@ -134,13 +138,20 @@ func (c *linCache) storeWindow(set linSet) cachedSet {
 	return cachedSet{lowest: set.lowest, block: int32(last), off: int32(off), n: int32(len(win))}
 }
 
-// grow doubles the table and re-places every entry.
+// grow doubles the table and re-places every entry. Re-placing tens of
+// millions of entries takes a good part of a second, so it stops early
+// when the search is cancelled: the entries not re-placed are forgotten,
+// which can only cost repeated work, never a wrong verdict, and the
+// search is stopping anyway.
 func (c *linCache) grow() {
 	oldHashes, oldSlots := c.hashes, c.slots
 	c.hashes = make([]uint64, 2*len(oldSlots))
 	c.slots = make([]int32, 2*len(oldSlots))
 	mask := uint64(len(c.slots) - 1)
 	for j, e := range oldSlots {
+		if j&(1<<16-1) == 0 && c.cancel.Load() {
+			return
+		}
 		if e == 0 {
 			continue
 		}

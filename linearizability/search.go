@@ -1,7 +1,6 @@
 package linearizability
 
 import (
-	"fmt"
 	"math/bits"
 	"runtime"
 	"sort"
@@ -48,10 +47,9 @@ import (
 // processor every cancelCheckInterval steps, so that partitions share the
 // cores fairly.
 
-// cancelCheckInterval is how many search steps pass between two looks at
-// the cancellation flag: often enough to stop within microseconds, rarely
-// enough to cost nothing.
-const cancelCheckInterval = 1 << 10
+// yieldInterval is how many search steps pass between two yields of the
+// processor (see cancelled).
+const yieldInterval = 1 << 10
 
 // searcher holds the state of the search over one partition.
 type searcher struct {
@@ -86,9 +84,15 @@ type searcher struct {
 	// of longest, so that recording a longer one copies only the rest:
 	// copying the whole stack each time made a long sequential history
 	// quadratic.
-	agree         int
-	cancel        *atomic.Bool
-	stepsTillPoll int
+	agree          int
+	cancel         *atomic.Bool
+	stepsTillYield int
+	// ops is the partition; atOp is the operation being worked on (-1
+	// if none) and calling the model function running ("" if none), to
+	// name them if the model panics.
+	ops     []Operation
+	atOp    int32
+	calling string
 }
 
 // frame records one linearized operation and the configuration before it.
@@ -106,7 +110,8 @@ func returnNode(i int32) int32 { return 2*i + 2 }
 // node is its call.
 func opOfNode(n int32) (int32, bool) { return (n - 1) / 2, n%2 == 1 }
 
-// newSearcher prepares the search over ops (one partition).
+// newSearcher allocates the search over ops (one partition); prepare,
+// which calls the model, completes it.
 func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 	n := len(ops)
 	s := &searcher{
@@ -119,11 +124,21 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 		keys:     make([]uint64, n),
 		bits:     newBitset(n),
 		cancel:   cancel,
+		ops:      ops,
+		atOp:     -1,
 	}
 	if s.equal == nil {
 		s.equal = defaultEqual
 	}
-	s.cache = newLinCache()
+	s.cache = newLinCache(cancel)
+	s.stepsTillYield = yieldInterval
+	return s
+}
+
+// prepare completes the searcher over ops with what the model says about
+// them. It records which model function runs on which operation, so that
+// a panic can be reported (see checkPartition).
+func (s *searcher) prepare(m Model, ops []Operation) {
 	for i, op := range ops {
 		s.inputs[i] = op.Input
 		s.outputs[i] = op.Output
@@ -133,13 +148,14 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 		}
 		s.keys[i] = splitmix64(uint64(i) + 0x9e3779b97f4a7c15)
 	}
+	s.calling = "Init"
 	init := m.Init()
+	s.calling = "Hash"
 	s.cur = config{state: init, stateHash: s.hash(init), highest: -1}
-	s.earlierTwin = findEarlierTwins(ops)
-	s.forced = findForced(m, ops)
+	s.calling = ""
+	s.earlierTwin = findEarlierTwins(ops, m.KeepUnreturnedOutput)
+	s.findForced(m, ops)
 	s.buildList(ops)
-	s.stepsTillPoll = cancelCheckInterval
-	return s
 }
 
 // buildList links the call and return entries of ops in time order. At
@@ -204,17 +220,21 @@ func (s *searcher) unlift(i int32) {
 	s.prev[s.next[c]] = c
 }
 
-// cancelled polls the cancellation flag every cancelCheckInterval calls.
+// cancelled reports whether the search must stop. It reads the flag at
+// every step (an atomic load costs about as much as a plain one), so the
+// search stops one step after a timeout however slow the steps are: it
+// used to look every 1024 steps, and a slow step made a 10 s timeout
+// return at 11.1 s. Every yieldInterval steps it also yields the
+// processor.
 func (s *searcher) cancelled() bool {
-	s.stepsTillPoll--
-	if s.stepsTillPoll > 0 {
-		return false
+	s.stepsTillYield--
+	if s.stepsTillYield <= 0 {
+		s.stepsTillYield = yieldInterval
+		// Let the searches of other partitions run: the Go scheduler would
+		// only preempt this one after 10ms, and a small Illegal partition
+		// should not wait that long behind large legal ones.
+		runtime.Gosched()
 	}
-	s.stepsTillPoll = cancelCheckInterval
-	// Let the searches of other partitions run: the Go scheduler would
-	// only preempt this one after 10ms, and a small Illegal partition
-	// should not wait that long behind large legal ones.
-	runtime.Gosched()
 	return s.cancel.Load()
 }
 
@@ -233,6 +253,7 @@ func (s *searcher) run() CheckResult {
 			panic("linearizability: internal error: walked off the end of the history")
 		}
 		op, isCall := opOfNode(cur)
+		s.atOp = op
 		if !isCall {
 			// The return of an operation not yet linearized: backtrack.
 			var more bool
@@ -241,7 +262,9 @@ func (s *searcher) run() CheckResult {
 			}
 			continue
 		}
+		s.calling = "Step"
 		ok, next := s.step(s.cur.state, s.inputs[op], s.outputs[op])
+		s.calling = ""
 		if !ok {
 			cur = s.next[cur]
 			continue
@@ -300,22 +323,28 @@ type config struct {
 // is pruned or leads to a configuration already explored; it reports
 // whether it did.
 func (s *searcher) tryLinearize(op int32, next interface{}) bool {
+	s.calling = "Equal"
 	same := s.equal(s.cur.state, next)
+	s.calling = ""
 	if !s.returned[op] && !s.worthLinearizingUnreturned(op, same) {
 		return false
 	}
 	if s.forced[op] && !same {
-		panic(fmt.Sprintf("linearizability: the model's ReadOnly says operation %v -> %v never changes the state, but Step changed it",
-			s.inputs[op], s.outputs[op]))
+		s.calling = "ReadOnly"
+		panic("ReadOnly says this operation never changes the state, but Step changed it")
 	}
 	nextHash := s.cur.stateHash
 	if !same {
+		s.calling = "Hash"
 		nextHash = s.hash(next)
 	}
 	bitsHash := s.cur.bitsHash ^ s.keys[op]
 	s.bits.set(int(op))
 	set := s.setWith(op)
-	if !s.cache.add(mix64(bitsHash)^nextHash, set, next, s.equal) {
+	s.calling = "Equal" // the cache compares states on a hash match
+	isNew := s.cache.add(mix64(bitsHash)^nextHash, set, next, s.equal)
+	s.calling = ""
+	if !isNew {
 		s.bits.clear(int(op))
 		return false
 	}
