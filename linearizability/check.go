@@ -10,7 +10,8 @@ import (
 
 // CheckOperations reports whether history is linearizable with respect to
 // m. It panics with a *HistoryError if the history is malformed (see
-// CheckOperationsErr).
+// CheckOperationsErr); it returns false if a model function panicked, as
+// for any check without a verdict.
 func CheckOperations(m Model, history []Operation) bool {
 	return CheckOperationsTimeout(m, history, 0)
 }

@@ -15,7 +15,8 @@ const NeverReturned int64 = math.MaxInt64
 // Operation a happened before operation b, and must be linearized before
 // it, exactly when a.Return < b.Call; equal times count as concurrent.
 // Return must be >= Call, or NeverReturned for an operation whose response
-// never arrived (its Output is then ignored).
+// never arrived (its Output is then ignored, unless the model sets
+// KeepUnreturnedOutput).
 type Operation struct {
 	ClientId int
 	Input    interface{}
@@ -77,9 +78,10 @@ type Unreturned struct{}
 //     changes the state (whenever Step accepts it, Step returns the state
 //     unchanged): a read, a failed compare-and-set. The search then places
 //     such an operation as soon as it can and never tries it later, a big
-//     saving on read-heavy histories. It must be right: the checker
-//     panics if Step ever changes the state for such an operation, but a
-//     wrong claim can give a wrong verdict before that is noticed.
+//     saving on read-heavy histories. It must be right: the check ends
+//     with a *ModelError if Step ever changes the state for such an
+//     operation, but a wrong claim can give a wrong verdict before that is
+//     noticed.
 //   - DescribeOperation, DescribeState and DescribePartition provide text
 //     for Visualize.
 //   - KeepUnreturnedOutput makes Step (and DescribeOperation) see an
