@@ -253,7 +253,6 @@ func (s *searcher) run() CheckResult {
 			panic("linearizability: internal error: walked off the end of the history")
 		}
 		op, isCall := opOfNode(cur)
-		s.atOp = op
 		if !isCall {
 			// The return of an operation not yet linearized: backtrack.
 			var more bool
@@ -262,9 +261,7 @@ func (s *searcher) run() CheckResult {
 			}
 			continue
 		}
-		s.calling = "Step"
-		ok, next := s.step(s.cur.state, s.inputs[op], s.outputs[op])
-		s.calling = ""
+		ok, next := s.stepOp(op)
 		if !ok {
 			cur = s.next[cur]
 			continue
@@ -291,6 +288,16 @@ func (s *searcher) run() CheckResult {
 		}
 		cur = s.next[0]
 	}
+}
+
+// stepOp asks the model whether op may go next from the current state,
+// and to what state. The model functions that follow on op (Equal, Hash)
+// are then named as working on it too if they panic.
+func (s *searcher) stepOp(op int32) (bool, interface{}) {
+	s.atOp, s.calling = op, "Step"
+	ok, next := s.step(s.cur.state, s.inputs[op], s.outputs[op])
+	s.calling = ""
+	return ok, next
 }
 
 // backtrack undoes linearized operations up to the last choice that has
