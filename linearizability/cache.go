@@ -123,13 +123,12 @@ func (c *linCache) storeWindow(set linSet) cachedSet {
 	win := set.window()
 	last := len(c.words) - 1
 	if last < 0 || cap(c.words[last])-len(c.words[last]) < len(win) {
-		size := cacheBlockWords
-		if last < 0 {
-			size = cacheInitSlots // most searches are small
+		// Blocks double up to cacheBlockWords: most searches are small.
+		size := cacheInitSlots
+		if last >= 0 {
+			size = min(2*cap(c.words[last]), cacheBlockWords)
 		}
-		if size < len(win) {
-			size = len(win)
-		}
+		size = max(size, len(win))
 		c.words = append(c.words, make([]uint64, 0, size))
 		last++
 	}

@@ -141,10 +141,14 @@ func sameOperation(a, b Operation) bool {
 	return sameValue(a.Input, b.Input) && sameValue(a.Output, b.Output)
 }
 
-// sameValue compares with == when it cannot panic, else deeply.
-func sameValue(a, b interface{}) bool {
-	if isComparable(a) && isComparable(b) {
-		return a == b
-	}
-	return reflect.DeepEqual(a, b)
+// sameValue compares with ==, and deeply when == panics (values of a type
+// that is not comparable). It is called for every operation, so it does not
+// ask reflect first: that allocates.
+func sameValue(a, b interface{}) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = reflect.DeepEqual(a, b)
+		}
+	}()
+	return a == b
 }
