@@ -52,7 +52,7 @@ func CheckOperationsErr(m Model, history []Operation, timeout time.Duration) (Ch
 	}
 	parts, err := partitionOperations(m, history)
 	if err != nil {
-		return Unknown, LinearizationInfo{result: Unknown, err: modelErrorOnly(err)}, err
+		return Unknown, errorInfo(err), err
 	}
 	return checkPartitions(m, parts, deadline)
 }
@@ -76,26 +76,43 @@ func verboseResult(res CheckResult, info LinearizationInfo, err error) (CheckRes
 	return res, info
 }
 
-// modelErrorOnly returns err if it is a *ModelError, else nil.
-func modelErrorOnly(err error) error {
+// errorInfo is the LinearizationInfo returned with err: for a model that
+// panicked, one that Verbose callers can ask Err(); otherwise the zero
+// value, as for any malformed input.
+func errorInfo(err error) LinearizationInfo {
 	if me, ok := err.(*ModelError); ok {
-		return me
+		return LinearizationInfo{result: Unknown, err: me}
 	}
-	return nil
+	return LinearizationInfo{}
 }
 
 // partitionOperations splits history with m.Partition, if any, and checks
 // that every operation landed in exactly one partition.
-func partitionOperations(m Model, history []Operation) (parts [][]Operation, err error) {
+func partitionOperations(m Model, history []Operation) ([][]Operation, error) {
 	if m.Partition == nil {
 		return [][]Operation{history}, nil
 	}
-	defer catchModelPanic("Partition", &err)
-	parts = m.Partition(history)
-	if err := checkPartitionedOps(history, parts); err != nil {
+	parts, err := callPartition(m, history)
+	if err == nil {
+		err = checkPartitionedOps(history, parts)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return parts, nil
+}
+
+// callPartition calls m.Partition, returning a panic as a *ModelError.
+func callPartition(m Model, history []Operation) (parts [][]Operation, err error) {
+	defer catchModelPanic("Partition", &err)
+	return m.Partition(history), nil
+}
+
+// callPartitionEvent calls m.PartitionEvent, returning a panic as a
+// *ModelError.
+func callPartitionEvent(m Model, history []Event) (parts [][]Event, err error) {
+	defer catchModelPanic("PartitionEvent", &err)
+	return m.PartitionEvent(history), nil
 }
 
 // CheckEvents reports whether the event history is linearizable with
@@ -137,7 +154,7 @@ func CheckEventsErr(m Model, history []Event, timeout time.Duration) (CheckResul
 		parts, err = partitionOperations(m, all)
 	}
 	if err != nil {
-		return Unknown, LinearizationInfo{result: Unknown, err: modelErrorOnly(err)}, err
+		return Unknown, errorInfo(err), err
 	}
 	return checkPartitions(m, parts, deadline)
 }
@@ -147,7 +164,7 @@ func CheckEventsErr(m Model, history []Event, timeout time.Duration) (CheckResul
 // operations (in order of their calls), so the operations keep the times
 // (event positions) of the whole history. Every event must land in exactly
 // one partition, with the call and return of an operation together.
-func partitionEvents(m Model, history []Event, all []Operation) (parts [][]Operation, err error) {
+func partitionEvents(m Model, history []Event, all []Operation) ([][]Operation, error) {
 	opOfId := make(map[uint]int, len(all))
 	calls := 0
 	for _, e := range history {
@@ -156,13 +173,15 @@ func partitionEvents(m Model, history []Event, all []Operation) (parts [][]Opera
 			calls++
 		}
 	}
-	defer catchModelPanic("PartitionEvent", &err)
-	eventParts := m.PartitionEvent(history)
+	eventParts, err := callPartitionEvent(m, history)
+	if err != nil {
+		return nil, err
+	}
 	placed := eventPlacement{opOfId: opOfId, partOf: make([]int, len(all)), returns: make([]bool, len(all)), all: all}
 	for i := range placed.partOf {
 		placed.partOf[i] = -1
 	}
-	parts = make([][]Operation, len(eventParts))
+	parts := make([][]Operation, len(eventParts))
 	for p, events := range eventParts {
 		for _, e := range events {
 			op, err := placed.place(e, p)
