@@ -17,14 +17,18 @@ import "sync/atomic"
 // which every operation is in it, and the words of the bitset from there
 // to its highest member. Searches explore sets that are a full prefix plus
 // a few operations near the front of the history, so the window is a word
-// or two.
+// or two. Small partitions (up to cacheFixedMaxWords words of bitset) keep
+// the whole bitset instead, in fixed-size slots: no windows to locate,
+// which is faster when the bitset is that small anyway.
 type linCache struct {
 	hashes []uint64 // slot -> hash of the entry in it
 	slots  []int32  // slot -> entry index + 1; 0 means empty
 	count  int      // entries stored
 	states [][]interface{}
-	sets   [][]cachedSet
-	words  [][]uint64 // blocks holding the windows' words
+	fixed  int           // words per stored bitset for a small partition; 0: windows
+	bits   [][]uint64    // fixed: the bitsets, chunked like states
+	sets   [][]cachedSet // windows: where each entry's window is
+	words  [][]uint64    // windows: blocks holding their words
 	cancel *atomic.Bool
 }
 
@@ -61,11 +65,18 @@ const (
 	cacheChunkMask  = cacheChunkSize - 1
 	cacheInitSlots  = 1 << 6
 	cacheBlockWords = 1 << 14 // words per block of windows: 128 KiB
+	// cacheFixedMaxWords is the largest bitset (in words) stored whole.
+	cacheFixedMaxWords = 4
 )
 
-// newLinCache returns an empty cache for a search stopped by cancel.
-func newLinCache(cancel *atomic.Bool) linCache {
-	return linCache{hashes: make([]uint64, cacheInitSlots), slots: make([]int32, cacheInitSlots), cancel: cancel}
+// newLinCache returns an empty cache for sets of bitset words words, for
+// a search stopped by cancel.
+func newLinCache(words int, cancel *atomic.Bool) linCache {
+	c := linCache{hashes: make([]uint64, cacheInitSlots), slots: make([]int32, cacheInitSlots), cancel: cancel}
+	if words <= cacheFixedMaxWords {
+		c.fixed = words
+	}
+	return c
 }
 
 // add remembers (set, state) under hash h and reports whether it was new.
@@ -85,6 +96,10 @@ func (c *linCache) add(h uint64, set linSet, state interface{}, equal func(a, b 
 
 // sameEntry reports whether entry e holds exactly (set, state).
 func (c *linCache) sameEntry(e int, set linSet, state interface{}, equal func(a, b interface{}) bool) bool {
+	if c.fixed > 0 {
+		off := (e & cacheChunkMask) * c.fixed
+		return set.bits.equal(c.bits[e>>cacheChunkShift][off:off+c.fixed]) && equal(c.states[e>>cacheChunkShift][e&cacheChunkMask], state)
+	}
 	stored := c.sets[e>>cacheChunkShift][e&cacheChunkMask]
 	win := set.window()
 	if stored.lowest != set.lowest || int(stored.n) != len(win) {
@@ -105,11 +120,19 @@ func (c *linCache) insert(i uint64, h uint64, set linSet, state interface{}) {
 			size = cacheInitSlots
 		}
 		c.states = append(c.states, make([]interface{}, 0, size))
-		c.sets = append(c.sets, make([]cachedSet, 0, size))
+		if c.fixed > 0 {
+			c.bits = append(c.bits, make([]uint64, 0, size*c.fixed))
+		} else {
+			c.sets = append(c.sets, make([]cachedSet, 0, size))
+		}
 	}
 	chunk := e >> cacheChunkShift
 	c.states[chunk] = append(c.states[chunk], state)
-	c.sets[chunk] = append(c.sets[chunk], c.storeWindow(set))
+	if c.fixed > 0 {
+		c.bits[chunk] = append(c.bits[chunk], set.bits...)
+	} else {
+		c.sets[chunk] = append(c.sets[chunk], c.storeWindow(set))
+	}
 	c.count++
 	c.hashes[i], c.slots[i] = h, int32(c.count)
 	if 2*c.count > len(c.slots) {

@@ -317,14 +317,14 @@ func checkPartition(m Model, p int, part []Operation, cancel *atomic.Bool) (foun
 // *ModelError when a model function was running, and otherwise into a
 // message for the caller's goroutine (a bug of the checker).
 func (s *searcher) describePanic(p int, r interface{}) interface{} {
-	if s.calling == "" {
+	if s.calling == callNone {
 		return fmt.Sprintf("linearizability: panic checking partition %d: %v\n%s", p, r, debug.Stack())
 	}
 	var op *Operation
 	if s.atOp >= 0 {
 		op = &s.ops[s.atOp]
 	}
-	return newModelError(s.calling, r, p, int(s.atOp), op)
+	return newModelError(s.calling.String(), r, p, int(s.atOp), op)
 }
 
 // overallResult combines the partitions' verdicts: one Illegal partition

@@ -38,12 +38,12 @@ func (s *searcher) findForced(m Model, ops []Operation) {
 	if m.ReadOnly == nil {
 		return
 	}
-	s.calling = "ReadOnly"
+	s.calling = callReadOnly
 	for i, op := range ops {
 		s.atOp = int32(i)
 		s.forced[i] = op.Return != NeverReturned && m.ReadOnly(op.Input, op.Output)
 	}
-	s.calling, s.atOp = "", -1
+	s.calling, s.atOp = callNone, -1
 }
 
 // findEarlierTwins computes searcher.earlierTwin. Twins have the same

@@ -88,11 +88,31 @@ type searcher struct {
 	cancel         *atomic.Bool
 	stepsTillYield int
 	// ops is the partition; atOp is the operation being worked on (-1
-	// if none) and calling the model function running ("" if none), to
+	// if none) and calling the model function running (callNone if none), to
 	// name them if the model panics.
 	ops     []Operation
 	atOp    int32
-	calling string
+	calling modelCall
+}
+
+// modelCall names the model function the search is running. It is a
+// number, not a string, because it is stored several times per step: a
+// string holds a pointer, and storing a pointer costs a write barrier
+// while the garbage collector runs.
+type modelCall uint8
+
+const (
+	callNone modelCall = iota
+	callInit
+	callStep
+	callEqual
+	callHash
+	callReadOnly
+)
+
+// String returns the name of the Model field.
+func (c modelCall) String() string {
+	return [...]string{"none", "Init", "Step", "Equal", "Hash", "ReadOnly"}[c]
 }
 
 // frame records one linearized operation and the configuration before it.
@@ -130,7 +150,7 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 	if s.equal == nil {
 		s.equal = defaultEqual
 	}
-	s.cache = newLinCache(cancel)
+	s.cache = newLinCache(len(s.bits), cancel)
 	s.stepsTillYield = yieldInterval
 	return s
 }
@@ -148,11 +168,11 @@ func (s *searcher) prepare(m Model, ops []Operation) {
 		}
 		s.keys[i] = splitmix64(uint64(i) + 0x9e3779b97f4a7c15)
 	}
-	s.calling = "Init"
+	s.calling = callInit
 	init := m.Init()
-	s.calling = "Hash"
+	s.calling = callHash
 	s.cur = config{state: init, stateHash: s.hash(init), highest: -1}
-	s.calling = ""
+	s.calling = callNone
 	s.earlierTwin = findEarlierTwins(ops, m.KeepUnreturnedOutput)
 	s.findForced(m, ops)
 	s.buildList(ops)
@@ -294,9 +314,9 @@ func (s *searcher) run() CheckResult {
 // and to what state. The model functions that follow on op (Equal, Hash)
 // are then named as working on it too if they panic.
 func (s *searcher) stepOp(op int32) (bool, interface{}) {
-	s.atOp, s.calling = op, "Step"
+	s.atOp, s.calling = op, callStep
 	ok, next := s.step(s.cur.state, s.inputs[op], s.outputs[op])
-	s.calling = ""
+	s.calling = callNone
 	return ok, next
 }
 
@@ -330,27 +350,27 @@ type config struct {
 // is pruned or leads to a configuration already explored; it reports
 // whether it did.
 func (s *searcher) tryLinearize(op int32, next interface{}) bool {
-	s.calling = "Equal"
+	s.calling = callEqual
 	same := s.equal(s.cur.state, next)
-	s.calling = ""
+	s.calling = callNone
 	if !s.returned[op] && !s.worthLinearizingUnreturned(op, same) {
 		return false
 	}
 	if s.forced[op] && !same {
-		s.calling = "ReadOnly"
+		s.calling = callReadOnly
 		panic("ReadOnly says this operation never changes the state, but Step changed it")
 	}
 	nextHash := s.cur.stateHash
 	if !same {
-		s.calling = "Hash"
+		s.calling = callHash
 		nextHash = s.hash(next)
 	}
 	bitsHash := s.cur.bitsHash ^ s.keys[op]
 	s.bits.set(int(op))
 	set := s.setWith(op)
-	s.calling = "Equal" // the cache compares states on a hash match
+	s.calling = callEqual // the cache compares states on a hash match
 	isNew := s.cache.add(mix64(bitsHash)^nextHash, set, next, s.equal)
-	s.calling = ""
+	s.calling = callNone
 	if !isNew {
 		s.bits.clear(int(op))
 		return false
