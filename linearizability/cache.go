@@ -65,9 +65,11 @@ const (
 	cacheChunkMask  = cacheChunkSize - 1
 	cacheInitSlots  = 1 << 6
 	cacheBlockWords = 1 << 14 // words per block of windows: 128 KiB
-	// cacheFixedMaxWords is the largest bitset (in words) stored whole.
-	cacheFixedMaxWords = 4
 )
+
+// cacheFixedMaxWords is the largest bitset (in words) stored whole. It is
+// a variable so that tests can send small histories through windows.
+var cacheFixedMaxWords = 4
 
 // newLinCache returns an empty cache for sets of bitset words words, for
 // a search stopped by cancel.
