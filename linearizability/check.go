@@ -10,7 +10,8 @@ import (
 
 // CheckOperations reports whether history is linearizable with respect to
 // m. It panics with a *HistoryError if the history is malformed (see
-// CheckOperationsErr).
+// CheckOperationsErr); it returns false if a model function panicked, as
+// for any check without a verdict.
 func CheckOperations(m Model, history []Operation) bool {
 	return CheckOperationsTimeout(m, history, 0)
 }
@@ -27,34 +28,91 @@ func CheckOperationsTimeout(m Model, history []Operation, timeout time.Duration)
 // CheckOperationsVerbose checks history within timeout (0 means none) and
 // returns the verdict, Ok, Illegal or Unknown (out of time), with the
 // information Visualize needs to draw it. It panics with a *HistoryError if
-// the history is malformed.
+// the history is malformed. A model function that panics gives Unknown,
+// with the *ModelError in info.Err().
 func CheckOperationsVerbose(m Model, history []Operation, timeout time.Duration) (CheckResult, LinearizationInfo) {
 	res, info, err := CheckOperationsErr(m, history, timeout)
-	if err != nil {
-		panic(err)
-	}
-	return res, info
+	return verboseResult(res, info, err)
 }
 
 // CheckOperationsErr is CheckOperationsVerbose that returns a malformed
-// history or model as an error (a *HistoryError) instead of panicking. On
-// error the result is Unknown.
+// history or model as an error (a *HistoryError), and a panic in a model
+// function as a *ModelError naming the function and the operation, instead
+// of panicking. On error the result is Unknown.
+//
+// The timeout counts from the call: splitting the history into partitions
+// and preparing the searches use it up too.
 func CheckOperationsErr(m Model, history []Operation, timeout time.Duration) (CheckResult, LinearizationInfo, error) {
+	deadline := deadlineAfter(timeout)
 	if err := validateModel(m); err != nil {
 		return Unknown, LinearizationInfo{}, err
 	}
 	if err := ValidateOperations(history); err != nil {
 		return Unknown, LinearizationInfo{}, err
 	}
-	parts := [][]Operation{history}
-	if m.Partition != nil {
-		parts = m.Partition(history)
-		if err := checkPartitionCount(countOps(parts), len(history)); err != nil {
-			return Unknown, LinearizationInfo{}, err
-		}
+	parts, err := partitionOperations(m, history)
+	if err != nil {
+		return Unknown, errorInfo(err), err
 	}
-	res, info := checkPartitions(m, parts, timeout)
-	return res, info, nil
+	return checkPartitions(m, parts, deadline)
+}
+
+// deadlineAfter returns when a check started now with timeout must stop;
+// the zero time means never.
+func deadlineAfter(timeout time.Duration) time.Time {
+	if timeout <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(timeout)
+}
+
+// verboseResult is what the Verbose forms return for a check's outcome:
+// they panic with a malformed history or model, and report a model that
+// panicked through info.Err().
+func verboseResult(res CheckResult, info LinearizationInfo, err error) (CheckResult, LinearizationInfo) {
+	if _, panicked := err.(*ModelError); err != nil && !panicked {
+		panic(err)
+	}
+	return res, info
+}
+
+// errorInfo is the LinearizationInfo returned with err: for a model that
+// panicked, one that Verbose callers can ask Err(); otherwise the zero
+// value, as for any malformed input.
+func errorInfo(err error) LinearizationInfo {
+	if me, ok := err.(*ModelError); ok {
+		return LinearizationInfo{result: Unknown, err: me}
+	}
+	return LinearizationInfo{}
+}
+
+// partitionOperations splits history with m.Partition, if any, and checks
+// that every operation landed in exactly one partition.
+func partitionOperations(m Model, history []Operation) ([][]Operation, error) {
+	if m.Partition == nil {
+		return [][]Operation{history}, nil
+	}
+	parts, err := callPartition(m, history)
+	if err == nil {
+		err = checkPartitionedOps(history, parts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return parts, nil
+}
+
+// callPartition calls m.Partition, returning a panic as a *ModelError.
+func callPartition(m Model, history []Operation) (parts [][]Operation, err error) {
+	defer catchModelPanic("Partition", &err)
+	return m.Partition(history), nil
+}
+
+// callPartitionEvent calls m.PartitionEvent, returning a panic as a
+// *ModelError.
+func callPartitionEvent(m Model, history []Event) (parts [][]Event, err error) {
+	defer catchModelPanic("PartitionEvent", &err)
+	return m.PartitionEvent(history), nil
 }
 
 // CheckEvents reports whether the event history is linearizable with
@@ -74,16 +132,14 @@ func CheckEventsTimeout(m Model, history []Event, timeout time.Duration) bool {
 // CheckEventsVerbose is CheckOperationsVerbose for an event history.
 func CheckEventsVerbose(m Model, history []Event, timeout time.Duration) (CheckResult, LinearizationInfo) {
 	res, info, err := CheckEventsErr(m, history, timeout)
-	if err != nil {
-		panic(err)
-	}
-	return res, info
+	return verboseResult(res, info, err)
 }
 
 // CheckEventsErr is CheckOperationsErr for an event history. Event
 // positions serve as times; a call without a return is an operation that
 // never returned.
 func CheckEventsErr(m Model, history []Event, timeout time.Duration) (CheckResult, LinearizationInfo, error) {
+	deadline := deadlineAfter(timeout)
 	if err := validateModel(m); err != nil {
 		return Unknown, LinearizationInfo{}, err
 	}
@@ -91,20 +147,16 @@ func CheckEventsErr(m Model, history []Event, timeout time.Duration) (CheckResul
 	if err != nil {
 		return Unknown, LinearizationInfo{}, err
 	}
-	parts := [][]Operation{all}
-	switch {
-	case m.PartitionEvent != nil:
-		if parts, err = partitionEvents(m, history, all); err != nil {
-			return Unknown, LinearizationInfo{}, err
-		}
-	case m.Partition != nil:
-		parts = m.Partition(all)
-		if err := checkPartitionCount(countOps(parts), len(all)); err != nil {
-			return Unknown, LinearizationInfo{}, err
-		}
+	var parts [][]Operation
+	if m.PartitionEvent != nil {
+		parts, err = partitionEvents(m, history, all)
+	} else {
+		parts, err = partitionOperations(m, all)
 	}
-	res, info := checkPartitions(m, parts, timeout)
-	return res, info, nil
+	if err != nil {
+		return Unknown, errorInfo(err), err
+	}
+	return checkPartitions(m, parts, deadline)
 }
 
 // partitionEvents splits an event history with m.PartitionEvent and
@@ -121,32 +173,73 @@ func partitionEvents(m Model, history []Event, all []Operation) ([][]Operation, 
 			calls++
 		}
 	}
-	eventParts := m.PartitionEvent(history)
-	partOfId := make(map[uint]int, len(all))
+	eventParts, err := callPartitionEvent(m, history)
+	if err != nil {
+		return nil, err
+	}
+	placed := eventPlacement{opOfId: opOfId, partOf: make([]int, len(all)), returns: make([]bool, len(all)), all: all}
+	for i := range placed.partOf {
+		placed.partOf[i] = -1
+	}
 	parts := make([][]Operation, len(eventParts))
-	n := 0
 	for p, events := range eventParts {
-		n += len(events)
 		for _, e := range events {
-			op, known := opOfId[e.Id]
-			if q, seen := partOfId[e.Id]; !known || (seen && (q != p || e.Kind == CallEvent)) {
-				return nil, &HistoryError{-1, fmt.Sprintf(
-					"model PartitionEvent misplaced the events of the operation with id %d (partition %d)", e.Id, p)}
+			op, err := placed.place(e, p)
+			if err != nil {
+				return nil, err
 			}
-			partOfId[e.Id] = p
-			if e.Kind == CallEvent {
+			if op >= 0 {
 				parts[p] = append(parts[p], all[op])
 			}
 		}
 	}
-	if err := checkPartitionCount(n, len(history)); err != nil {
-		return nil, err
+	return parts, placed.complete()
+}
+
+// eventPlacement checks, event by event, that a PartitionEvent result puts
+// every event of the history in exactly one partition, an operation's
+// return with its call.
+type eventPlacement struct {
+	opOfId  map[uint]int
+	partOf  []int  // operation -> partition of its call, or -1
+	returns []bool // operation -> its return was placed
+	all     []Operation
+}
+
+// place records event e in partition p and returns the operation whose
+// call it is, or -1 for a return.
+func (ep *eventPlacement) place(e Event, p int) (int, error) {
+	op, known := ep.opOfId[e.Id]
+	misplaced := func(what string) error {
+		return &HistoryError{-1, fmt.Sprintf("model PartitionEvent misplaced the events of the operation with id %d (partition %d): %s",
+			e.Id, p, what)}
 	}
-	// Each call landed at most once (checked above); now each lands once.
-	if err := checkPartitionCount(countOps(parts), len(all)); err != nil {
-		return nil, err
+	switch {
+	case !known:
+		return -1, misplaced("no call with that id in the history")
+	case e.Kind == CallEvent && ep.partOf[op] >= 0:
+		return -1, misplaced("its call is in two places")
+	case e.Kind == CallEvent:
+		ep.partOf[op] = p
+		return op, nil
+	case ep.partOf[op] != p:
+		return -1, misplaced("its return is not with its call")
+	case ep.returns[op] || ep.all[op].Return == NeverReturned:
+		return -1, misplaced("a return it does not have in the history")
 	}
-	return parts, nil
+	ep.returns[op] = true
+	return -1, nil
+}
+
+// complete returns an error unless every event was placed.
+func (ep *eventPlacement) complete() error {
+	for op, p := range ep.partOf {
+		if p < 0 || ep.returns[op] != (ep.all[op].Return != NeverReturned) {
+			return &HistoryError{-1, fmt.Sprintf("model PartitionEvent lost an event of the operation with call event %d (client %d)",
+				ep.all[op].Call, ep.all[op].ClientId)}
+		}
+	}
+	return nil
 }
 
 // countOps returns the number of operations in all partitions.
@@ -161,50 +254,77 @@ func countOps(parts [][]Operation) int {
 // checkPartitions checks each partition in its own goroutine (a history is
 // linearizable exactly when each partition is: Herlihy & Wing's locality,
 // generalised by Horn & Kroening's P-compositionality). The first Illegal
-// partition, or the timeout, cancels the searches still running. Every
-// partition gets a goroutine rather than a slot in a pool of GOMAXPROCS
-// workers, so that a small Illegal partition is found early even when it
-// comes after large legal ones. A panic in the model is carried back to
-// the caller's goroutine, where it can be recovered.
-func checkPartitions(m Model, parts [][]Operation, timeout time.Duration) (CheckResult, LinearizationInfo) {
+// partition, the deadline (zero: none) or a model that panics cancels the
+// searches still running. Every partition gets a goroutine rather than a
+// slot in a pool of GOMAXPROCS workers, so that a small Illegal partition
+// is found early even when it comes after large legal ones. A panic in
+// the model comes back as a *ModelError, the first partition's that has
+// one; any other panic is carried back to the caller's goroutine.
+func checkPartitions(m Model, parts [][]Operation, deadline time.Time) (CheckResult, LinearizationInfo, error) {
 	var cancel atomic.Bool
-	if timeout > 0 {
-		timer := time.AfterFunc(timeout, func() { cancel.Store(true) })
+	if !deadline.IsZero() {
+		timer := time.AfterFunc(time.Until(deadline), func() { cancel.Store(true) })
 		defer timer.Stop()
 	}
 	info := LinearizationInfo{partitions: make([]partitionInfo, len(parts))}
-	panics := make([]interface{}, len(parts))
-	checkOne := func(p int) {
-		defer func() {
-			if r := recover(); r != nil {
-				cancel.Store(true)
-				panics[p] = fmt.Sprintf("linearizability: the model panicked checking partition %d: %v\n%s", p, r, debug.Stack())
-			}
-		}()
-		ops := withUnreturnedOutputs(parts[p])
-		s := newSearcher(m, ops, &cancel)
-		res := s.run()
-		if res == Illegal {
-			cancel.Store(true)
-		}
-		info.partitions[p] = partitionInfo{history: ops, result: res, longest: [][]int{s.longest}}
-	}
+	failures := make([]interface{}, len(parts))
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Add(1)
 		go func(p int) {
 			defer wg.Done()
-			checkOne(p)
+			info.partitions[p], failures[p] = checkPartition(m, p, parts[p], &cancel)
 		}(p)
 	}
 	wg.Wait()
-	for _, r := range panics {
-		if r != nil {
-			panic(r)
+	for _, f := range failures {
+		if me, ok := f.(*ModelError); ok {
+			info.result, info.err = Unknown, me
+			return Unknown, info, me
+		}
+		if f != nil {
+			panic(f)
 		}
 	}
 	info.result = overallResult(info)
-	return info.result, info
+	return info.result, info, nil
+}
+
+// checkPartition searches partition p. Besides what it found, it returns
+// what stopped it, if anything: a *ModelError when a model function
+// panicked, or for a panic of the checker itself a message to re-raise.
+func checkPartition(m Model, p int, part []Operation, cancel *atomic.Bool) (found partitionInfo, failure interface{}) {
+	ops := part
+	if !m.KeepUnreturnedOutput {
+		ops = withUnreturnedOutputs(part)
+	}
+	s := newSearcher(m, ops, cancel)
+	defer func() {
+		if r := recover(); r != nil {
+			cancel.Store(true)
+			found, failure = partitionInfo{history: ops, result: Unknown}, s.describePanic(p, r)
+		}
+	}()
+	s.prepare(m, ops)
+	res := s.run()
+	if res == Illegal {
+		cancel.Store(true)
+	}
+	return partitionInfo{history: ops, result: res, longest: [][]int{s.longest}}, nil
+}
+
+// describePanic turns a panic r of the search of partition p into a
+// *ModelError when a model function was running, and otherwise into a
+// message for the caller's goroutine (a bug of the checker).
+func (s *searcher) describePanic(p int, r interface{}) interface{} {
+	if s.calling == callNone {
+		return fmt.Sprintf("linearizability: panic checking partition %d: %v\n%s", p, r, debug.Stack())
+	}
+	var op *Operation
+	if s.atOp >= 0 {
+		op = &s.ops[s.atOp]
+	}
+	return newModelError(s.calling.String(), r, p, int(s.atOp), op)
 }
 
 // overallResult combines the partitions' verdicts: one Illegal partition

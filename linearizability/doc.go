@@ -40,17 +40,27 @@
 // # Verdicts
 //
 // The verbose forms return Ok, Illegal, or Unknown: the timeout ran out
-// first. Unknown is not a pass; the bool forms (CheckOperations,
-// CheckEvents and their Timeout variants) return true only for Ok. With
+// first (the check returns within a few milliseconds of it), or a model
+// function panicked. Unknown is not a pass; the bool forms
+// (CheckOperations, CheckEvents and their Timeout variants) return true
+// only for Ok. With
 // the verdict comes a LinearizationInfo: the linearization found, or for
 // an Illegal history the longest partial one, which Visualize draws as a
 // timeline with the first operation that could not be placed marked.
 //
 // Malformed input (an operation returning before its call, a return event
 // without a call, a duplicate event id, a model without Step, a Partition
-// that loses operations) is never given a verdict: CheckOperationsErr and
-// CheckEventsErr return a *HistoryError, the other Check functions panic
-// with it, and ValidateOperations and ValidateEvents check a history alone.
+// or PartitionEvent that does not place every operation exactly once) is
+// never given a verdict: CheckOperationsErr and CheckEventsErr return a
+// *HistoryError, the other Check functions panic with it, and
+// ValidateOperations and ValidateEvents check a history alone.
+//
+// A model function that panics (Init, Step, Equal, Hash, ReadOnly,
+// Partition, PartitionEvent, or a Describe hook in Visualize) crashes
+// nothing: the Err forms return a *ModelError naming the function and the
+// operation it was given, the Verbose forms return Unknown with that error
+// in LinearizationInfo.Err, the bool forms return false, and Visualize
+// returns the error.
 //
 // # Models
 //
@@ -61,7 +71,9 @@
 // of the object can be checked separately (keys of a store), set Partition
 // and PartitionEvent: each part is then checked on its own, in parallel.
 // If states are not small integers or strings, a Hash function consistent
-// with Equal makes the search much faster.
+// with Equal makes the search much faster. A model written for Porcupine,
+// which expects the output recorded in the history even for an operation
+// that never returned, works unchanged with KeepUnreturnedOutput set.
 //
 // # How the search works
 //

@@ -15,7 +15,8 @@ const NeverReturned int64 = math.MaxInt64
 // Operation a happened before operation b, and must be linearized before
 // it, exactly when a.Return < b.Call; equal times count as concurrent.
 // Return must be >= Call, or NeverReturned for an operation whose response
-// never arrived (its Output is then ignored).
+// never arrived (its Output is then ignored, unless the model sets
+// KeepUnreturnedOutput).
 type Operation struct {
 	ClientId int
 	Input    interface{}
@@ -50,7 +51,9 @@ type Event struct {
 // output": the operation is legal in a state exactly when some output
 // would be, and it moves the model to the state it would have moved to.
 // KvModel and RegisterModel do this; a model of your own that is used with
-// unreturned operations must handle it too.
+// unreturned operations must handle it too, or set
+// Model.KeepUnreturnedOutput to be given the recorded Output instead, as
+// Porcupine does.
 type Unreturned struct{}
 
 // Model describes the sequential object a history is checked against.
@@ -59,7 +62,8 @@ type Unreturned struct{}
 // the operation with that input may return that output in state, and the
 // state afterwards; it must not modify state, because the checker keeps
 // old states to backtrack to, and it must depend on nothing but its
-// arguments. For an operation that never returned, output is Unreturned{}.
+// arguments. For an operation that never returned, output is Unreturned{}
+// (unless KeepUnreturnedOutput is set).
 //
 // The other fields are optional:
 //   - Partition / PartitionEvent split a history into independent
@@ -74,11 +78,25 @@ type Unreturned struct{}
 //     changes the state (whenever Step accepts it, Step returns the state
 //     unchanged): a read, a failed compare-and-set. The search then places
 //     such an operation as soon as it can and never tries it later, a big
-//     saving on read-heavy histories. It must be right: the checker
-//     panics if Step ever changes the state for such an operation, but a
-//     wrong claim can give a wrong verdict before that is noticed.
+//     saving on read-heavy histories. It must be right: the check ends
+//     with a *ModelError if Step ever changes the state for such an
+//     operation, but a wrong claim can give a wrong verdict before that is
+//     noticed.
 //   - DescribeOperation, DescribeState and DescribePartition provide text
 //     for Visualize.
+//   - KeepUnreturnedOutput makes Step (and DescribeOperation) see an
+//     unreturned operation's Output as recorded in the history instead of
+//     Unreturned{}. This is Porcupine's convention, and a model written
+//     for Porcupine, whose Step type-asserts the output, works unchanged
+//     with it: record such operations with an output the model reads as
+//     "unknown" (Porcupine's etcd model has an Unknown flag in its output)
+//     and Return NeverReturned, so that the checker may also leave them
+//     out. In an event history such an operation has no return event, so
+//     its recorded Output is nil.
+//
+// A model function that panics does not crash the check: the check has no
+// verdict and reports a *ModelError naming the function and the operation
+// (see CheckOperationsErr).
 type Model struct {
 	Partition         func(history []Operation) [][]Operation
 	PartitionEvent    func(history []Event) [][]Event
@@ -90,6 +108,8 @@ type Model struct {
 	DescribeOperation func(input, output interface{}) string
 	DescribeState     func(state interface{}) string
 	DescribePartition func(history []Operation) string
+
+	KeepUnreturnedOutput bool
 }
 
 // CheckResult is the verdict of a check.
@@ -112,11 +132,19 @@ const (
 type LinearizationInfo struct {
 	result     CheckResult // "" in the zero value
 	partitions []partitionInfo
+	err        error // why there is no verdict, other than the timeout
+}
+
+// Err returns the *ModelError that left the check without a verdict (a
+// model function panicked), or nil. The result is then Unknown; this is
+// how CheckOperationsVerbose and CheckEventsVerbose report it.
+func (info LinearizationInfo) Err() error {
+	return info.err
 }
 
 // partitionInfo is what LinearizationInfo keeps about one partition.
 type partitionInfo struct {
-	history []Operation // Output of unreturned operations is Unreturned{}
+	history []Operation // Output of unreturned operations is Unreturned{} unless the model keeps it
 	result  CheckResult
 	// longest holds the longest partial linearizations found, as indices
 	// into history in linearization order; longest[0] is the longest.

@@ -1,7 +1,6 @@
 package linearizability
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -72,18 +71,4 @@ func TestRegisterStep(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestModelPanicReachesCaller checks that a panic in a model's Step, which
-// runs in a partition's goroutine, comes back to the caller.
-func TestModelPanicReachesCaller(t *testing.T) {
-	m := KvModel()
-	m.Step = func(state, input, output interface{}) (bool, interface{}) { panic("bad model") }
-	defer func() {
-		r := recover()
-		if s, ok := r.(string); !ok || !strings.Contains(s, "bad model") {
-			t.Fatalf("recovered %v, want the model's panic", r)
-		}
-	}()
-	CheckOperations(m, []Operation{put(0, "a", "x", 0, 1), put(0, "b", "x", 2, 3)})
 }

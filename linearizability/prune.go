@@ -33,35 +33,46 @@ func (s *searcher) worthLinearizingUnreturned(op int32, same bool) bool {
 
 // findForced computes searcher.forced: the operations that returned and
 // that the model's ReadOnly says never change the state.
-func findForced(m Model, ops []Operation) []bool {
-	forced := make([]bool, len(ops))
+func (s *searcher) findForced(m Model, ops []Operation) {
+	s.forced = make([]bool, len(ops))
 	if m.ReadOnly == nil {
-		return forced
+		return
 	}
+	s.calling = callReadOnly
 	for i, op := range ops {
-		forced[i] = op.Return != NeverReturned && m.ReadOnly(op.Input, op.Output)
+		s.atOp = int32(i)
+		s.forced[i] = op.Return != NeverReturned && m.ReadOnly(op.Input, op.Output)
 	}
-	return forced
+	s.calling, s.atOp = callNone, -1
 }
 
-// findEarlierTwins computes searcher.earlierTwin. Inputs whose type is not
-// comparable have no twins.
-func findEarlierTwins(ops []Operation) []int32 {
+// findEarlierTwins computes searcher.earlierTwin. Twins have the same
+// input, and the same output too when the model sees the recorded output
+// of unreturned operations (withOutput). Inputs or outputs whose type is
+// not comparable have no twins.
+func findEarlierTwins(ops []Operation, withOutput bool) []int32 {
+	twinKey := func(op Operation) interface{} {
+		if withOutput {
+			return [2]interface{}{op.Input, op.Output}
+		}
+		return op.Input
+	}
 	twins := make([]int32, len(ops))
 	order := make([]int, 0, len(ops))
-	for i := range ops {
+	for i, op := range ops {
 		twins[i] = -1
-		if ops[i].Return == NeverReturned && isComparable(ops[i].Input) {
+		if op.Return == NeverReturned && isComparable(op.Input) && (!withOutput || isComparable(op.Output)) {
 			order = append(order, i)
 		}
 	}
 	sort.SliceStable(order, func(a, b int) bool { return ops[order[a]].Call < ops[order[b]].Call })
 	latest := make(map[interface{}]int32, len(order))
 	for _, i := range order {
-		if prev, ok := latest[ops[i].Input]; ok {
+		key := twinKey(ops[i])
+		if prev, ok := latest[key]; ok {
 			twins[i] = prev
 		}
-		latest[ops[i].Input] = int32(i)
+		latest[key] = int32(i)
 	}
 	return twins
 }

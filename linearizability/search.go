@@ -1,7 +1,7 @@
 package linearizability
 
 import (
-	"fmt"
+	"math/bits"
 	"runtime"
 	"sort"
 	"sync/atomic"
@@ -47,10 +47,9 @@ import (
 // processor every cancelCheckInterval steps, so that partitions share the
 // cores fairly.
 
-// cancelCheckInterval is how many search steps pass between two looks at
-// the cancellation flag: often enough to stop within microseconds, rarely
-// enough to cost nothing.
-const cancelCheckInterval = 1 << 10
+// yieldInterval is how many search steps pass between two yields of the
+// processor (see cancelled).
+const yieldInterval = 1 << 10
 
 // searcher holds the state of the search over one partition.
 type searcher struct {
@@ -71,18 +70,49 @@ type searcher struct {
 	// must follow nothing that is not linearized yet, and it changes no
 	// state on the way). So it is not a choice, and the search does not
 	// try the alternatives to it.
-	forced        []bool
-	numReturned   int
-	next, prev    []int32 // the entry list; node 0 is the sentinel
-	keys          []uint64
-	bits          bitset
-	cache         linCache
-	stack         []frame
-	cur           config // the configuration reached
-	linearized    int    // returned operations currently linearized
-	longest       []int  // longest partial linearization so far
-	cancel        *atomic.Bool
-	stepsTillPoll int
+	forced      []bool
+	numReturned int
+	next, prev  []int32 // the entry list; node 0 is the sentinel
+	keys        []uint64
+	bits        bitset
+	cache       linCache
+	stack       []frame
+	cur         config // the configuration reached
+	linearized  int    // returned operations currently linearized
+	longest     []int  // longest partial linearization so far
+	// agree is how many frames at the bottom of the stack are the start
+	// of longest, so that recording a longer one copies only the rest:
+	// copying the whole stack each time made a long sequential history
+	// quadratic.
+	agree          int
+	cancel         *atomic.Bool
+	stepsTillYield int
+	// ops is the partition; atOp is the operation being worked on (-1
+	// if none) and calling the model function running (callNone if none), to
+	// name them if the model panics.
+	ops     []Operation
+	atOp    int32
+	calling modelCall
+}
+
+// modelCall names the model function the search is running. It is a
+// number, not a string, because it is stored several times per step: a
+// string holds a pointer, and storing a pointer costs a write barrier
+// while the garbage collector runs.
+type modelCall uint8
+
+const (
+	callNone modelCall = iota
+	callInit
+	callStep
+	callEqual
+	callHash
+	callReadOnly
+)
+
+// String returns the name of the Model field.
+func (c modelCall) String() string {
+	return [...]string{"none", "Init", "Step", "Equal", "Hash", "ReadOnly"}[c]
 }
 
 // frame records one linearized operation and the configuration before it.
@@ -100,7 +130,8 @@ func returnNode(i int32) int32 { return 2*i + 2 }
 // node is its call.
 func opOfNode(n int32) (int32, bool) { return (n - 1) / 2, n%2 == 1 }
 
-// newSearcher prepares the search over ops (one partition).
+// newSearcher allocates the search over ops (one partition); prepare,
+// which calls the model, completes it.
 func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 	n := len(ops)
 	s := &searcher{
@@ -113,11 +144,21 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 		keys:     make([]uint64, n),
 		bits:     newBitset(n),
 		cancel:   cancel,
+		ops:      ops,
+		atOp:     -1,
 	}
 	if s.equal == nil {
 		s.equal = defaultEqual
 	}
-	s.cache = newLinCache(len(s.bits))
+	s.cache = newLinCache(len(s.bits), cancel)
+	s.stepsTillYield = yieldInterval
+	return s
+}
+
+// prepare completes the searcher over ops with what the model says about
+// them. It records which model function runs on which operation, so that
+// a panic can be reported (see checkPartition).
+func (s *searcher) prepare(m Model, ops []Operation) {
 	for i, op := range ops {
 		s.inputs[i] = op.Input
 		s.outputs[i] = op.Output
@@ -127,13 +168,14 @@ func newSearcher(m Model, ops []Operation, cancel *atomic.Bool) *searcher {
 		}
 		s.keys[i] = splitmix64(uint64(i) + 0x9e3779b97f4a7c15)
 	}
+	s.calling = callInit
 	init := m.Init()
-	s.cur = config{state: init, stateHash: s.hash(init)}
-	s.earlierTwin = findEarlierTwins(ops)
-	s.forced = findForced(m, ops)
+	s.calling = callHash
+	s.cur = config{state: init, stateHash: s.hash(init), highest: -1}
+	s.calling = callNone
+	s.earlierTwin = findEarlierTwins(ops, m.KeepUnreturnedOutput)
+	s.findForced(m, ops)
 	s.buildList(ops)
-	s.stepsTillPoll = cancelCheckInterval
-	return s
 }
 
 // buildList links the call and return entries of ops in time order. At
@@ -198,17 +240,21 @@ func (s *searcher) unlift(i int32) {
 	s.prev[s.next[c]] = c
 }
 
-// cancelled polls the cancellation flag every cancelCheckInterval calls.
+// cancelled reports whether the search must stop. It reads the flag at
+// every step (an atomic load costs about as much as a plain one), so the
+// search stops one step after a timeout however slow the steps are: it
+// used to look every 1024 steps, and a slow step made a 10 s timeout
+// return at 11.1 s. Every yieldInterval steps it also yields the
+// processor.
 func (s *searcher) cancelled() bool {
-	s.stepsTillPoll--
-	if s.stepsTillPoll > 0 {
-		return false
+	s.stepsTillYield--
+	if s.stepsTillYield <= 0 {
+		s.stepsTillYield = yieldInterval
+		// Let the searches of other partitions run: the Go scheduler would
+		// only preempt this one after 10ms, and a small Illegal partition
+		// should not wait that long behind large legal ones.
+		runtime.Gosched()
 	}
-	s.stepsTillPoll = cancelCheckInterval
-	// Let the searches of other partitions run: the Go scheduler would
-	// only preempt this one after 10ms, and a small Illegal partition
-	// should not wait that long behind large legal ones.
-	runtime.Gosched()
 	return s.cancel.Load()
 }
 
@@ -235,7 +281,7 @@ func (s *searcher) run() CheckResult {
 			}
 			continue
 		}
-		ok, next := s.step(s.cur.state, s.inputs[op], s.outputs[op])
+		ok, next := s.stepOp(op)
 		if !ok {
 			cur = s.next[cur]
 			continue
@@ -264,6 +310,16 @@ func (s *searcher) run() CheckResult {
 	}
 }
 
+// stepOp asks the model whether op may go next from the current state,
+// and to what state. The model functions that follow on op (Equal, Hash)
+// are then named as working on it too if they panic.
+func (s *searcher) stepOp(op int32) (bool, interface{}) {
+	s.atOp, s.calling = op, callStep
+	ok, next := s.step(s.cur.state, s.inputs[op], s.outputs[op])
+	s.calling = callNone
+	return ok, next
+}
+
 // backtrack undoes linearized operations up to the last choice that has
 // alternatives left and returns the list node to go on from; false means
 // there is none: no linearization exists. A forced operation was not a
@@ -278,38 +334,50 @@ func (s *searcher) backtrack() (int32, bool) {
 	return 0, false
 }
 
-// config is a configuration of the search: the model state reached and
-// the hashes of the state and of the set of linearized operations.
+// config is a configuration of the search: the model state reached, the
+// hashes of the state and of the set of linearized operations, and the
+// lowest operation not linearized and highest linearized (-1 if none),
+// which bound the set's window in the cache (see linSet).
 type config struct {
 	state     interface{}
 	stateHash uint64
 	bitsHash  uint64
+	lowest    int32
+	highest   int32
 }
 
 // tryLinearize linearizes op next, moving to state next, unless the move
 // is pruned or leads to a configuration already explored; it reports
 // whether it did.
 func (s *searcher) tryLinearize(op int32, next interface{}) bool {
+	s.calling = callEqual
 	same := s.equal(s.cur.state, next)
+	s.calling = callNone
 	if !s.returned[op] && !s.worthLinearizingUnreturned(op, same) {
 		return false
 	}
 	if s.forced[op] && !same {
-		panic(fmt.Sprintf("linearizability: the model's ReadOnly says operation %v -> %v never changes the state, but Step changed it",
-			s.inputs[op], s.outputs[op]))
+		s.calling = callReadOnly
+		panic("ReadOnly says this operation never changes the state, but Step changed it")
 	}
 	nextHash := s.cur.stateHash
 	if !same {
+		s.calling = callHash
 		nextHash = s.hash(next)
 	}
 	bitsHash := s.cur.bitsHash ^ s.keys[op]
 	s.bits.set(int(op))
-	if !s.cache.add(mix64(bitsHash)^nextHash, s.bits, next, s.equal) {
+	set := s.setWith(op)
+	s.calling = callEqual // the cache compares states on a hash match
+	isNew := s.cache.add(mix64(bitsHash)^nextHash, set, next, s.equal)
+	s.calling = callNone
+	if !isNew {
 		s.bits.clear(int(op))
 		return false
 	}
 	s.stack = append(s.stack, frame{op: op, forced: s.forced[op], before: s.cur})
-	s.cur = config{state: next, stateHash: nextHash, bitsHash: bitsHash}
+	s.cur = config{state: next, stateHash: nextHash, bitsHash: bitsHash, lowest: set.lowest, highest: set.highest}
+	s.notePush(op)
 	s.lift(op)
 	if s.returned[op] {
 		s.linearized++
@@ -322,6 +390,9 @@ func (s *searcher) tryLinearize(op int32, next interface{}) bool {
 func (s *searcher) undoLast() (int32, bool) {
 	top := s.stack[len(s.stack)-1]
 	s.stack = s.stack[:len(s.stack)-1]
+	if s.agree > len(s.stack) {
+		s.agree = len(s.stack)
+	}
 	s.cur = top.before
 	s.bits.clear(int(top.op))
 	s.unlift(top.op)
@@ -331,13 +402,39 @@ func (s *searcher) undoLast() (int32, bool) {
 	return top.op, top.forced
 }
 
-// recordLongest copies the current stack as the longest partial
-// linearization.
+// setWith returns the set of linearized operations once op, just added
+// to s.bits, is in it.
+func (s *searcher) setWith(op int32) linSet {
+	set := linSet{bits: s.bits, lowest: s.cur.lowest, highest: s.cur.highest}
+	if op > set.highest {
+		set.highest = op
+	}
+	if op == set.lowest {
+		set.lowest = int32(s.bits.firstClear(int(op)))
+		if n := int32(len(s.keys)); set.lowest > n {
+			set.lowest = n
+		}
+	}
+	return set
+}
+
+// notePush keeps agree up to date when op has just been pushed.
+func (s *searcher) notePush(op int32) {
+	depth := len(s.stack) - 1
+	if s.agree == depth && depth < len(s.longest) && s.longest[depth] == int(op) {
+		s.agree++
+	}
+}
+
+// recordLongest makes the current stack the longest partial
+// linearization, copying only the frames past the part that agrees. Each
+// frame is copied at most once per push, so recording is linear overall.
 func (s *searcher) recordLongest() {
-	s.longest = s.longest[:0]
-	for _, f := range s.stack {
+	s.longest = s.longest[:s.agree]
+	for _, f := range s.stack[s.agree:] {
 		s.longest = append(s.longest, int(f.op))
 	}
+	s.agree = len(s.stack)
 }
 
 // bitset is a set of operation indices.
@@ -347,6 +444,26 @@ func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
 func (b bitset) set(i int)      { b[i/64] |= 1 << (uint(i) % 64) }
 func (b bitset) clear(i int)    { b[i/64] &^= 1 << (uint(i) % 64) }
 func (b bitset) has(i int) bool { return b[i/64]&(1<<(uint(i)%64)) != 0 }
+
+// firstClear returns the lowest index >= from that is not in b; it is
+// 64*len(b) or more when there is none.
+func (b bitset) firstClear(from int) int {
+	w := from / 64
+	if w >= len(b) {
+		return from
+	}
+	free := ^b[w] >> (uint(from) % 64) << (uint(from) % 64) // ignore bits below from
+	for free == 0 {
+		w++
+		if w == len(b) {
+			return 64 * w
+		}
+		free = ^b[w]
+	}
+	return 64*w + bits.TrailingZeros64(free)
+}
+
+// equal reports whether b's words are the first len(b) words of o.
 func (b bitset) equal(o []uint64) bool {
 	for i, w := range b {
 		if o[i] != w {

@@ -1,6 +1,9 @@
 package linearizability
 
-import "fmt"
+import (
+	"fmt"
+	"reflect"
+)
 
 // HistoryError reports a malformed history or model. The checker refuses
 // such input rather than give a verdict about something that is not a
@@ -86,11 +89,66 @@ func eventsToOperations(history []Event) ([]Operation, error) {
 	return ops, nil
 }
 
-// checkPartitionCount makes sure a model's Partition function neither lost
-// nor invented operations: either would make the verdict meaningless.
-func checkPartitionCount(parts int, want int) error {
-	if parts != want {
-		return &HistoryError{-1, fmt.Sprintf("model Partition returned %d entries for a history of %d", parts, want)}
+// checkPartitionedOps makes sure a model's Partition function put every
+// operation of history in exactly one partition: one that loses an
+// operation and repeats another keeps the count right but makes any
+// verdict meaningless. Operations are matched by client, call and return
+// time, then by input and output.
+func checkPartitionedOps(history []Operation, parts [][]Operation) error {
+	if n := countOps(parts); n != len(history) {
+		return &HistoryError{-1, fmt.Sprintf("model Partition returned %d entries for a history of %d", n, len(history))}
+	}
+	type opKey struct {
+		client    int
+		call, ret int64
+	}
+	first := make(map[opKey]int, len(history)) // the first operation with a key
+	sameKey := make([]int, len(history))       // the next one with the same key, or -1
+	for i := len(history) - 1; i >= 0; i-- {
+		k := opKey{history[i].ClientId, history[i].Call, history[i].Return}
+		sameKey[i] = -1
+		if j, ok := first[k]; ok {
+			sameKey[i] = j
+		}
+		first[k] = i
+	}
+	used := make([]bool, len(history))
+	for p, part := range parts {
+		for j, op := range part {
+			i, ok := first[opKey{op.ClientId, op.Call, op.Return}]
+			for ok && i >= 0 && (used[i] || !sameOperation(history[i], op)) {
+				i = sameKey[i]
+			}
+			if !ok || i < 0 {
+				return partitionError(p, j, op)
+			}
+			used[i] = true
+		}
 	}
 	return nil
+}
+
+// partitionError describes entry j of partition p, which matched no
+// operation of the history not already placed.
+func partitionError(p, j int, op Operation) error {
+	return &HistoryError{-1, fmt.Sprintf("model Partition: partition %d entry %d (client %d, input %v, called at %d) "+
+		"is not an operation of the history, or is one placed twice (another is then missing)", p, j, op.ClientId, op.Input, op.Call)}
+}
+
+// sameOperation reports whether a and b have equal inputs and outputs
+// (their times and clients are already known to be equal).
+func sameOperation(a, b Operation) bool {
+	return sameValue(a.Input, b.Input) && sameValue(a.Output, b.Output)
+}
+
+// sameValue compares with ==, and deeply when == panics (values of a type
+// that is not comparable). It is called for every operation, so it does not
+// ask reflect first: that allocates.
+func sameValue(a, b interface{}) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = reflect.DeepEqual(a, b)
+		}
+	}()
+	return a == b
 }

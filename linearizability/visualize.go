@@ -20,15 +20,20 @@ import (
 //
 // m should be the model the history was checked with; its
 // DescribeOperation, DescribeState and DescribePartition, when set, provide
-// the text.
-func Visualize(m Model, info LinearizationInfo, w io.Writer) error {
+// the text. A model function that panics makes Visualize return a
+// *ModelError naming it; so does an info whose check ended that way.
+func Visualize(m Model, info LinearizationInfo, w io.Writer) (err error) {
 	if info.result == "" {
 		return &HistoryError{-1, "Visualize: empty LinearizationInfo (use the one a Check function returned)"}
+	}
+	if info.err != nil {
+		return info.err
 	}
 	if err := validateModel(m); err != nil {
 		return err
 	}
-	data := buildTimeline(m, info)
+	defer catchModelPanic("model function", &err)
+	data := buildTimeline(guardedForDrawing(m), info)
 	t, err := template.New("timeline").Parse(timelineTemplate)
 	if err != nil {
 		return fmt.Errorf("linearizability: timeline template: %v", err)
