@@ -494,6 +494,9 @@ func (cfg *config) checkHistory() {
 	case linearizability.Ok:
 		return
 	case linearizability.Unknown:
+		if err := info.Err(); err != nil {
+			cfg.t.Fatalf("linearizability check gave no verdict on %d operations: %v", len(ops), err)
+		}
 		cfg.t.Fatalf("linearizability check timed out after %v: no verdict on %d operations (this is a failure, not a pass)",
 			took, len(ops))
 	default:
