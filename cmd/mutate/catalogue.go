@@ -150,12 +150,12 @@ func isHeaderKey(k string) bool {
 func parseTestSet(value string) (TestSet, error) {
 	words := strings.Fields(strings.ReplaceAll(value, ",", " "))
 	if len(words) < 2 || !strings.HasPrefix(words[0], "./") {
-		return TestSet{}, fmt.Errorf("Tests line %q: want a package (./pkg) and at least one test", value)
+		return TestSet{}, fmt.Errorf("the Tests line %q: want a package (./pkg) and at least one test", value)
 	}
 	set := TestSet{Pkg: words[0]}
 	for _, w := range words[1:] {
 		if !testName.MatchString(w) {
-			return TestSet{}, fmt.Errorf("Tests line %q: %q is not a test name", value, w)
+			return TestSet{}, fmt.Errorf("the Tests line %q: %q is not a test name", value, w)
 		}
 		set.Names = append(set.Names, w)
 	}
