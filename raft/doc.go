@@ -154,6 +154,13 @@
 //     and segments only while the first one fills. A single slice would: with
 //     millions of entries, each growth copies and faults in hundreds of
 //     megabytes, and the peer stalls for a good part of a second.
+//   - The Persister may be a course's own (SPEC section 8): Raft saves
+//     through its exported Save, and uses our Persister's chunked save
+//     path only when a type assertion finds it.
+//   - SetMaxAppendBytes, beside the lab API, bounds the bytes of entries one
+//     AppendEntries carries (by their average persisted size). A service
+//     that bounds its persisted state (raftkv, by maxraftstate) sets it, so
+//     that a follower never saves more at once than it can compact.
 //
 // # Debugging
 //

@@ -50,8 +50,18 @@
 //
 // snapshot.go encodes the map, the duplicate table and the last applied index.
 // The apply loop snapshots when the persister's Raft state reaches
-// maxraftstate, installs snapshots that Raft delivers on the apply channel,
-// and StartKVServer restores the last snapshot from the persister.
+// maxraftstate, installs snapshots that Raft delivers on the apply channel
+// (never one older than what it has applied), and StartKVServer restores
+// the last snapshot from the persister.
+//
+// Testers bound the Raft state by 2 x maxraftstate at any moment, entries
+// not yet applied included, which a snapshot cannot compact. Three things
+// keep a server within it: Raft sends a follower at most maxraftstate/4
+// bytes of entries per AppendEntries (raft's SetMaxAppendBytes), entries
+// reach the apply loop through a buffered channel so that a follower that
+// learns of many commits at once applies them quickly, and a state made
+// mostly of unapplied entries is snapshotted every few applied entries
+// rather than after each one (snapshotPacer).
 //
 // # Debugging
 //
