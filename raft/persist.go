@@ -115,6 +115,21 @@ type persistStream struct {
 	// average cost of an entry for the garbage estimate.
 	entryBytes int
 	entryCount int
+	// earlierBytesPerEntry is that average as it stood before the latest
+	// rewrite, for when the rewritten log holds no entry (see bytesPerEntry).
+	earlierBytesPerEntry int
+}
+
+// bytesPerEntry is the average persisted size of an entry, 0 if no entry was
+// ever persisted. A snapshot that covers the whole log leaves the rewritten
+// stream without entries; the average from before it still holds then, and
+// the leader's batch bound (appendBatchLimit) must not lapse right after
+// every snapshot, which is when followers that lag need it most.
+func (s *persistStream) bytesPerEntry() int {
+	if s.entryCount > 0 {
+		return max(s.entryBytes/s.entryCount, 1)
+	}
+	return s.earlierBytesPerEntry
 }
 
 // maxGarbageShare bounds obsolete bytes in the stream to 1/maxGarbageShare
@@ -174,7 +189,7 @@ func (rf *Raft) rewriteState() {
 	if s.buf != nil {
 		size += s.buf.size - s.garbage
 	}
-	*s = persistStream{buf: newStateBuffer(2 * size)}
+	*s = persistStream{buf: newStateBuffer(2 * size), earlierBytesPerEntry: s.bytesPerEntry()}
 	s.enc = labgob.NewEncoder(s.buf)
 	rf.encodeRecord(persistRecord{Kind: recordSnapshotBase, SnapshotIndex: rf.log.snapshotIndex(), SnapshotTerm: rf.log.snapshotTerm()})
 	s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})

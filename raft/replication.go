@@ -226,11 +226,10 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 // about that many bytes at the average persisted size of an entry, but
 // always at least one. Caller holds rf.mu.
 func (rf *Raft) appendBatchLimit() int {
-	s := &rf.stream
-	if rf.maxAppendBytes <= 0 || s.entryCount == 0 || s.entryBytes == 0 {
+	perEntry := rf.stream.bytesPerEntry()
+	if rf.maxAppendBytes <= 0 || perEntry == 0 {
 		return maxEntriesPerAppend
 	}
-	perEntry := max(s.entryBytes/s.entryCount, 1)
 	return min(maxEntriesPerAppend, max(rf.maxAppendBytes/perEntry, 1))
 }
 
