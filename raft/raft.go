@@ -100,6 +100,8 @@ type Raft struct {
 	stream           persistStream  // the append-only encoding of the persistent state
 	rand             *rand.Rand     // per-peer randomness for election timeouts
 	maxAppendBytes   int            // see SetMaxAppendBytes; 0: no bound
+	maxStateBytes    int            // see SetMaxStateBytes; 0: no bound
+	compacted        *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
 }
 
 // Make creates a Raft peer. peers holds an end for every peer of the cluster
@@ -155,6 +157,7 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 	}
 	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)
+	rf.compacted = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
 	rf.senderWake = make([]*sync.Cond, len(peers))
 	for i := range rf.senderWake {
@@ -227,6 +230,7 @@ func (rf *Raft) Kill() {
 	rf.mu.Lock()
 	rf.dlog(topicTimer, "killed")
 	rf.applyCond.Broadcast()
+	rf.compacted.Broadcast()
 	rf.saver.wakeAll()
 	rf.wakeSenders()
 	rf.mu.Unlock()

@@ -359,6 +359,9 @@ func (rf *Raft) advanceCommitIndex() {
 func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
+	if len(args.Entries) > 0 {
+		rf.awaitCompaction() // before anything is decided: it releases rf.mu
+	}
 	var current bool
 	if reply.Term, current = rf.admitRequest(args.Term); !current {
 		return

@@ -23,6 +23,7 @@ func (rf *Raft) Snapshot(index int, snapshot []byte) {
 	rf.snapshot = append([]byte(nil), snapshot...)
 	rf.dlog(topicSnapshot, "service snapshot at %d (%d bytes); log now %s", index, len(snapshot), rf.log.describe())
 	rf.rewriteState()
+	rf.compacted.Broadcast()
 }
 
 // CondInstallSnapshot is kept for services written against the older API,
@@ -93,4 +94,5 @@ func (rf *Raft) InstallSnapshot(args *InstallSnapshotArgs, reply *InstallSnapsho
 	rf.dlog(topicSnapshot, "installed snapshot %d/T%d from S%d; log now %s",
 		args.LastIncludedIndex, args.LastIncludedTerm, args.LeaderId, rf.log.describe())
 	rf.rewriteState() // state and snapshot together, before replying
+	rf.compacted.Broadcast()
 }

@@ -117,10 +117,14 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 	kv.restoreFromPersister()
 	kv.rf = raft.Make(servers, me, persister, kv.applyCh)
 	if maxraftstate > 0 {
+		// The tester bounds the state by 2 x maxraftstate at any moment.
 		// A follower saves a batch of entries before it learns they are
 		// committed and can compact them: keep batches to a quarter of
-		// the budget (the tester bounds the state by 2 x maxraftstate).
+		// the budget. And a follower whose apply loop falls behind must
+		// not keep saving entries it cannot compact yet: past 3/2 of the
+		// budget it waits for a snapshot.
 		kv.rf.SetMaxAppendBytes(maxraftstate / 4)
+		kv.rf.SetMaxStateBytes(maxraftstate * 3 / 2)
 	}
 	go kv.applyLoop()
 	return kv
