@@ -110,10 +110,10 @@ function niceStep(span, count) {
 }
 // tickUnit picks the unit of the tick labels: the largest that the
 // times in view reach, unless the ticks are so close that it would need
-// more than three decimals.
+// more than four decimals.
 function tickUnit(largest, step) {
   const units = [[1e9, "s"], [1e6, "ms"], [1e3, "\u00b5s"], [1, "ns"]];
-  return units.find(function (u) { return u[0] === 1 || (largest >= u[0] && step * 1000 >= u[0]); });
+  return units.find(function (u) { return u[0] === 1 || (largest >= u[0] && step * 1e4 >= u[0]); });
 }
 function tickText(ns, step, unit) {
   const decimals = Math.max(0, Math.ceil(-Math.log10(step / unit[0]) - 1e-9));
@@ -276,19 +276,32 @@ function drawNow(p) {
 }
 function visible(x1, x2, w) { return x2 >= -50 && x1 <= w + 50; }
 function clip(x, w) { return Math.max(-60, Math.min(w + 60, x)); }
+// drawAxis draws the time axis. With time spacing the ticks are at round
+// times; with even spacing, round times would crowd into busy stretches,
+// so the ticks are at every few events and show those events' times.
 function drawAxis(p, svg, w) {
-  const tl = tOf(p, p.view.u0), tr = tOf(p, p.view.u0 + w / p.view.scale), ns = DATA.nsPerUnit;
-  const step = niceStep((tr - tl) * ns, Math.max(2, w / 110));
-  const unit = tickUnit(Math.max(Math.abs(tl), Math.abs(tr)) * ns, step);
   svgEl("line", { x1: 0, y1: AXIS_HEIGHT - 4, x2: w, y2: AXIS_HEIGHT - 4, stroke: "#99a" }, svg);
-  let lastX = -Infinity;
-  for (let t = Math.ceil(tl * ns / step) * step; t <= tr * ns; t += step) {
-    const x = xOf(p, uOf(p, t / ns));
-    if (x - lastX < 80) continue; // with even spacing, ticks of a busy stretch crowd together
-    lastX = x;
-    svgEl("line", { x1: x, y1: AXIS_HEIGHT - 8, x2: x, y2: p.layout.height, stroke: "#e3e6ec" }, svg);
-    svgEl("text", { x: x + 2, y: AXIS_HEIGHT - 9, fill: "#556" }, svg).textContent = tickText(t, step, unit);
+  const ns = DATA.nsPerUnit, ticks = [];
+  if (p.spacing === "time") {
+    const tl = tOf(p, p.view.u0), tr = tOf(p, p.view.u0 + w / p.view.scale);
+    const step = niceStep((tr - tl) * ns, Math.max(2, w / 110));
+    for (let t = Math.ceil(tl * ns / step) * step; t <= tr * ns; t += step) ticks.push(t / ns);
+  } else {
+    const every = Math.max(1, niceStep(100 / p.view.scale, 1));
+    const first = Math.max(0, Math.ceil(p.view.u0 / every) * every);
+    const last = Math.min(p.times.length - 1, p.view.u0 + w / p.view.scale);
+    for (let u = first; u <= last; u += every) ticks.push(p.times[u]);
   }
+  let closest = Infinity;
+  for (let k = 1; k < ticks.length; k++) closest = Math.min(closest, ticks[k] - ticks[k - 1]);
+  const largest = ticks.reduce(function (m, t) { return Math.max(m, Math.abs(t)); }, 0) * ns;
+  const precision = isFinite(closest) && closest > 0 ? closest * ns : Math.max(largest / 1000, 1);
+  const unit = tickUnit(largest, precision);
+  ticks.forEach(function (t) {
+    const x = xOf(p, uOf(p, t));
+    svgEl("line", { x1: x, y1: AXIS_HEIGHT - 8, x2: x, y2: p.layout.height, stroke: "#e3e6ec" }, svg);
+    svgEl("text", { x: x + 2, y: AXIS_HEIGHT - 9, fill: "#556" }, svg).textContent = tickText(t * ns, precision, unit);
+  });
 }
 function drawBands(p, svg, w) {
   DATA.annotations.forEach(function (a) {
