@@ -21,7 +21,7 @@ const (
 // and reordering periods of the network. The injector calls it with its
 // lock held.
 type faultLog struct {
-	clock func() int64                         // the history's clock
+	clock func() int64                          // the history's clock
 	open  map[string]linearizability.Annotation // ranges not yet ended, by row
 	done  []linearizability.Annotation
 }
