@@ -100,7 +100,8 @@ func VisualizeWithOptions(m Model, info LinearizationInfo, opts VisualizeOptions
 		if notes == nil {
 			notes = os.Stderr
 		}
-		fmt.Fprintf(notes, "linearizability: timeline: %s\n", data.LeftOut)
+		fmt.Fprintf(notes, "linearizability: timeline: drew %d of the %d operations (MaxOps %d); the page lists what it left out\n",
+			data.drawn, data.total, data.limit)
 	}
 	return writePage(data, w)
 }

@@ -18,6 +18,8 @@ type page struct {
 	Annotations []pageAnnotation `json:"annotations"`
 	LeftOut     string           `json:"leftOut"` // what MaxOps left out, or ""
 	Partitions  []pagePartition  `json:"partitions"`
+
+	drawn, total, limit int // operations drawn, in the history, and MaxOps
 }
 
 // pageAnnotation is an Annotation with its row as an index into page.Rows
@@ -80,11 +82,14 @@ func buildPage(m Model, info LinearizationInfo, opts VisualizeOptions) page {
 	for _, p := range drawingOrder(info) {
 		pp, drawn := buildPartition(m, info.partitions[p], p, origin, budget)
 		budget = max(0, budget-drawn)
+		pg.drawn += drawn
+		pg.total += pp.TotalOps
 		if pp.Note != "" {
 			leftOut = append(leftOut, pp.Label+": "+pp.Note)
 		}
 		pg.Partitions = append(pg.Partitions, pp)
 	}
+	pg.limit = limit
 	if len(leftOut) > 0 {
 		pg.LeftOut = fmt.Sprintf("the history is too long to draw in full (MaxOps %d): %s", limit,
 			strings.Join(leftOut, "; "))
@@ -93,14 +98,16 @@ func buildPage(m Model, info LinearizationInfo, opts VisualizeOptions) page {
 }
 
 // drawingOrder lists the partitions Illegal ones first, since they are what
-// the reader is looking for; the others keep their order.
+// the reader is looking for, and Unknown ones (no verdict) last; within
+// each kind they keep their order.
 func drawingOrder(info LinearizationInfo) []int {
+	rank := map[CheckResult]int{Illegal: 0, Ok: 1, Unknown: 2}
 	order := make([]int, len(info.partitions))
 	for p := range order {
 		order[p] = p
 	}
 	sort.SliceStable(order, func(a, b int) bool {
-		return info.partitions[order[a]].result == Illegal && info.partitions[order[b]].result != Illegal
+		return rank[info.partitions[order[a]].result] < rank[info.partitions[order[b]].result]
 	})
 	return order
 }
