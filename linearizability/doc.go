@@ -47,6 +47,9 @@
 // the verdict comes a LinearizationInfo: the linearization found, or for
 // an Illegal history the longest partial one, which Visualize draws as a
 // timeline with the first operation that could not be placed marked.
+// VisualizeWithOptions also draws annotations (a test's partitions,
+// crashes, unreliable periods) beside the operations, and caps what a
+// huge history puts on the page.
 //
 // Malformed input (an operation returning before its call, a return event
 // without a call, a duplicate event id, a model without Step, a Partition

@@ -1,7 +1,9 @@
 package linearizability_test
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"miniraftkv/linearizability"
@@ -45,4 +47,27 @@ func ExampleCheckEvents() {
 	// read "": true
 	// read "x": true
 	// read "y": false
+}
+
+// A timeline with annotations: a server crash drawn in a row of its own and
+// an unreliable period as a band across the clients. The page is written
+// to a buffer here; write it to a file and open it in a browser.
+func ExampleVisualizeWithOptions() {
+	put := linearizability.KvInput{Op: linearizability.KvPut, Key: "k", Value: "x"}
+	get := linearizability.KvInput{Op: linearizability.KvGet, Key: "k"}
+	ms := int64(time.Millisecond) // the history's clock is in nanoseconds
+	history := []linearizability.Operation{
+		{ClientId: 0, Input: put, Call: 0, Output: linearizability.KvOutput{}, Return: 10 * ms},
+		{ClientId: 1, Input: get, Call: 12 * ms, Output: linearizability.KvOutput{Value: ""}, Return: 15 * ms},
+	}
+	res, info := linearizability.CheckOperationsVerbose(linearizability.KvModel(), history, time.Second)
+	opts := linearizability.VisualizeOptions{Annotations: []linearizability.Annotation{
+		{Row: "S1", Start: 2 * ms, End: 11 * ms, Label: "down", Details: "crashed, then restarted"},
+		{Start: 5 * ms, End: 14 * ms, Label: "unreliable network", Color: "#c9a100"},
+	}}
+	var page bytes.Buffer
+	err := linearizability.VisualizeWithOptions(linearizability.KvModel(), info, opts, &page)
+	fmt.Println(res, err, strings.Contains(page.String(), "unreliable network"))
+	// Output:
+	// Illegal <nil> true
 }

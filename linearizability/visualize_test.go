@@ -99,15 +99,19 @@ func TestVisualizeIllegal(t *testing.T) {
 	}
 	page := writeTimeline(t, m, info, "illegal.html")
 	checkWellFormed(t, page)
-	for _, want := range []string{`get(\"k\") -\u003e \"y\"`, "cannot be placed", `key \"k\"`, `"Result":"Illegal"`} {
+	for _, want := range []string{"cannot be placed", `key \"k\"`, `"result":"Illegal"`} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("timeline does not mention %s", want)
 		}
 	}
-	tl := buildTimeline(m, info)
-	k := tl.Partitions[0]
-	if k.Label != `key "k"` || k.Blocked < 0 || k.Ops[k.Blocked].Text != `get("k") -> "y"` {
+	pg := buildPage(m, info, VisualizeOptions{})
+	k := pg.Partitions[0]
+	texts := decodeTexts(t, k.Texts)
+	if k.Label != `key "k"` || k.Blocked < 0 || texts[k.Blocked] != `get("k") -> "y"` {
 		t.Fatalf("want key k first with get -> y blocked, got %q blocked %d", k.Label, k.Blocked)
+	}
+	if k.Note != "" || pg.LeftOut != "" {
+		t.Fatalf("a small history is drawn in full, but the page says %q / %q", k.Note, pg.LeftOut)
 	}
 }
 
@@ -125,8 +129,13 @@ func TestVisualizeOkAndRegister(t *testing.T) {
 			t.Fatalf("got %s, want Ok", res)
 		}
 		checkWellFormed(t, writeTimeline(t, m, info, "register.html"))
-		if tl := buildTimeline(m, info); len(tl.Partitions[0].Steps) != 3 || tl.Partitions[0].Blocked != -1 {
-			t.Fatalf("want a complete 3-step linearization, got %+v", tl.Partitions[0].Steps)
+		p := buildPage(m, info, VisualizeOptions{}).Partitions[0]
+		if len(p.Steps) != 3 || p.Blocked != -1 || len(decodeTexts(t, p.Texts)) != 3+1+3 {
+			t.Fatalf("want a complete 3-step linearization, got steps %v, texts %v", p.Steps, p.Texts)
+		}
+		// The never-returned cas is drawn with duration -1.
+		if p.Ops[3*1+2] != -1 {
+			t.Fatalf("unreturned operation drawn with duration %d, want -1", p.Ops[3*1+2])
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,6 +104,10 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 	}
 	cfg.ConnectAll()
 	cfg.net.Reliable(!unreliable)
+	if unreliable {
+		cfg.history.begin("network", "unreliable", "unreliable network",
+			"requests and replies are delayed and dropped for the whole test", "#c9a100")
+	}
 	cfg.net.LongDelays(false) // clerks must move on from a dead server quickly
 	return cfg
 }
@@ -213,6 +218,7 @@ func (cfg *config) ConnectAll() {
 	for i := 0; i < cfg.n; i++ {
 		cfg.connectUnlocked(i, cfg.All())
 		testerEvent(i, "connected to every server")
+		cfg.history.end(fmt.Sprintf("S%d partitioned", i))
 	}
 }
 
@@ -234,6 +240,27 @@ func (cfg *config) partition(p1 []int, p2 []int) {
 	}
 	for _, i := range p2 {
 		testerEvent(i, "partitioned: with %v, cut off from %v", p2, p1)
+	}
+	cfg.annotatePartition(p1, p2)
+}
+
+// annotatePartition marks on the timeline the servers of the smaller side
+// of a partition (p2 if the sides are equal) as cut off, and ends the marks
+// of an earlier partition.
+func (cfg *config) annotatePartition(p1, p2 []int) {
+	for i := 0; i < cfg.n; i++ {
+		cfg.history.end(fmt.Sprintf("S%d partitioned", i))
+	}
+	minority := p2
+	if len(p1) < len(p2) {
+		minority = p1
+	}
+	if len(p1) == 0 || len(p2) == 0 {
+		return
+	}
+	for _, i := range minority {
+		cfg.history.begin(fmt.Sprintf("S%d", i), fmt.Sprintf("S%d partitioned", i), "partitioned (minority)",
+			fmt.Sprintf("partition %v | %v", p1, p2), "#e67e22")
 	}
 }
 
@@ -315,6 +342,8 @@ func (cfg *config) ShutdownServer(i int) {
 	if kv != nil {
 		kv.Kill()
 		testerEvent(i, "crashed (its persisted state is kept)")
+		cfg.history.begin(fmt.Sprintf("S%d", i), fmt.Sprintf("S%d down", i), "down",
+			"crashed; restarted later from its persisted state, if at all", "#8e44ad")
 	}
 }
 
@@ -352,6 +381,7 @@ func (cfg *config) StartServer(i int) {
 	cfg.kvservers[i] = kv
 	cfg.mu.Unlock()
 	cfg.net.AddServer(i, srv)
+	cfg.history.end(fmt.Sprintf("S%d down", i))
 	testerEvent(i, map[bool]string{false: "started (not yet connected)",
 		true: "restarted from its persisted state (not yet connected)"}[restart])
 }
@@ -501,7 +531,7 @@ func (cfg *config) checkHistory() {
 			took, len(ops))
 	default:
 		cfg.t.Fatalf("history is not linearizable (%d operations); timeline: %s", len(ops),
-			writeTimeline(cfg.t.Name(), model, info))
+			writeTimeline(cfg.t.Name(), model, info, cfg.history.annotations()))
 	}
 }
 
@@ -510,9 +540,10 @@ func (cfg *config) checkHistory() {
 // they end up beside the run logs); unset, they go to the OS temp folder.
 const timelineDirEnv = "KV_TIMELINE_DIR"
 
-// writeTimeline renders info as HTML in a new file named after the test and
-// returns its path.
-func writeTimeline(test string, model linearizability.Model, info linearizability.LinearizationInfo) string {
+// writeTimeline renders info as HTML in a new file named after the test, with
+// the tester's faults drawn as annotations, and returns its path.
+func writeTimeline(test string, model linearizability.Model, info linearizability.LinearizationInfo,
+	faults []linearizability.Annotation) string {
 	dir := os.Getenv(timelineDirEnv)
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -524,7 +555,8 @@ func writeTimeline(test string, model linearizability.Model, info linearizabilit
 		return fmt.Sprintf("(could not create file: %v)", err)
 	}
 	defer f.Close()
-	if err := linearizability.Visualize(model, info, f); err != nil {
+	opts := linearizability.VisualizeOptions{Annotations: faults, TimeUnit: time.Nanosecond}
+	if err := linearizability.VisualizeWithOptions(model, info, opts, f); err != nil {
 		return fmt.Sprintf("(could not write %s: %v)", f.Name(), err)
 	}
 	return f.Name()
@@ -564,6 +596,10 @@ type opLog struct {
 	ops    []linearizability.Operation
 	outs   []valueRef // outs[i] is the output of ops[i] if it is a completed Get
 	chains map[string]*valueChain
+	// faults are what the tester did to the servers, on the same clock,
+	// for the timeline of a failed check; open indexes those not yet ended.
+	faults []linearizability.Annotation
+	open   map[string]int
 }
 
 // valueChain holds the longest value seen for a key such that every value
@@ -579,7 +615,46 @@ type valueRef struct {
 
 // newOpLog returns an empty history whose clock starts now.
 func newOpLog() *opLog {
-	return &opLog{start: time.Now(), chains: make(map[string]*valueChain)}
+	return &opLog{start: time.Now(), chains: make(map[string]*valueChain), open: make(map[string]int)}
+}
+
+// begin starts a fault range named key in row (ending one with that key
+// still open).
+func (l *opLog) begin(row, key, label, details, color string) {
+	l.end(key)
+	t := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open[key] = len(l.faults)
+	l.faults = append(l.faults, linearizability.Annotation{Row: row, Start: t, End: -1, Label: label,
+		Details: details, Color: color})
+}
+
+// end ends the fault range named key, if it is open.
+func (l *opLog) end(key string) {
+	t := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i, ok := l.open[key]; ok {
+		l.faults[i].End = t
+		delete(l.open, key)
+	}
+}
+
+// annotations returns the fault ranges, those still open ending now, with
+// the rows in order (servers, then the network).
+func (l *opLog) annotations() []linearizability.Annotation {
+	t := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	list := append([]linearizability.Annotation(nil), l.faults...)
+	for i := range list {
+		if list[i].End < 0 {
+			list[i].End = t
+		}
+	}
+	sort.SliceStable(list, func(a, b int) bool { return list[a].Row < list[b].Row })
+	return list
 }
 
 func (l *opLog) now() int64 {

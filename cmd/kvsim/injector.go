@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"miniraftkv/linearizability"
 )
 
 // injector applies a fault schedule to a cluster as time passes, and
@@ -21,10 +23,14 @@ type injector struct {
 	crashed    int   // server taken down by the last Crash, -1 if none
 	unreliable bool
 	reorder    bool
+	faults     *faultLog // when each fault was in force, for the timeline
 }
 
-func newInjector(c *cluster, steps []Step, con *console) *injector {
-	return &injector{c: c, steps: steps, con: con, crashed: -1, byKind: make(map[StepKind]int)}
+// newInjector returns an injector of steps into c; clock is the history's
+// clock, on which it records when each fault was in force.
+func newInjector(c *cluster, steps []Step, con *console, clock func() int64) *injector {
+	return &injector{c: c, steps: steps, con: con, crashed: -1, byKind: make(map[StepKind]int),
+		faults: newFaultLog(clock)}
 }
 
 // run applies the steps at their times (measured from start) until they
@@ -57,11 +63,11 @@ func (inj *injector) apply(s Step) string {
 		minority, majority := MinorityFor(leader, s.Order, inj.c.n)
 		inj.c.partition(majority, minority)
 		inj.minority = minority
+		inj.faults.partition(minority, majority)
 		inj.count(s.Kind)
 		return fmt.Sprintf("partition %s | %s (leader %s in the minority)", servers(minority), servers(majority), server(leader))
 	case Heal:
-		inj.c.heal()
-		inj.minority = nil
+		inj.healLocked()
 		return "heal the partition"
 	case Crash:
 		target := s.Server
@@ -70,6 +76,7 @@ func (inj *injector) apply(s Step) string {
 		}
 		inj.c.crash(target)
 		inj.crashed = target
+		inj.faults.crash(target, target == leader)
 		inj.count(s.Kind)
 		return fmt.Sprintf("crash S%d%s", target, map[bool]string{true: " (the leader)"}[target == leader])
 	case Restart:
@@ -91,7 +98,15 @@ func (inj *injector) restartLocked() string {
 	s := inj.crashed
 	inj.c.start(s)
 	inj.crashed = -1
+	inj.faults.end(server(s))
 	return fmt.Sprintf("restart S%d from its persisted state", s)
+}
+
+// healLocked ends the partition. Caller holds inj.mu.
+func (inj *injector) healLocked() {
+	inj.c.heal()
+	inj.minority = nil
+	inj.faults.heal(inj.c.n)
 }
 
 // setNetworkLocked switches the network modes. Caller holds inj.mu.
@@ -107,6 +122,7 @@ func (inj *injector) setNetworkLocked(k StepKind) string {
 	if k == UnreliableOn || k == ReorderOn {
 		inj.count(k)
 	}
+	inj.faults.network(k)
 	return k.String()
 }
 
@@ -115,8 +131,7 @@ func (inj *injector) setNetworkLocked(k StepKind) string {
 func (inj *injector) restoreAll() {
 	inj.mu.Lock()
 	defer inj.mu.Unlock()
-	inj.c.heal()
-	inj.minority = nil
+	inj.healLocked()
 	if inj.crashed >= 0 {
 		inj.restartLocked()
 	}
@@ -138,6 +153,13 @@ func (inj *injector) state() faultState {
 	defer inj.mu.Unlock()
 	return faultState{injected: inj.injected, minority: inj.minority, crashed: inj.crashed,
 		unreliable: inj.unreliable, reorder: inj.reorder}
+}
+
+// annotations returns when each fault was in force, for the timeline.
+func (inj *injector) annotations() []linearizability.Annotation {
+	inj.mu.Lock()
+	defer inj.mu.Unlock()
+	return inj.faults.annotations()
 }
 
 // counts reports the faults injected by kind, for the summary.

@@ -63,7 +63,7 @@ func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *c
 	checkStart := time.Now()
 	res, info := linearizability.CheckOperationsVerbose(linearizability.KvModel(), ops, cfg.checkTimeout)
 	checkTime := time.Since(checkStart)
-	path, err := writeTimeline(timeline, info)
+	path, err := writeTimeline(timeline, info, inj.annotations())
 
 	con.printf("\n--- kvsim summary ---\n")
 	con.printf("seed       %d (repeat the fault schedule with -seed %d)\n", cfg.seed, cfg.seed)
@@ -127,10 +127,11 @@ func openTimeline(path string) (*os.File, error) {
 	return f, nil
 }
 
-// writeTimeline renders the checked history as HTML into f, closes it and
-// returns its name.
-func writeTimeline(f *os.File, info linearizability.LinearizationInfo) (string, error) {
-	if err := linearizability.Visualize(linearizability.KvModel(), info, f); err != nil {
+// writeTimeline renders the checked history as HTML into f, with the
+// faults drawn as annotations, closes it and returns its name.
+func writeTimeline(f *os.File, info linearizability.LinearizationInfo, faults []linearizability.Annotation) (string, error) {
+	opts := linearizability.VisualizeOptions{Annotations: faults, TimeUnit: time.Nanosecond}
+	if err := linearizability.VisualizeWithOptions(linearizability.KvModel(), info, opts, f); err != nil {
 		f.Close()
 		return f.Name(), err
 	}

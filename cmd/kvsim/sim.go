@@ -33,7 +33,7 @@ func simulate(cfg config, timeline *os.File, out io.Writer) int {
 	start := time.Now()
 	rec := newRecorder(start)
 	pool := startClients(c, rec, cfg.clients, cfg.keys, cfg.seed)
-	inj := newInjector(c, steps, con)
+	inj := newInjector(c, steps, con, rec.now)
 	stopFaults, faultsDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		inj.run(start, stopFaults)
