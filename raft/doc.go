@@ -161,6 +161,12 @@
 //     AppendEntries carries (by their average persisted size). A service
 //     that bounds its persisted state (raftkv, by maxraftstate) sets it, so
 //     that a follower never saves more at once than it can compact.
+//   - SetMaxStateBytes, beside it, makes a follower whose persisted state
+//     is over a bound, with committed entries still in its log, wait in
+//     the AppendEntries handler (at most 50 ms, see backlog.go) for its
+//     service to snapshot before it saves more. A service whose apply loop
+//     falls behind (a busy processor is enough) would otherwise keep
+//     saving entries it cannot compact yet.
 //
 // # Debugging
 //
