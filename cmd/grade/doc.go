@@ -18,11 +18,12 @@
 // later is killed). Unless -all-runs is given, a test that has failed is not
 // run again: it can no longer earn its points.
 //
-// A run fails when the test fails (the reason is its first t.Error or
-// t.Fatal message), times out ("timed out after 2m30s"), panics (the first
-// line of the panic), exits without reporting, skips itself, or when the
-// package does not build (the compiler's first lines); a failed run costs
-// the test all its points.
+// A run fails when the test fails (the reason is the last message it
+// printed before its "--- FAIL" line: t.Fatal ends a test, and go test's
+// output does not tell t.Logf lines from t.Error ones), times out ("timed
+// out after 2m30s"), panics (the first line of the panic), exits without
+// reporting, skips itself, or when the package does not build (the
+// compiler's first lines); a failed run costs the test all its points.
 //
 // # Points
 //
