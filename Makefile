@@ -30,8 +30,8 @@ bench:
 	$(GO) test -p 1 -run '^$$' -bench . $(PKGS)
 
 # A simulated 5-server KV cluster under every fault for 20 s, then the
-# linearizability check (exit status 1 on a violation, 3 if the check ran
-# out of time). SEED=n repeats a fault schedule; more flags in KVSIMFLAGS,
+# linearizability check (exit status 1 on a violation, 3 if the check gave
+# no verdict). SEED=n repeats a fault schedule; more flags in KVSIMFLAGS,
 # e.g. make demo KVSIMFLAGS='-duration 60s -faults partition,crash'.
 SEED ?=
 KVSIMFLAGS ?=
