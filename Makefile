@@ -53,7 +53,8 @@ stress:
 # 3 times; a test earns its points (cmd/grade/points.txt) only by passing
 # every run. Prints a table and writes grade-results.json (autograder JSON).
 # make grade GRADEFLAGS='-parts 2A,2B -runs 1'
-# make grade GRADEFLAGS='-course-files ../course -race'
+# make grade GRADEFLAGS='-course-files ../course -race'  (grades only the
+#   tests of the course's test_test.go files)
 GRADEFLAGS ?=
 grade:
 	$(GO) run ./cmd/grade $(GRADEFLAGS)
