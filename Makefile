@@ -30,8 +30,8 @@ bench:
 	$(GO) test -p 1 -run '^$$' -bench . $(PKGS)
 
 # A simulated 5-server KV cluster under every fault for 20 s, then the
-# linearizability check (exit status 1 on a violation, 3 if the check ran
-# out of time). SEED=n repeats a fault schedule; more flags in KVSIMFLAGS,
+# linearizability check (exit status 1 on a violation, 3 if the check gave
+# no verdict). SEED=n repeats a fault schedule; more flags in KVSIMFLAGS,
 # e.g. make demo KVSIMFLAGS='-duration 60s -faults partition,crash'.
 SEED ?=
 KVSIMFLAGS ?=
@@ -53,7 +53,8 @@ stress:
 # 3 times; a test earns its points (cmd/grade/points.txt) only by passing
 # every run. Prints a table and writes grade-results.json (autograder JSON).
 # make grade GRADEFLAGS='-parts 2A,2B -runs 1'
-# make grade GRADEFLAGS='-course-files ../course -race'
+# make grade GRADEFLAGS='-course-files ../course -race'  (grades only the
+#   tests of the course's test_test.go files)
 GRADEFLAGS ?=
 grade:
 	$(GO) run ./cmd/grade $(GRADEFLAGS)

@@ -18,11 +18,12 @@
 // later is killed). Unless -all-runs is given, a test that has failed is not
 // run again: it can no longer earn its points.
 //
-// A run fails when the test fails (the reason is its first t.Error or
-// t.Fatal message), times out ("timed out after 2m30s"), panics (the first
-// line of the panic), exits without reporting, skips itself, or when the
-// package does not build (the compiler's first lines); a failed run costs
-// the test all its points.
+// A run fails when the test fails (the reason is the last message it
+// printed before its "--- FAIL" line: t.Fatal ends a test, and go test's
+// output does not tell t.Logf lines from t.Error ones), times out ("timed
+// out after 2m30s"), panics (the first line of the panic), exits without
+// reporting, skips itself, or when the package does not build (the
+// compiler's first lines); a failed run costs the test all its points.
 //
 // # Points
 //
@@ -62,9 +63,17 @@
 //
 // Grade copies the tree to a temporary folder (without .git), overwrites
 // the five files there and grades the copy; the graded tree is never
-// changed. Only the tests declared in the course's test files are graded
-// then, so a test a student added cannot earn points. A missing file is an
-// error.
+// changed. A missing file is an error.
+//
+// Only the tests declared in the course's two test files,
+// raft/test_test.go and raftkv/test_test.go, are graded then: the tests of
+// the tree's other test files (ours, such as raft/paper_test.go, or ones a
+// student added) are not run and earn no points, and grade names them on
+// standard error. Each part's total is shared among the course's tests
+// alone, so a test is worth more than without -course-files, and the two
+// tables do not compare test by test. The other test files are still
+// compiled with the course's files: one that does not compile against them
+// fails its package's build, and every test of the package earns nothing.
 //
 // # Flags
 //
@@ -76,7 +85,8 @@
 //	-run REGEXP        grade only the tests matching REGEXP
 //	-points FILE       points table (default: the built-in points.txt)
 //	-json FILE         results file (default grade-results.json; - for standard output)
-//	-course-files DIR  overlay the five course files from DIR on a copy of the tree
+//	-course-files DIR  overlay the five course files from DIR on a copy of the tree,
+//	                   and grade only the tests of its two test_test.go files
 //	-race              build with the race detector
 //	-out DIR           keep the logs of failed runs in DIR
 //	-all-runs          run a test all R times even after it failed

@@ -67,7 +67,8 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	fs.DurationVar(&cfg.timeout, "timeout", 150*time.Second, "limit of one run of one test (the testers' own limit is 120s)")
 	fs.StringVar(&cfg.pointsFile, "points", "", "points table (default: the built-in cmd/grade/points.txt)")
 	fs.StringVar(&cfg.jsonOut, "json", "grade-results.json", "write the results here in the autograder JSON format; - for standard output")
-	fs.StringVar(&cfg.courseFiles, "course-files", "", "grade a copy of the tree with the five course files taken from DIR/raft/config.go etc.")
+	fs.StringVar(&cfg.courseFiles, "course-files", "", "grade a copy of the tree with the five course files taken from `DIR`/raft/config.go etc.;\n"+
+		"only the tests declared in DIR's test_test.go files are then graded (each part's points shared among them)")
 	fs.BoolVar(&cfg.race, "race", false, "build the tests with the race detector")
 	runRE := fs.String("run", "", "grade only the tests matching this regexp")
 	parts := fs.String("parts", "", "grade only these parts, e.g. 2A,2B")

@@ -93,7 +93,7 @@ func judgeRun(res testrun.RunResult, name, log string, limit time.Duration) runO
 	case test.Outcome == testrun.Skipped:
 		out.why = "skipped (a graded test must run)"
 	case test.Outcome == testrun.Failed:
-		out.why = failureMessage(log, res.Err)
+		out.why = failureMessage(log, name, res.Err)
 		if !strings.HasPrefix(out.why, "panic: ") && !strings.HasPrefix(out.why, "timed out") {
 			out.why = "failed: " + out.why
 		}
@@ -109,22 +109,40 @@ func judgeRun(res testrun.RunResult, name, log string, limit time.Duration) runO
 // messageLine matches what t.Error and t.Fatal print: "    file.go:12: text".
 var messageLine = regexp.MustCompile(`^\s+\S+\.go:\d+: \S`)
 
-// failureMessage says why a test failed: the first line of a panic (the
-// testing package reports a panicking test as failed), else the first
-// message it printed with t.Error or t.Fatal, else err.
-func failureMessage(log, err string) string {
+// failureMessage says why the test name failed: the first line of a panic
+// (the testing package reports a panicking test as failed; go test's
+// timeout is a panic too), else the failure message, else err.
+func failureMessage(log, name, err string) string {
 	if msg, ok := panicMessage(log); ok {
 		return msg
 	}
-	for _, line := range strings.Split(log, "\n") {
-		if messageLine.MatchString(line) {
-			return strings.TrimSpace(line)
-		}
+	if msg := lastMessage(log, name); msg != "" {
+		return msg
 	}
 	if err == "" {
 		return "no message"
 	}
 	return err
+}
+
+// lastMessage returns the last "file.go:NN: text" line that the test name
+// printed before go test's "--- FAIL: name" line (the whole log's last if
+// there is no such line), trimmed; "" if there is none. The output does
+// not tell a t.Logf line from a t.Error or t.Fatal one, but the last is
+// the failure far more often than the first: t.Fatal ends the test, the
+// testers log progress before they fail, and the testing package's own
+// verdicts ("race detected during execution of test") come last.
+func lastMessage(log, name string) string {
+	last := ""
+	for _, line := range strings.Split(log, "\n") {
+		if strings.HasPrefix(line, "--- FAIL: "+name+" ") {
+			break
+		}
+		if messageLine.MatchString(line) {
+			last = strings.TrimSpace(line)
+		}
+	}
+	return last
 }
 
 // crashMessage says why a test binary stopped without reporting the test:

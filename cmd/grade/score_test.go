@@ -23,6 +23,21 @@ func TestJudgeRun(t *testing.T) {
 			testrun.RunResult{Err: "exit status 1", Tests: []testrun.TestResult{{Name: "TestX2A", Outcome: testrun.Failed}}},
 			"=== RUN   TestX2A\nTest (2A): x ...\n    config.go:590: expected one leader, got none\n--- FAIL: TestX2A (5.00s)\n",
 			false, "failed: config.go:590: expected one leader, got none"},
+		{"a t.Logf line before the failure is not the reason",
+			testrun.RunResult{Err: "exit status 1", Tests: []testrun.TestResult{{Name: "TestX2A", Outcome: testrun.Failed}}},
+			"=== RUN   TestX2A\n    config.go:521: linearizability check: 120 operations, Illegal, 3ms\n" +
+				"    config.go:530: history is not linearizable\n--- FAIL: TestX2A (5.00s)\nFAIL\n",
+			false, "failed: config.go:530: history is not linearizable"},
+		{"the race detector's verdict after the test's own logging",
+			testrun.RunResult{Err: "exit status 1", Tests: []testrun.TestResult{{Name: "TestX2A", Outcome: testrun.Failed}}},
+			"=== RUN   TestX2A\n    test_test.go:1363: the stale peer received 3 RPCs\n==================\nWARNING: DATA RACE\n" +
+				"==================\n    testing.go:1490: race detected during execution of test\n--- FAIL: TestX2A (1.00s)\n",
+			false, "failed: testing.go:1490: race detected during execution of test"},
+		{"a subtest's failure before the test's FAIL line",
+			testrun.RunResult{Err: "exit status 1", Tests: []testrun.TestResult{{Name: "TestX2A", Outcome: testrun.Failed}}},
+			"=== RUN   TestX2A\n    x_test.go:10: setting up\n=== RUN   TestX2A/one\n        x_test.go:20: one went wrong\n" +
+				"--- FAIL: TestX2A (0.10s)\n    --- FAIL: TestX2A/one (0.05s)\nFAIL\n    x_test.go:99: printed by another test\n",
+			false, "failed: x_test.go:20: one went wrong"},
 		{"go test's timeout is a hang",
 			testrun.RunResult{Err: "exit status 2", Tests: []testrun.TestResult{{Name: "TestX2A", Outcome: testrun.Crashed}}},
 			"=== RUN   TestX2A\npanic: test timed out after 2m30s\n\trunning tests:\n\t\tTestX2A (2m30s)\n\ngoroutine 1 [running]:\n",

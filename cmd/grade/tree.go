@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"miniraftkv/internal/treecopy"
 )
 
 // courseFiles are the five files a course replaces with its own copies
@@ -64,81 +66,22 @@ func checkCourseFiles(dir string) error {
 
 // overlayTree copies the module tree at root into the new directory dst
 // (leaving out .git) and overwrites the course files there with those in
-// courseDir. The tree at root is only read.
+// courseDir. The tree at root is only read: a link in the copy stays a
+// link, and a course file replaces it rather than writing through it.
 func overlayTree(root, courseDir, dst string) error {
-	if err := copyTree(root, dst); err != nil {
+	notGit := treecopy.Options{
+		Skip:  func(_ string, d fs.DirEntry) bool { return d.Name() == ".git" }, // a worktree's .git is a file
+		Links: treecopy.CopyLinks,
+	}
+	if err := treecopy.Tree(root, dst, notGit); err != nil {
 		return fmt.Errorf("copying %s: %v", root, err)
 	}
 	for _, f := range courseFiles {
-		if err := copyFile(filepath.Join(courseDir, f), filepath.Join(dst, f), 0o644); err != nil {
+		if err := treecopy.File(filepath.Join(courseDir, f), filepath.Join(dst, f)); err != nil {
 			return fmt.Errorf("course file %s: %v", f, err)
 		}
 	}
 	return nil
-}
-
-// copyTree copies the regular files, directories and symbolic links under
-// src into dst, leaving out .git (a folder, or a worktree's file) and dst
-// itself (were it inside src).
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Name() == ".git" && path != src { // a worktree's .git is a file
-			return skipEntry(d)
-		}
-		if d.IsDir() && path == dst {
-			return filepath.SkipDir
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, info.Mode().Perm()|0o700)
-		case info.Mode()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case info.Mode().IsRegular():
-			return copyFile(path, target, info.Mode().Perm())
-		}
-		return nil // sockets, devices: nothing a build needs
-	})
-}
-
-// skipEntry leaves an entry out of a walk: SkipDir for a folder, nil for a file.
-func skipEntry(d fs.DirEntry) error {
-	if d.IsDir() {
-		return filepath.SkipDir
-	}
-	return nil
-}
-
-func copyFile(src, dst string, perm fs.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // testFuncNames lists the Test functions declared in Go files, in order,

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"miniraftkv/internal/treecopy"
 )
 
 // listFiles returns the files of the source tree at root as git sees them:
@@ -125,24 +127,9 @@ func writePlan(root, out string, p plan) error {
 	}
 	sort.Strings(targets)
 	for _, target := range targets {
-		if err := copyFile(filepath.Join(root, filepath.FromSlash(p[target])), filepath.Join(out, filepath.FromSlash(target))); err != nil {
+		if err := treecopy.File(filepath.Join(root, filepath.FromSlash(p[target])), filepath.Join(out, filepath.FromSlash(target))); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func copyFile(from, to string) error {
-	info, err := os.Stat(from)
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(to, data, info.Mode().Perm())
 }

@@ -41,7 +41,8 @@
 // checked and reported. A second Ctrl-C quits at once.
 //
 // Exit status: 0 when the history is linearizable, 1 when it is not, 3 when
-// the checker ran out of time (-checktimeout) without a verdict (not a
-// pass), 2 for bad flags or an -out that cannot be written, 130 after
-// Ctrl-C (unless the check found a violation: 1).
+// the check ended without a verdict (not a pass; the verdict line says why:
+// it ran out of time, -checktimeout, or the model failed), 2 for bad flags
+// or an -out that cannot be written, 130 after Ctrl-C (unless the check
+// found a violation: 1).
 package main

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"miniraftkv/linearizability"
 )
 
 func TestParseArgsDefaults(t *testing.T) {
@@ -81,4 +84,40 @@ func TestOpenTimelineRefusesUnwritablePath(t *testing.T) {
 	}
 	f.Close()
 	os.Remove(f.Name())
+}
+
+// TestNoVerdictSaysWhy checks that a check without a verdict is reported
+// with its cause: a model that panicked is not "ran out of time".
+func TestNoVerdictSaysWhy(t *testing.T) {
+	broken := linearizability.KvModel()
+	broken.Step = func(state, input, output interface{}) (bool, interface{}) { panic("model bug") }
+	history := []linearizability.Operation{{ClientId: 0, Input: linearizability.KvInput{Op: linearizability.KvGet, Key: "k"},
+		Call: 1, Output: linearizability.KvOutput{Value: ""}, Return: 2}}
+	res, panicked := linearizability.CheckOperationsVerbose(broken, history, time.Minute)
+	if res != linearizability.Unknown || panicked.Err() == nil {
+		t.Fatalf("a panicking model gave %v, err %v: want Unknown with an error", res, panicked.Err())
+	}
+	cases := []struct {
+		name    string
+		info    linearizability.LinearizationInfo
+		timeout time.Duration
+		want    string
+		notWant string
+	}{
+		{"model panicked", panicked, time.Minute, "NO VERDICT: the check failed: linearizability: the model's Step panicked", "out of time"},
+		{"out of time", linearizability.LinearizationInfo{}, time.Minute, "NO VERDICT: the checker ran out of time (-checktimeout 1m0s); this is not a pass", ""},
+		{"no limit, no error", linearizability.LinearizationInfo{}, 0, "NO VERDICT: the checker returned Unknown without saying why", "out of time"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			status := verdict(linearizability.Unknown, c.info, config{checkTimeout: c.timeout}, &console{out: &out})
+			if status != exitNoVerdict {
+				t.Errorf("exit status %d, want %d", status, exitNoVerdict)
+			}
+			if got := out.String(); !strings.Contains(got, c.want) || (c.notWant != "" && strings.Contains(got, c.notWant)) {
+				t.Errorf("verdict line %q: want %q in it and not %q", got, c.want, c.notWant)
+			}
+		})
+	}
 }

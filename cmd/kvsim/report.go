@@ -82,7 +82,7 @@ func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *c
 	} else {
 		con.printf("timeline   %s\n", path)
 	}
-	return verdict(res, cfg, con)
+	return verdict(res, info, cfg, con)
 }
 
 // illegalKeys describes the parts of the history (one per key) that the
@@ -100,7 +100,7 @@ func illegalKeys(info linearizability.LinearizationInfo) []string {
 
 // verdict prints the final line and returns the exit status (for a run cut
 // short by Ctrl-C, see simulate).
-func verdict(res linearizability.CheckResult, cfg config, con *console) int {
+func verdict(res linearizability.CheckResult, info linearizability.LinearizationInfo, cfg config, con *console) int {
 	switch res {
 	case linearizability.Ok:
 		con.printf("verdict    LINEARIZABLE\n")
@@ -109,8 +109,22 @@ func verdict(res linearizability.CheckResult, cfg config, con *console) int {
 		con.printf("verdict    VIOLATION: the history is not linearizable (see the timeline)\n")
 		return exitViolation
 	}
-	con.printf("verdict    NO VERDICT: the checker ran out of time (-checktimeout %v); this is not a pass\n", cfg.checkTimeout)
+	con.printf("verdict    NO VERDICT: %s; this is not a pass\n", whyNoVerdict(info, cfg.checkTimeout))
 	return exitNoVerdict
+}
+
+// whyNoVerdict says why the check ended without a verdict. The checker
+// gives Unknown when a function of the model panicked (info.Err says
+// which, on what operation) or when its time limit ran out; only the first
+// leaves a trace in info, so no error and a limit means the limit.
+func whyNoVerdict(info linearizability.LinearizationInfo, checkTimeout time.Duration) string {
+	switch {
+	case info.Err() != nil:
+		return "the check failed: " + info.Err().Error()
+	case checkTimeout > 0:
+		return fmt.Sprintf("the checker ran out of time (-checktimeout %v)", checkTimeout)
+	}
+	return "the checker returned Unknown without saying why"
 }
 
 // openTimeline creates the file for the HTML timeline before the run starts,

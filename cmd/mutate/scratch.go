@@ -1,10 +1,9 @@
 package main
 
 import (
-	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
+
+	"miniraftkv/internal/treecopy"
 )
 
 // skipDirs are not copied into a scratch tree: version control, the
@@ -12,42 +11,10 @@ import (
 var skipDirs = map[string]bool{".git": true, "mutations": true, "stress-logs": true, "mutate-logs": true}
 
 // copyTree copies the regular files under src into dst (which exists),
-// leaving out skipDirs at any depth.
+// leaving out skipDirs at any depth. Symbolic links are left out too: a
+// patch applied through one would change the tree it points to.
 func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir() && rel != "." && skipDirs[d.Name()]:
-			return filepath.SkipDir
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case d.Type().IsRegular():
-			return copyFile(path, target)
-		}
-		return nil // symlinks, sockets and the like are not source
+	return treecopy.Tree(src, dst, treecopy.Options{
+		Skip: func(_ string, d fs.DirEntry) bool { return d.IsDir() && skipDirs[d.Name()] },
 	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
