@@ -33,23 +33,32 @@ func Visualize(m Model, info LinearizationInfo, w io.Writer) (err error) {
 		return err
 	}
 	defer catchModelPanic("model function", &err)
-	data := buildTimeline(guardedForDrawing(m), info)
+	return writePage(w, buildTimeline(guardedForDrawing(m), info))
+}
+
+// writePage writes the page of timelineTemplate for data. The data goes
+// into the script as JSON, which encoding/json escapes for HTML (<, >, &
+// become \u003c...), so it can close neither the script element nor the
+// CDATA section around it. The JSON is encoded straight into w rather than
+// into the template: for a history of a few hundred thousand operations it
+// is tens of megabytes, and the template would hold two more copies of it
+// (the script as one string, and fmt's buffer printing it).
+func writePage(w io.Writer, data timeline) error {
 	t, err := template.New("timeline").Parse(timelineTemplate)
 	if err != nil {
 		return fmt.Errorf("linearizability: timeline template: %v", err)
 	}
-	// The data goes into the script as JSON, which encoding/json escapes
-	// for HTML (<, >, & become \u003c...), so it can close neither the
-	// script element nor the CDATA section around it.
-	js, err := json.Marshal(data)
-	if err != nil {
+	if err := t.Execute(w, struct{ Data timeline }{data}); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "<script>//<![CDATA[\nconst DATA = "); err != nil {
+		return err
+	}
+	if err := json.NewEncoder(w).Encode(data); err != nil {
 		return fmt.Errorf("linearizability: timeline data: %v", err)
 	}
-	script := template.JS("//<![CDATA[\nconst DATA = " + string(js) + ";\n" + string(timelineScript) + "\n//]]>\n")
-	return t.Execute(w, struct {
-		Data   timeline
-		Script template.JS
-	}{data, script})
+	_, err = io.WriteString(w, ";\n"+string(timelineScript)+"\n//]]>\n</script>"+timelinePageEnd)
+	return err
 }
 
 // timeline is the data the HTML template draws; it reaches the page's

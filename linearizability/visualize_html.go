@@ -2,10 +2,12 @@ package linearizability
 
 import "html/template"
 
-// timelineTemplate is the page Visualize writes. It is also well-formed
-// XML (every element closed, the script in a CDATA section), so a test can
-// check its structure with encoding/xml. Script is the trusted constant
-// timelineScript preceded by the data as HTML-escaped JSON (see Visualize).
+// timelineTemplate is the page Visualize writes, up to its script element,
+// which writePage writes itself, followed by timelinePageEnd. The page is
+// also well-formed XML (every element closed, the script in a CDATA
+// section), so a test can check its structure with encoding/xml. The
+// script is the data as HTML-escaped JSON followed by the trusted constant
+// timelineScript.
 const timelineTemplate = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -48,7 +50,10 @@ history the longest partial one); hover an operation for its step and the state 
 <p><label>Show: <select id="filter"></select></label></p>
 <div id="parts"></div>
 <div id="tip"></div>
-<script>{{.Script}}</script>
+`
+
+// timelinePageEnd follows the script element.
+const timelinePageEnd = `
 </body>
 </html>
 `
