@@ -20,12 +20,13 @@ type Persister struct {
 	snapshot  []byte
 }
 
-// savedBytes is the Raft state as the chunks it was handed over in, joined
-// only when read, so a save that extends the state costs nothing for the
-// bytes saved before.
+// savedBytes is the Raft state as the chunks it was handed over in (those
+// of full, then last), joined only when read, so a save that extends the
+// state costs nothing for the bytes saved before.
 type savedBytes struct {
-	chunks [][]byte
-	size   int // bytes in all chunks
+	full [][]byte
+	last []byte
+	size int // bytes in all chunks
 }
 
 // copied returns a copy of b as savedBytes of one chunk.
@@ -33,18 +34,18 @@ func copied(b []byte) savedBytes {
 	if b == nil {
 		return savedBytes{}
 	}
-	return savedBytes{chunks: [][]byte{clone(b)}, size: len(b)}
+	return savedBytes{last: clone(b), size: len(b)}
 }
 
 func (s savedBytes) join() []byte {
-	if len(s.chunks) == 0 {
+	if s.last == nil && len(s.full) == 0 {
 		return nil
 	}
 	b := make([]byte, 0, s.size)
-	for _, chunk := range s.chunks {
+	for _, chunk := range s.full {
 		b = append(b, chunk...)
 	}
-	return b
+	return append(b, s.last...)
 }
 
 // MakePersister returns an empty Persister.
@@ -74,11 +75,12 @@ func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
 
 // saveChunks is Save without the copies, for Raft's append-only state
 // stream (persist.go finds it with a type assertion): the Raft state is the
-// chunks joined, and the Persister keeps the chunks and the snapshot as
-// they are, so the caller must never modify them afterwards.
-func (ps *Persister) saveChunks(chunks [][]byte, snapshot []byte) {
-	state := savedBytes{chunks: chunks}
-	for _, c := range chunks {
+// chunks of full, then last, joined, and the Persister keeps full, the
+// chunks and the snapshot as they are, so the caller must never modify
+// them afterwards.
+func (ps *Persister) saveChunks(full [][]byte, last []byte, snapshot []byte) {
+	state := savedBytes{full: full, last: last, size: len(last)}
+	for _, c := range full {
 		state.size += len(c)
 	}
 	ps.save(state, snapshot)

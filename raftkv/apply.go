@@ -69,24 +69,24 @@ func (kv *KVServer) applyCommand(msg raft.ApplyMsg) {
 func (kv *KVServer) execute(op Op) applyResult {
 	res := applyResult{ClientId: op.ClientId, Seq: op.Seq, Err: OK}
 	switch op.Kind {
-	case opGet:
+	case kindGet:
 		v, found := kv.data[op.Key]
 		if !found {
 			res.Err = ErrNoKey
 		}
 		res.Value = v
-	case opPut, opAppend:
+	case kindPut, kindAppend:
 		if op.Seq <= kv.lastSeq[op.ClientId] {
 			return res
 		}
 		kv.lastSeq[op.ClientId] = op.Seq
-		if op.Kind == opPut {
+		if op.Kind == kindPut {
 			kv.data[op.Key] = op.Value
 		} else {
 			kv.data[op.Key] += op.Value
 		}
 	default:
-		panic(fmt.Sprintf("raftkv: S%d: committed Op of unknown kind %q", kv.me, op.Kind))
+		panic(fmt.Sprintf("raftkv: S%d: committed Op of unknown kind %v", kv.me, op.Kind))
 	}
 	return res
 }

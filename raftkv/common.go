@@ -16,7 +16,7 @@ const (
 // Err is the outcome of a KVServer RPC.
 type Err string
 
-// Op kinds carried in PutAppendArgs.Op and Op.Kind.
+// Operation names carried in PutAppendArgs.Op, and how Op kinds print.
 const (
 	opGet    = "Get"
 	opPut    = "Put"

@@ -712,8 +712,9 @@ func (l *opLog) read() []linearizability.Operation {
 	return ops
 }
 
-// historyModel returns the model the tester checks ops against: KvModel,
-// with one sound pruning for "blind append" keys.
+// historyModel returns the model the tester checks ops against: KvModel
+// with states that share memory (sharedValueModel), and one sound pruning
+// for "blind append" keys.
 //
 // WGL search is exponential on concurrent Appends to one key that nobody
 // reads until the end (TestUnreliableOneKey3A: 5 clients x 10 overlapping
@@ -733,7 +734,7 @@ func (l *opLog) read() []linearizability.Operation {
 // Keys that do not meet all three are checked by plain KvModel.
 func historyModel(ops []linearizability.Operation) linearizability.Model {
 	finals := blindAppendKeys(ops)
-	m := linearizability.KvModel()
+	m := sharedValueModel()
 	if len(finals) == 0 {
 		return m
 	}
@@ -742,11 +743,88 @@ func historyModel(ops []linearizability.Operation) linearizability.Model {
 		ok, next := step(state, input, output)
 		in := input.(linearizability.KvInput)
 		if final, pruned := finals[in.Key]; ok && pruned && in.Op == linearizability.KvAppend {
-			ok = strings.HasPrefix(final, next.(string))
+			ok = strings.HasPrefix(final, next.(sharedValue).String())
 		}
 		return ok, next
 	}
 	return m
+}
+
+// sharedValueModel is KvModel with states that share memory. The checker
+// keeps the state of every configuration it explores, and KvModel's state
+// after an Append is a new string: a key appended to n times, up to a
+// length L, costs n*L/2 bytes (about 400 MB for TestBasic3A's key, most of
+// the test's memory). Here a state is a length into a chain of appends
+// (sharedValue), which an Append extends in place when the state is the
+// chain's end, so all the states of one chain cost its length. The verdicts
+// are KvModel's: the same Step, on the values the states stand for.
+func sharedValueModel() linearizability.Model {
+	m := linearizability.KvModel()
+	describe := m.DescribeState
+	m.Init = func() interface{} { return sharedValue{} }
+	m.Step = sharedValueStep
+	m.Equal = func(a, b interface{}) bool { return a.(sharedValue).equal(b.(sharedValue)) }
+	m.Hash = func(s interface{}) uint64 { return linearizability.HashString(s.(sharedValue).String()) }
+	m.DescribeState = func(s interface{}) string { return describe(s.(sharedValue).String()) }
+	return m
+}
+
+// sharedValue is a value of one key: the first n bytes of chain (nil for
+// ""). Bytes a value covers never change: a chain only grows at its end.
+type sharedValue struct {
+	chain *strings.Builder
+	n     int
+}
+
+func (v sharedValue) String() string {
+	if v.chain == nil {
+		return ""
+	}
+	return v.chain.String()[:v.n]
+}
+
+func (v sharedValue) equal(w sharedValue) bool {
+	return v.n == w.n && (v.chain == w.chain || v.String() == w.String())
+}
+
+// appended returns v followed by s, sharing v's chain when it can: when v
+// is the chain's end (the chain grows), or when s follows v in the chain
+// already (the search came back to v and appends the same value again).
+func (v sharedValue) appended(s string) sharedValue {
+	if v.chain != nil && v.n == v.chain.Len() {
+		v.chain.WriteString(s)
+		return sharedValue{v.chain, v.n + len(s)}
+	}
+	if v.chain != nil && strings.HasPrefix(v.chain.String()[v.n:], s) {
+		return sharedValue{v.chain, v.n + len(s)}
+	}
+	return newSharedValue(v.String(), s)
+}
+
+// newSharedValue returns the value of parts joined, in a new chain.
+func newSharedValue(parts ...string) sharedValue {
+	chain := new(strings.Builder)
+	for _, p := range parts {
+		chain.WriteString(p)
+	}
+	return sharedValue{chain, chain.Len()}
+}
+
+// sharedValueStep is KvModel's Step on sharedValue states.
+func sharedValueStep(state, input, output interface{}) (bool, interface{}) {
+	v, in := state.(sharedValue), input.(linearizability.KvInput)
+	switch in.Op {
+	case linearizability.KvGet:
+		if _, unreturned := output.(linearizability.Unreturned); unreturned {
+			return true, state
+		}
+		return output.(linearizability.KvOutput).Value == v.String(), state
+	case linearizability.KvPut:
+		return true, newSharedValue(in.Value)
+	case linearizability.KvAppend:
+		return true, v.appended(in.Value)
+	}
+	panic(fmt.Sprintf("raftkv tester: unknown KvInput.Op %d", in.Op))
 }
 
 // blindAppendKeys returns, for each key that meets historyModel's three

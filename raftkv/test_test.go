@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -749,6 +750,74 @@ func TestHistoryModelBlindAppends(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSharedValueModelAgreesWithKvModel: on random histories of
+// overlapping Puts, Appends and Gets (some Gets returning a value no
+// linearization gives), the tester's model with shared states gives
+// KvModel's verdict, and an Append extends a state's chain in place.
+func TestSharedValueModelAgreesWithKvModel(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	verdicts := map[linearizability.CheckResult]int{}
+	for h := 0; h < 300; h++ {
+		ops := randomKvHistory(rng, 2+rng.Intn(3), 4+rng.Intn(12))
+		got, _ := linearizability.CheckOperationsVerbose(sharedValueModel(), ops, 10*time.Second)
+		want, _ := linearizability.CheckOperationsVerbose(linearizability.KvModel(), ops, 10*time.Second)
+		if got != want {
+			t.Fatalf("history %d: shared states say %v, KvModel says %v:\n%v", h, got, want, ops)
+		}
+		verdicts[want]++
+	}
+	if verdicts[linearizability.Ok] < 30 || verdicts[linearizability.Illegal] < 30 {
+		t.Errorf("verdicts %v: want both Ok and Illegal histories among the random ones", verdicts)
+	}
+	v := newSharedValue("ab").appended("c")
+	if w := v.appended("d"); w.chain != v.chain || w.String() != "abcd" || v.String() != "abc" {
+		t.Errorf("appending to the end of a chain gave %q (chain shared: %v), and the state before is %q",
+			w.String(), w.chain == v.chain, v.String())
+	}
+}
+
+// randomKvHistory returns ops operations of clients clients on one key,
+// each taking effect at a random point between its call and its return
+// (so the history is linearizable), except that a Get returns a value
+// with its last byte cut off one time in four.
+func randomKvHistory(rng *rand.Rand, clients, ops int) []linearizability.Operation {
+	type timed struct {
+		op    linearizability.Operation
+		point int64
+	}
+	var all []timed
+	free := make([]int64, clients) // when each client may call again
+	for i := 0; i < ops; i++ {
+		cli := rng.Intn(clients)
+		call := free[cli] + rng.Int63n(3)
+		ret := call + 1 + rng.Int63n(6)
+		free[cli] = ret + 1
+		kind := uint8(rng.Intn(3))
+		value := string(rune('a' + rng.Intn(3)))
+		all = append(all, timed{kvOp(cli, kind, "k", value, call, ret, ""), call + rng.Int63n(ret-call+1)})
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].point < all[b].point })
+	state := ""
+	history := make([]linearizability.Operation, len(all))
+	for i, e := range all {
+		in := e.op.Input.(linearizability.KvInput)
+		switch in.Op {
+		case linearizability.KvPut:
+			state = in.Value
+		case linearizability.KvAppend:
+			state += in.Value
+		default:
+			out := state
+			if len(out) > 0 && rng.Intn(4) == 0 {
+				out = out[:len(out)-1]
+			}
+			e.op.Output = linearizability.KvOutput{Value: out}
+		}
+		history[i] = e.op
+	}
+	return history
 }
 
 // TestOpLogSharesPrefixes: Get outputs of an append-only key are stored as

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,17 +12,30 @@ import (
 
 // recorder keeps the history of client operations, with call and return
 // times from one monotonic clock (nanoseconds since start).
+//
+// A run records a few hundred thousand operations, and the history is
+// live until the check is over, so the recorder shares what repeats: the
+// boxed input of a Get of each key, one boxed empty output for every
+// operation that returns no value, and the memory of Get results (see
+// readValue). An operation then costs its Operation and, for a Put or
+// Append, its boxed input.
 type recorder struct {
 	start time.Time // carries Go's monotonic clock reading
 
-	mu      sync.Mutex                        // protects the fields below
-	done    []linearizability.Operation       // returned operations
-	pending map[int]linearizability.Operation // the outstanding operation of each client
-	byOp    [3]int                            // returned operations by KvInput.Op
+	mu        sync.Mutex                        // protects the fields below
+	done      []linearizability.Operation       // returned operations
+	pending   map[int]linearizability.Operation // the outstanding operation of each client
+	byOp      [3]int                            // returned operations by KvInput.Op
+	getInputs map[string]interface{}            // key -> the boxed KvInput of a Get of it
+	reads     map[string]string                 // key -> the longest Get result kept for it
 }
 
+// noOutput is the Output of every returned operation without a value.
+var noOutput interface{} = linearizability.KvOutput{}
+
 func newRecorder(start time.Time) *recorder {
-	return &recorder{start: start, pending: make(map[int]linearizability.Operation)}
+	return &recorder{start: start, pending: make(map[int]linearizability.Operation),
+		getInputs: make(map[string]interface{}), reads: make(map[string]string)}
 }
 
 func (r *recorder) now() int64 { return int64(time.Since(r.start)) }
@@ -35,7 +49,21 @@ func (r *recorder) call(client int, in linearizability.KvInput) {
 	if _, busy := r.pending[client]; busy {
 		panic(fmt.Sprintf("kvsim: client %d issued an operation while one was outstanding", client))
 	}
-	r.pending[client] = linearizability.Operation{ClientId: client, Input: in, Call: t}
+	r.pending[client] = linearizability.Operation{ClientId: client, Input: r.boxInput(in), Call: t}
+}
+
+// boxInput returns in as an interface value, shared by every Get of a key.
+// Caller holds r.mu.
+func (r *recorder) boxInput(in linearizability.KvInput) interface{} {
+	if in.Op != linearizability.KvGet || in.Value != "" {
+		return in
+	}
+	boxed, ok := r.getInputs[in.Key]
+	if !ok {
+		boxed = in
+		r.getInputs[in.Key] = boxed
+	}
+	return boxed
 }
 
 // ret notes that client's outstanding operation returned out.
@@ -48,9 +76,25 @@ func (r *recorder) ret(client int, out linearizability.KvOutput) {
 		panic(fmt.Sprintf("kvsim: client %d returned without an outstanding operation", client))
 	}
 	delete(r.pending, client)
-	op.Output, op.Return = out, t
+	op.Output, op.Return = noOutput, t
+	if out.Value != "" {
+		op.Output = linearizability.KvOutput{Value: r.readValue(op.Input.(linearizability.KvInput).Key, out.Value)}
+	}
 	r.done = append(r.done, op)
 	r.byOp[op.Input.(linearizability.KvInput).Op]++
+}
+
+// readValue returns value, a Get result for key, in memory shared with
+// earlier results where it can. Values only grow between Puts, so most
+// results are a prefix of the result kept for the key, and then they are a
+// slice of it; any other result is kept in its place (it extends the kept
+// one, or a Put started a new value). Caller holds r.mu.
+func (r *recorder) readValue(key, value string) string {
+	if kept := r.reads[key]; strings.HasPrefix(kept, value) {
+		return kept[:len(value)]
+	}
+	r.reads[key] = value
+	return value
 }
 
 // completed is the number of operations that returned so far.
@@ -62,10 +106,12 @@ func (r *recorder) completed() int {
 
 // history returns every operation: the returned ones, and the outstanding
 // ones with Return = NeverReturned (they may or may not have taken effect).
+// The returned operations are not copied: the slice ends where the
+// recorder's list ended, and the recorder only ever appends past that.
 func (r *recorder) history() (ops []linearizability.Operation, unreturned int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ops = append([]linearizability.Operation(nil), r.done...)
+	ops = r.done[:len(r.done):len(r.done)]
 	for _, op := range r.pending {
 		op.Output, op.Return = linearizability.KvOutput{}, linearizability.NeverReturned
 		ops = append(ops, op)
@@ -161,11 +207,15 @@ func runClient(id int, ck kvClerk, rec *recorder, rng *rand.Rand, keys int, stop
 	if id == 0 {
 		gets, pause = 10, readerPause
 	}
+	keyNames := make([]string, keys) // one string per key, not one per operation
+	for k := range keyNames {
+		keyNames[k] = fmt.Sprintf("k%d", k)
+	}
 	for seq := 0; ; seq++ {
 		if stopped(stop, pause) {
 			return
 		}
-		in := linearizability.KvInput{Key: fmt.Sprintf("k%d", rng.Intn(keys))}
+		in := linearizability.KvInput{Key: keyNames[rng.Intn(keys)]}
 		switch r := rng.Intn(10); {
 		case r < gets:
 			in.Op = linearizability.KvGet

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math/rand"
 	"strings"
 	"sync"
@@ -90,6 +91,51 @@ func TestRecorderUnreturned(t *testing.T) {
 	}
 	if ops[1].ClientId != 1 || ops[1].Return != linearizability.NeverReturned {
 		t.Errorf("outstanding operation recorded as %+v, want Return NeverReturned", ops[1])
+	}
+}
+
+// TestRecorderKeepsEveryGetResult checks that sharing memory between Get
+// results (readValue) never changes one: shorter, longer and unrelated
+// values after each other, on two keys.
+func TestRecorderKeepsEveryGetResult(t *testing.T) {
+	rec := newRecorder(time.Now())
+	reads := []struct{ key, value string }{
+		{"k", "ab"}, {"k", "a"}, {"k", "abc"}, {"j", "abc"}, {"k", "ab"}, {"k", "x"}, {"k", ""}, {"k", "abcd"}, {"k", "abc"},
+	}
+	for _, r := range reads {
+		rec.call(0, linearizability.KvInput{Op: linearizability.KvGet, Key: r.key})
+		rec.ret(0, linearizability.KvOutput{Value: strings.Clone(r.value)})
+	}
+	ops, _ := rec.history()
+	for i, r := range reads {
+		in, out := ops[i].Input.(linearizability.KvInput), ops[i].Output.(linearizability.KvOutput)
+		if in != (linearizability.KvInput{Op: linearizability.KvGet, Key: r.key}) || out.Value != r.value {
+			t.Errorf("read %d recorded as %+v -> %q, want Get %q -> %q", i, in, out.Value, r.key, r.value)
+		}
+	}
+}
+
+// TestRecorderHistoryIsNotChangedByLaterReturns checks that history's
+// slice, which shares the recorder's list, does not see operations that
+// return after it was taken (a client that outlived the grace period).
+func TestRecorderHistoryIsNotChangedByLaterReturns(t *testing.T) {
+	rec := newRecorder(time.Now())
+	for i := 0; i < 5; i++ {
+		rec.call(i, linearizability.KvInput{Op: linearizability.KvPut, Key: "k", Value: fmt.Sprint(i)})
+	}
+	for i := 0; i < 3; i++ { // the list has room for a fourth
+		rec.ret(i, linearizability.KvOutput{})
+	}
+	ops, unreturned := rec.history()
+	rec.ret(3, linearizability.KvOutput{})
+	rec.ret(4, linearizability.KvOutput{})
+	if len(ops) != 5 || unreturned != 2 {
+		t.Fatalf("history has %d operations, %d unreturned; want 5, 2", len(ops), unreturned)
+	}
+	for _, op := range ops[3:] {
+		if op.ClientId < 3 || op.Return != linearizability.NeverReturned {
+			t.Errorf("outstanding operation of client %d changed to %+v after history was taken", op.ClientId, op)
+		}
 	}
 }
 
