@@ -150,7 +150,7 @@
 //     cut exactly at a record boundary is indistinguishable from an earlier
 //     saved state.)
 //   - The log is stored in segments of 4096 entries, and the persisted
-//     stream in chunks of up to 1 MB. Chunks never copy themselves to grow,
+//     stream in chunks of up to 64 KB. Chunks never copy themselves to grow,
 //     and segments only while the first one fills. A single slice would: with
 //     millions of entries, each growth copies and faults in hundreds of
 //     megabytes, and the peer stalls for a good part of a second.
