@@ -63,7 +63,10 @@ grade:
 # replaced by the starting files of handout/ (rules in cmd/handout/doc.go).
 # make handout OUT=../raft-lab    (OUT must be new or empty, outside this tree)
 OUT ?=
+# kit-only stops a target whose tool the student handout leaves out.
+kit-only = @test -d cmd/$(1) || { echo "make $@: cmd/$(1) is part of the course kit, not of the student handout"; exit 2; }
 handout:
+	$(call kit-only,handout)
 	@if [ -z "$(OUT)" ]; then echo "usage: make handout OUT=dir"; exit 2; fi
 	$(GO) run ./cmd/handout -out '$(OUT)'
 
@@ -71,6 +74,7 @@ handout:
 # the first test fails as a student's first run should, cleanly, on the
 # tester's own message rather than on a panic or a hang.
 handout-check:
+	$(call kit-only,handout)
 	@set -eu; dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
 	$(GO) run ./cmd/handout -out "$$dir/handout"; \
 	cd "$$dir/handout"; \
@@ -99,8 +103,10 @@ debug-cache-check:
 # make mutate MUTATEFLAGS='-only 08,kv- -logs mutate-logs'
 MUTATEFLAGS ?=
 mutate:
+	$(call kit-only,mutate)
 	$(GO) run ./cmd/mutate $(MUTATEFLAGS)
 
 # The cheap check CI runs: every patch applies and the patched tree compiles.
 mutate-check:
+	$(call kit-only,mutate)
 	$(GO) run ./cmd/mutate -check
