@@ -38,10 +38,11 @@ type Annotation struct {
 }
 
 // DefaultMaxOps is how many operations a timeline draws at most unless
-// VisualizeOptions.MaxOps says otherwise. Real histories stay far below it
-// (a 20 s kvsim run has about 20,000 to 50,000 operations); a history
-// beyond it, such as the hundreds of thousands of instant operations a
-// stub service produces, would make a page that no browser can draw.
+// VisualizeOptions.MaxOps says otherwise. The KV testers' histories stay
+// far below it (tens of thousands of operations); a history beyond it, such
+// as the hundreds of thousands of instant operations a stub service
+// produces, would make a page of tens of megabytes that nobody asked for.
+// A caller that wants a long history drawn whole says so (kvsim does).
 const DefaultMaxOps = 200000
 
 // VisualizeOptions are the settings of VisualizeWithOptions. The zero value
