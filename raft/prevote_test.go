@@ -138,14 +138,16 @@ func TestRejoiningFollowerPreVote(t *testing.T) {
 
 // watchLeadership polls every peer for up to window, or until leader l no
 // longer leads term. It reports whether l was deposed, whether some peer
-// was seen in a term other than term, and what it saw.
+// was seen in a term other than term, and what it saw (each peer's first
+// move out of term, in the order seen, names the one that campaigned).
 func watchLeadership(c *miniCluster, l, term int, window time.Duration) (deposed, raised bool, what string) {
 	var seen []string
+	moved := make([]bool, len(c.rafts))
 	for end := time.Now().Add(window); time.Now().Before(end) && !deposed; time.Sleep(5 * time.Millisecond) {
 		for i, rf := range c.rafts {
-			if t, _ := rf.GetState(); t != term && !raised {
-				raised = true
-				seen = append(seen, fmt.Sprintf("S%d in term %d", i, t))
+			if t, isLeader := rf.GetState(); t != term && !moved[i] {
+				raised, moved[i] = true, true
+				seen = append(seen, fmt.Sprintf("S%d in term %d (leader %v)", i, t, isLeader))
 			}
 		}
 		if t, isLeader := c.rafts[l].GetState(); !isLeader || t != term {
