@@ -43,8 +43,9 @@
 // # Code map
 //
 //	raft.go        the Raft struct (fields grouped as in Figure 2), Make, Start, GetState, Kill, ticker
-//	rpc.go         argument and reply types of RequestVote, AppendEntries, InstallSnapshot
+//	rpc.go         argument and reply types of RequestVote, AppendEntries, InstallSnapshot, PreVote
 //	election.go    election timer, becomeFollower/Candidate/Leader, step-down without quorum, RequestVote both sides
+//	prevote.go     pre-vote (dissertation §9.6): its grant rule, PreVote both sides, SetPreVote
 //	replication.go leader's per-follower sending, commit rule, AppendEntries handler
 //	apply.go       the applier goroutine
 //	log.go         the log in segments, with its snapshot offset: the only index arithmetic; quorum
@@ -57,8 +58,8 @@
 // applier, the saver (it persists the entries Start and AppendEntries add),
 // while leading one sender per follower (it makes the
 // AppendEntries calls, one after another, and exits when the leadership
-// ends), and short-lived goroutines for the other RPCs (RequestVotes,
-// InstallSnapshots, and a call to a follower whose sender is still waiting
+// ends), and short-lived goroutines for the other RPCs (PreVotes,
+// RequestVotes, InstallSnapshots, and a call to a follower whose sender is still waiting
 // on a slow one), which exit when their labrpc Call returns. Kill stops
 // the ticker, the applier, the saver and idle senders at once; the others
 // exit as their calls return. All share one mutex, rf.mu, never held
@@ -90,13 +91,14 @@
 //     timeout from 300-450 ms: there is no leader whose heartbeats it could
 //     be missing, so the longer wait would only delay the first election.
 //   - A leader that has had no reply from a majority for 1 s steps down
-//     (dissertation §6.2): it can commit nothing, and as a follower it
+//     (check-quorum, dissertation §6.2): it can commit nothing, and as a follower it
 //     refuses Start at once instead of collecting commands that never
 //     commit. 1 s is above any election timeout, so that replies merely
 //     held back by a slow network do not unseat a connected leader.
-//   - A candidate none of whose peers answered (it is cut off) waits three
-//     times as long before its next elections (1.2-2.4 s), so an isolated peer does not flood the
-//     network with RequestVotes it cannot win (the testers count calls to
+//   - A peer none of whose peers answered its last pre-vote round or
+//     election (it is cut off) waits three times as long before the next
+//     (1.2-2.4 s), so an isolated peer does not flood the network with
+//     PreVotes or RequestVotes it cannot win (the testers count calls to
 //     disconnected peers).
 //   - The ticker runs every 10 ms; the idle CPU cost is small. Each peer's
 //     ticker starts at a random phase within the first 10 ms, so peers
@@ -107,6 +109,23 @@
 //
 // Everything Figure 2 requires is done as stated; these are additions:
 //
+//   - Pre-vote (dissertation §9.6), on by default (SetPreVote turns it
+//     off): when its election timeout elapses, a peer first asks the others
+//     with a PreVote RPC whether they would vote for it in term
+//     currentTerm+1, changing neither its term nor its vote, and runs the
+//     election only if a majority would. A peer grants a pre-vote if a
+//     RequestVote could get its vote (the term, votedFor and §5.4.1
+//     up-to-date rules) and it has not heard from the leader of its term
+//     within the minimum election timeout (400 ms; the leader stickiness of
+//     §4.2.3); a leader never grants one. Answering changes nothing: not
+//     the term, the vote, the timer or the persisted state. So a peer cut
+//     off from the cluster, or one that merely missed heartbeats, never
+//     raises its term, and a working leader is not deposed when it comes
+//     back. RequestVote keeps Figure 2's fields and rules exactly; the
+//     stickiness applies to pre-votes only. A peer that lost its leader
+//     through check-quorum (see Timing) grants pre-votes again once 400 ms pass.
+//     Cost: one more round trip before each election, n-1 more RPCs (the
+//     2A testers' initial election: 26 RPCs instead of 24).
 //   - Fast backtracking: a follower rejecting AppendEntries returns the term
 //     of its conflicting entry and the first index it holds for that term
 //     (or its log length if too short); the leader skips to just past its

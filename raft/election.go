@@ -52,28 +52,52 @@ func (rf *Raft) startElectionTimer() {
 }
 
 // resetElectionTimer starts a new randomised election timeout. Caller holds
-// rf.mu.
+// rf.mu. A pre-vote round in progress is abandoned: what restarts the timer
+// (the leader heard from, a vote granted, an election begun) also means
+// this peer should not start an election now (§9.6).
 func (rf *Raft) resetElectionTimer() {
 	rf.electionDeadline = time.Now().Add(electionTimeout(rf.rand.Float64(), rf.quietElections))
+	rf.preVoteRound.active = false
 }
 
 // tickElection applies Figure 2's "If election timeout elapses without
 // receiving AppendEntries RPC from current leader or granting vote to
 // candidate: convert to candidate" (followers) and "If election timeout
-// elapses: start new election" (candidates). A candidate whose election got
-// no answer at all is cut off, and first waits quietBackoff-1 more timeouts.
-// Caller holds rf.mu and is not the leader.
+// elapses: start new election" (candidates); with pre-vote on, a pre-vote
+// round (§9.6) comes first. A peer whose last campaign (pre-vote round or
+// election) got no answer at all is cut off, and first waits
+// quietBackoff-1 more timeouts. Caller holds rf.mu and is not the leader.
 func (rf *Raft) tickElection(now time.Time) {
 	if now.Before(rf.electionDeadline) {
 		return
 	}
-	if rf.role == candidate && !rf.heardInElection && rf.quietElections == 0 {
+	unanswered := rf.lastCampaignUnanswered()
+	if unanswered && rf.quietElections == 0 {
 		rf.quietElections = 1
 		rf.electionDeadline = now.Add((quietBackoff - 1) * electionTimeout(rf.rand.Float64(), 0))
-		rf.dlog(topicTimer, "no answer to our RequestVotes; waiting longer before the next election")
+		rf.dlog(topicTimer, "no answer to our last campaign; waiting longer before the next")
 		return
 	}
-	rf.startElection()
+	if unanswered {
+		rf.quietElections++
+	} else {
+		rf.quietElections = 0
+	}
+	if rf.preVote {
+		rf.startPreVote()
+	} else {
+		rf.startElection()
+	}
+}
+
+// lastCampaignUnanswered reports whether no peer answered the pre-vote
+// round or election that this peer's last election timeout started: the
+// sign of a peer cut off from the others. Caller holds rf.mu.
+func (rf *Raft) lastCampaignUnanswered() bool {
+	if rf.preVoteRound.active {
+		return !rf.preVoteRound.heard
+	}
+	return rf.role == candidate && !rf.heardInElection
 }
 
 // adoptHigherTerm applies the rule for all servers of Figure 2: "If RPC
@@ -98,6 +122,8 @@ func (rf *Raft) becomeFollower(term int) {
 	if term > rf.currentTerm {
 		rf.currentTerm = term
 		rf.votedFor = noVote
+		rf.leaderContact = time.Time{} // the leader we heard from is not current any more
+		rf.preVoteRound.active = false // it asked about a term that is now past
 	}
 	if rf.role == leader {
 		rf.resetElectionTimer()
@@ -132,13 +158,9 @@ func (rf *Raft) stepDownWithoutQuorum(now time.Time) bool {
 
 // becomeCandidate applies Figure 2's "On conversion to candidate, start
 // election: increment currentTerm, vote for self, reset election timer".
+// (tickElection has counted quietElections, which the timer depends on.)
 // Caller holds rf.mu.
 func (rf *Raft) becomeCandidate() {
-	if rf.role == candidate && !rf.heardInElection {
-		rf.quietElections++
-	} else {
-		rf.quietElections = 0
-	}
 	rf.role = candidate
 	rf.currentTerm++
 	rf.votedFor = rf.me

@@ -85,6 +85,16 @@ func (f *Raft) RequestVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteRe
 	*reply = handle(*args)
 }
 
+// PreVote answers a pre-vote (dissertation §9.6) of a Raft that asks for
+// them before each election: the fake always says it would vote, in the
+// asker's own term, so such a Raft goes on to the RequestVotes the tests
+// script, as one without pre-vote does. Its arguments and reply have the
+// same fields as RequestVote's, so the fake decodes them with those types
+// and compiles against any Raft with the 6.824 API.
+func (f *Raft) PreVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
+	*reply = raft.RequestVoteReply{Term: args.Term - 1, VoteGranted: true}
+}
+
 // AppendEntries records the request and answers it with onAppend.
 func (f *Raft) AppendEntries(args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) {
 	f.mu.Lock()

@@ -89,7 +89,10 @@ type Raft struct {
 	electionDeadline time.Time      // when a follower or candidate starts an election
 	votesGranted     int            // candidate: votes received in currentTerm, our own included
 	heardInElection  bool           // candidate: some peer answered a RequestVote this term
-	quietElections   int            // consecutive elections in which no peer answered
+	quietElections   int            // consecutive campaigns (pre-vote rounds or elections) no peer answered
+	preVote          bool           // see SetPreVote: ask for pre-votes before an election
+	preVoteRound     preVoteRound   // follower or candidate: the pre-vote in progress, if any (prevote.go)
+	leaderContact    time.Time      // when the leader of currentTerm was last heard from
 	progress         []peerProgress // leader: what is in flight to each follower
 	commitAdvancedAt time.Time      // leader: when commitIndex last moved
 	snapshot         []byte         // the service's latest snapshot; never modified in place
@@ -150,6 +153,7 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 		votedFor:   noVote,
 		log:        newRaftLog(),
 		role:       follower,
+		preVote:    true,
 		nextIndex:  make([]int, len(peers)),
 		matchIndex: make([]int, len(peers)),
 		progress:   make([]peerProgress, len(peers)),

@@ -397,8 +397,9 @@ func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply
 
 // acceptLeader handles an AppendEntries or InstallSnapshot from the leader
 // of currentTerm: a candidate of the same term steps down ("If
-// AppendEntries RPC received from new leader: convert to follower") and
-// the election timer restarts (§5.2). Caller holds rf.mu.
+// AppendEntries RPC received from new leader: convert to follower"), the
+// election timer restarts (§5.2) and the time is noted for the pre-vote's
+// leader stickiness (§9.6). Caller holds rf.mu.
 func (rf *Raft) acceptLeader(leaderId int) {
 	if rf.role != follower {
 		rf.dlog(topicLeader, "S%d leads term %d", leaderId, rf.currentTerm)
@@ -406,6 +407,7 @@ func (rf *Raft) acceptLeader(leaderId int) {
 	}
 	rf.quietElections = 0
 	rf.resetElectionTimer()
+	rf.leaderContact = time.Now() // pre-votes are refused for a while (§9.6)
 }
 
 // followLeaderCommit applies receiver rule 5: "If leaderCommit >

@@ -1,8 +1,9 @@
 package raft
 
-// The argument and reply types of the three RPCs, named and laid out as in
-// Figure 2 (RequestVote, AppendEntries) and Figure 13 (InstallSnapshot). All
-// fields are exported so that labgob can encode them.
+// The argument and reply types of the RPCs, named and laid out as in Figure 2
+// (RequestVote, AppendEntries) and Figure 13 (InstallSnapshot), and of the
+// pre-vote of the Raft dissertation (§9.6). All fields are exported so that
+// labgob can encode them.
 
 // RequestVoteArgs is sent by candidates to gather votes (§5.2).
 type RequestVoteArgs struct {
@@ -16,6 +17,24 @@ type RequestVoteArgs struct {
 type RequestVoteReply struct {
 	Term        int  // currentTerm, for candidate to update itself
 	VoteGranted bool // true means candidate received vote
+}
+
+// PreVoteArgs asks a peer whether it would vote for the sender in an
+// election for Term (dissertation §9.6). The sender is still in Term-1: it
+// changes neither its term nor its vote to ask, and the receiver changes
+// nothing to answer. The fields are RequestVoteArgs's, with the same names,
+// so a peer that only knows RequestVote's types can decode it.
+type PreVoteArgs struct {
+	Term         int // the term the sender would campaign in: its currentTerm + 1
+	CandidateId  int // the would-be candidate
+	LastLogIndex int // index of its last log entry (§5.4)
+	LastLogTerm  int // term of its last log entry (§5.4)
+}
+
+// PreVoteReply answers a PreVote.
+type PreVoteReply struct {
+	Term        int  // the receiver's currentTerm, for the sender to update itself
+	VoteGranted bool // true means the receiver would grant its vote
 }
 
 // AppendEntriesArgs is sent by the leader to replicate log entries (§5.3);
