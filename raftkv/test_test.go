@@ -683,7 +683,7 @@ func TestReadIndexAfterRestart3A(t *testing.T) {
 	const (
 		nservers = 3
 		nwriters = 10
-		nwrites  = 400 // per writer: a long log to replay
+		nwrites  = 1000 // per writer: a long log to replay
 		nreaders = 20
 		nreads   = 5 // per reader
 	)
