@@ -28,6 +28,7 @@ const (
 	topicSnapshot = "SNAP"
 	topicDrop     = "DROP"
 	topicWarn     = "WARN"
+	topicRead     = "READ"
 )
 
 var (

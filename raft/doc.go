@@ -24,6 +24,12 @@
 //	}
 //
 //	term, isLeader = rf.GetState()
+//
+//	// A read-only query without a log entry (leader only):
+//	if index, ok := rf.ReadIndex(); ok {
+//		// wait until applied through index, then answer from the state
+//	} // else: not the leader, or no entry of its term committed yet
+//
 //	rf.Kill() // when the server goes away
 //
 // peers are labrpc ends to every peer (the service registers the peer with
@@ -52,6 +58,7 @@
 //	persist.go     the append-only persistent state stream and its replay
 //	save.go        the saver goroutine: group commit of new log entries
 //	snapshot.go    Snapshot, InstallSnapshot both sides
+//	readindex.go   ReadIndex: reads confirmed by a round of heartbeats (dissertation §6.4)
 //	debug.go       RAFT_DEBUG output
 //
 // Goroutines per peer: the ticker (elections, heartbeats, retries), the
@@ -180,6 +187,15 @@
 //     AppendEntries carries (by their average persisted size). A service
 //     that bounds its persisted state (raftkv, by maxraftstate) sets it, so
 //     that a follower never saves more at once than it can compact.
+//   - ReadIndex, beside the lab API, serves read-only queries without log
+//     entries (dissertation §6.4). The read index is commitIndex when the
+//     read arrives; the leader refuses until it has committed an entry of
+//     its own term (it adds no no-op entry at the start of a term: the
+//     testers count log indices), and answers once a majority has replied,
+//     in its term, to AppendEntries sent after the read arrived. Those are
+//     the leader's ordinary calls: a read makes one due for every follower
+//     with none in flight, and reads arriving before any call of the
+//     latest round went out share it. No reads, no extra calls.
 //   - SetMaxStateBytes, beside it, makes a follower whose persisted state
 //     is over a bound, with committed entries still in its log, wait in
 //     the AppendEntries handler (at most 50 ms, see backlog.go) for its

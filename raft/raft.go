@@ -105,6 +105,7 @@ type Raft struct {
 	maxAppendBytes   int            // see SetMaxAppendBytes; 0: no bound
 	maxStateBytes    int            // see SetMaxStateBytes; 0: no bound
 	compacted        *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
+	reads            readRounds     // leader: read rounds awaiting a majority (see readindex.go)
 }
 
 // Make creates a Raft peer. peers holds an end for every peer of the cluster
@@ -162,6 +163,7 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.compacted = sync.NewCond(&rf.mu)
+	rf.reads.cond = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
 	rf.senderWake = make([]*sync.Cond, len(peers))
 	for i := range rf.senderWake {

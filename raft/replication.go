@@ -47,6 +47,7 @@ type peerProgress struct {
 	sentCommit int       // LeaderCommit carried by the latest AppendEntries
 	senderBusy bool      // the follower's sender goroutine has a call to make or is making one
 	handedSeq  uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
+	acked      uint64    // highest seq of a call the follower answered in our term (see readindex.go)
 }
 
 // retryBackoff is how long to wait after the latest call failed before
@@ -107,14 +108,15 @@ func (rf *Raft) replicateToAll(now time.Time) {
 
 // replicateTo applies Figure 2's "If last log index >= nextIndex for a
 // follower: send AppendEntries RPC with log entries starting at nextIndex",
-// together with heartbeats (§5.2) and commit notices, when sendDue says so.
+// together with heartbeats (§5.2), commit notices and the calls a read round
+// waits for (§6.4, readindex.go), when sendDue says so.
 // A follower that needs entries the snapshot has replaced gets the snapshot
 // instead (§7). Caller holds rf.mu and is the leader.
 func (rf *Raft) replicateTo(peer int, now time.Time) {
 	p := &rf.progress[peer]
 	hasEntries := rf.nextIndex[peer] <= rf.log.lastIndex()
 	commitNoticeDue := p.sentCommit < rf.commitIndex && now.Sub(rf.commitAdvancedAt) >= commitNoticeDelay
-	if !sendDue(*p, hasEntries || commitNoticeDue, now) {
+	if !sendDue(*p, hasEntries || commitNoticeDue || rf.readNeedsCall(peer), now) {
 		return
 	}
 	p.inflight = true
@@ -163,12 +165,14 @@ func (rf *Raft) sender(peer int, term int) {
 	}
 }
 
-// wakeSenders tells every sender goroutine to check whether its leadership
-// is over. Caller holds rf.mu.
+// wakeSenders tells every sender goroutine, and every read waiting for its
+// round (readindex.go), to check whether its leadership is over. Caller
+// holds rf.mu.
 func (rf *Raft) wakeSenders() {
 	for _, c := range rf.senderWake {
 		c.Broadcast()
 	}
+	rf.reads.cond.Broadcast()
 }
 
 // sendAppendEntries makes the AppendEntries call that replicateTo decided
@@ -258,8 +262,9 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, fr
 // its call returns, and reports whether the reply is to be acted on. A
 // killed peer ignores it; a reply carrying a higher term makes this peer a
 // follower (Figure 2, rules for all servers); a reply to a call of an older
-// term of ours is stale; otherwise finishCall records the call's return.
-// Caller holds rf.mu.
+// term of ours is stale; otherwise finishCall records the call's return,
+// and a reply in our term counts for the read rounds (§6.4). Caller holds
+// rf.mu.
 func (rf *Raft) replyCounts(peer int, seq uint64, ok bool, sentTerm, replyTerm int) bool {
 	if rf.killed() || (ok && rf.adoptHigherTerm(replyTerm)) {
 		return false
@@ -267,7 +272,13 @@ func (rf *Raft) replyCounts(peer int, seq uint64, ok bool, sentTerm, replyTerm i
 	if rf.role != leader || rf.currentTerm != sentTerm {
 		return false // the reply belongs to an older term of ours
 	}
-	return rf.finishCall(peer, seq, ok)
+	if !rf.finishCall(peer, seq, ok) {
+		return false
+	}
+	if replyTerm == sentTerm { // not a killed peer's empty answer
+		rf.recordReadAck(peer, seq)
+	}
+	return true
 }
 
 // finishCall updates a follower's progress when a call returns and reports

@@ -48,6 +48,7 @@ func (kv *KVServer) applyCommand(msg raft.ApplyMsg) {
 	res := kv.execute(op)
 	res.Term = msg.CommandTerm
 	kv.lastApplied = msg.CommandIndex
+	kv.applied.Broadcast()
 	w := kv.waiters[msg.CommandIndex]
 	delete(kv.waiters, msg.CommandIndex)
 	kv.mu.Unlock()

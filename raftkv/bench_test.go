@@ -103,19 +103,43 @@ func (bc *benchCluster) shutdown() {
 	bc.net.Cleanup()
 }
 
+// Workloads: which of its operations a clerk makes a Put (the others are
+// Gets of the same key).
+var (
+	halfPuts = func(k int) bool { return k%2 == 0 }
+	allPuts  = func(int) bool { return true }
+	allGets  = func(int) bool { return false }
+)
+
+// BenchmarkKV runs half Puts and half Gets.
 func BenchmarkKV(b *testing.B) {
 	for _, nservers := range []int{3, 5} {
-		for _, nclerks := range []int{1, 10, 100} {
-			b.Run(fmt.Sprintf("servers=%d/clerks=%d", nservers, nclerks), func(b *testing.B) {
-				benchmarkKV(b, nservers, nclerks)
-			})
-		}
+		benchmarkKVClerks(b, nservers, halfPuts)
 	}
 }
 
-// benchmarkKV runs b.N operations (alternating Put and Get of a clerk's own
-// key) spread over nclerks concurrent clerks.
-func benchmarkKV(b *testing.B, nservers, nclerks int) {
+// BenchmarkKVGets runs Gets alone (after one Put per clerk), on 3 servers.
+func BenchmarkKVGets(b *testing.B) {
+	benchmarkKVClerks(b, 3, allGets)
+}
+
+// BenchmarkKVPuts runs Puts alone, on 3 servers.
+func BenchmarkKVPuts(b *testing.B) {
+	benchmarkKVClerks(b, 3, allPuts)
+}
+
+// benchmarkKVClerks runs the workload with 1, 10 and 100 clerks.
+func benchmarkKVClerks(b *testing.B, nservers int, isPut func(k int) bool) {
+	for _, nclerks := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("servers=%d/clerks=%d", nservers, nclerks), func(b *testing.B) {
+			benchmarkKV(b, nservers, nclerks, isPut)
+		})
+	}
+}
+
+// benchmarkKV runs b.N operations (Puts where isPut says so, otherwise
+// Gets, of a clerk's own key) spread over nclerks concurrent clerks.
+func benchmarkKV(b *testing.B, nservers, nclerks int, isPut func(k int) bool) {
 	rtt := measureRTT(2000)
 	bc := newBenchCluster(nservers)
 	defer bc.shutdown()
@@ -137,7 +161,7 @@ func benchmarkKV(b *testing.B, nservers, nclerks int) {
 		go func(ck *Clerk, key string, nops int) {
 			defer wg.Done()
 			for k := 0; k < nops; k++ {
-				if k%2 == 0 {
+				if isPut(k) {
 					ck.Put(key, "v"+strconv.Itoa(k))
 				} else {
 					ck.Get(key)

@@ -1,6 +1,8 @@
 // Package raftkv is a linearizable, fault-tolerant key/value service built on
 // the raft package: every replica runs a KVServer, every KVServer owns one
-// Raft peer, and every client operation goes through the replicated log.
+// Raft peer, and every Put and Append goes through the replicated log. A Get
+// is served by the leader without a log entry when Raft's ReadIndex allows
+// it, and through the log otherwise.
 //
 // # Servers
 //
@@ -45,6 +47,16 @@
 //     term change, or a timeout means leadership was lost; the handler answers
 //     ErrWrongLeader and the Clerk retries at another server. Because of the
 //     duplicate table, a retried Put or Append takes effect exactly once.
+//
+// A Get first asks rf.ReadIndex (dissertation §6.4), which confirms with one
+// round of heartbeats, shared by the reads arriving together, that this
+// peer still leads, and returns the commit index of the moment the Get
+// arrived. The handler waits until the apply loop has applied through that
+// index, then answers from the map. ReadIndex refuses on a peer that is not
+// the leader and on a leader that has not yet committed an entry of its
+// term (its commit index may still lag what its predecessor committed); the
+// Get then goes through the log as in steps 2-4, which also gives the new
+// leader the entry of its term that later reads need.
 //
 // # Snapshots
 //

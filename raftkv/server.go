@@ -112,6 +112,9 @@ type KVServer struct {
 	lastSeq     map[int64]int64 // duplicate table: client -> highest applied Put/Append Seq
 	lastApplied int             // index of the last entry (or snapshot) applied to data
 	waiters     map[int]*waiter // log index -> handler waiting for it
+	// applied is broadcast (with mu) when lastApplied moves and on Kill;
+	// Gets served by ReadIndex wait on it for their read index.
+	applied *sync.Cond
 }
 
 // StartKVServer starts a replica. servers are the ClientEnds of all replicas'
@@ -144,6 +147,7 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 		lastSeq:         make(map[int64]int64),
 		waiters:         make(map[int]*waiter),
 	}
+	kv.applied = sync.NewCond(&kv.mu)
 	kv.restoreFromPersister()
 	kv.rf = raft.Make(servers, me, persister, kv.applyCh)
 	if maxraftstate > 0 {
@@ -167,6 +171,9 @@ func (kv *KVServer) Kill() {
 		atomic.StoreInt32(&kv.dead, 1)
 		close(kv.killed)
 		kv.rf.Kill()
+		kv.mu.Lock()
+		kv.applied.Broadcast() // Gets waiting for their read index
+		kv.mu.Unlock()
 	})
 }
 
@@ -181,12 +188,48 @@ func (kv *KVServer) isKilled() bool {
 	return atomic.LoadInt32(&kv.dead) == 1
 }
 
-// Get is the KVServer.Get RPC handler.
+// Get is the KVServer.Get RPC handler. It answers from the map once Raft's
+// ReadIndex confirms the read (see readByIndex), and otherwise puts the Get
+// through the log: when this leader has not yet committed an entry of its
+// term, and whenever this peer is not the leader (Start then answers
+// ErrWrongLeader at once).
 func (kv *KVServer) Get(args *GetArgs, reply *GetReply) {
-	op := Op{Kind: kindGet, Key: args.Key, ClientId: args.ClientId, Seq: args.Seq}
-	res := kv.submit(op, topicGet)
+	res, served := kv.readByIndex(args.Key)
+	if !served {
+		op := Op{Kind: kindGet, Key: args.Key, ClientId: args.ClientId, Seq: args.Seq}
+		res = kv.submit(op, topicGet)
+	}
 	reply.Err = res.Err
 	reply.Value = res.Value
+}
+
+// readByIndex serves a Get without a log entry (dissertation §6.4): Raft's
+// ReadIndex confirms that this peer still leads and gives the commit index
+// at the time of the request; once the apply loop has applied through it,
+// the map holds every write that completed before the Get began. It
+// reports false when ReadIndex refuses (not the leader, leadership lost
+// meanwhile, or no entry of the leader's term committed yet). A Get changes
+// nothing, so the duplicate table is not involved.
+func (kv *KVServer) readByIndex(key string) (applyResult, bool) {
+	if kv.isKilled() {
+		return applyResult{Err: ErrShutdown}, true
+	}
+	index, ok := kv.rf.ReadIndex()
+	if !ok {
+		return applyResult{}, false
+	}
+	kv.mu.Lock()
+	defer kv.mu.Unlock()
+	for kv.lastApplied < index && !kv.isKilled() {
+		kv.applied.Wait()
+	}
+	if kv.isKilled() {
+		return applyResult{Err: ErrShutdown}, true
+	}
+	res := kv.execute(Op{Kind: kindGet, Key: key})
+	debugf(kv.me, unknownTerm, roleServer, topicGet, "read %q at read index %d (applied %d): %s",
+		key, index, kv.lastApplied, res.Err)
+	return res, true
 }
 
 // PutAppend is the KVServer.PutAppend RPC handler.

@@ -619,6 +619,104 @@ func TestBug_ReplyMatchedByIndexAlone3A(t *testing.T) {
 	cfg.end()
 }
 
+// TestReadIndexMinorityLeader3A: a leader cut off in a minority must not
+// serve reads (dissertation §6.4). Right after the partition the old leader
+// still believes it leads (it steps down only when it has not heard from a
+// majority for a while), so clerks that can reach only the minority ask it
+// at once; none of their Gets may complete while the majority elects a new
+// leader and writes new values. The majority's first Get also checks that
+// the new leader serves the write the old one committed just before the
+// partition, which it cannot know is committed until it commits an entry
+// of its own term. Linearizability is checked as in every KV test.
+func TestReadIndexMinorityLeader3A(t *testing.T) {
+	const nminority = 3 // clerks that reach only the minority
+	cfg := make_config(t, 5, false, -1)
+	defer cfg.cleanup()
+	ck := cfg.makeClient(cfg.All())
+	cfg.begin("Test: a leader in a minority serves no reads (3A)")
+
+	cfg.Put(ck, "k", "0", 0)
+	cfg.Put(ck, "k", "1", 0) // its commit may not have reached the followers yet
+	p1, p2 := cfg.make_partition()
+	cfg.partition(p1, p2)
+	served := make(chan int, nminority)
+	minority := make([]*Clerk, nminority)
+	for i := range minority {
+		minority[i] = cfg.makeClient(p2)
+		go func(cli int, ck *Clerk) {
+			cfg.Get(ck, "k", cli)
+			served <- cli
+		}(1+i, minority[i])
+	}
+	ckMajority := cfg.makeClient(p1)
+	v := 1
+	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; v++ {
+		check(cfg, t, ckMajority, "k", strconv.Itoa(v))
+		cfg.Put(ckMajority, "k", strconv.Itoa(v+1), nminority+1)
+		select {
+		case cli := <-served:
+			t.Fatalf("client %d's Get completed although it reaches only the minority %v, "+
+				"while the majority %v wrote k = %d", cli, p2, p1, v+1)
+		default:
+		}
+	}
+
+	cfg.ConnectAll()
+	for _, mck := range minority {
+		cfg.ConnectClient(mck, cfg.All())
+	}
+	for range minority {
+		<-served
+	}
+	check(cfg, t, ck, "k", strconv.Itoa(v))
+	cfg.end()
+}
+
+// TestReadIndexAfterRestart3A: a leader serves a read only once its state
+// machine has applied through the read index (dissertation §6.4). After
+// all servers restart, nothing is applied until the new leader commits an
+// entry of its term; then it replays thousands of entries from the start.
+// Gets arriving during the replay must wait for it, not read the
+// half-rebuilt map: every Get after the restart must see the last write
+// made before it.
+func TestReadIndexAfterRestart3A(t *testing.T) {
+	const (
+		nservers = 3
+		nwriters = 10
+		nwrites  = 1000 // per writer: a long log to replay
+		nreaders = 20
+		nreads   = 5 // per reader
+	)
+	cfg := make_config(t, nservers, false, -1)
+	defer cfg.cleanup()
+	ck := cfg.makeClient(cfg.All())
+	cfg.begin("Test: reads after a restart wait for the log to be applied (3A)")
+
+	cfg.Put(ck, "k", "old", 0)
+	spawnClients(cfg, nwriters, func(cli int, wck *Clerk) {
+		for j := 0; j < nwrites; j++ {
+			cfg.Put(wck, "filler"+strconv.Itoa(cli), strconv.Itoa(j), 1+cli)
+		}
+	})
+	cfg.Put(ck, "k", "new", 0)
+	for i := 0; i < nservers; i++ {
+		cfg.ShutdownServer(i)
+	}
+	for i := 0; i < nservers; i++ {
+		cfg.StartServer(i)
+	}
+	cfg.ConnectAll()
+	spawnClients(cfg, nreaders, func(cli int, rck *Clerk) {
+		for j := 0; j < nreads; j++ {
+			if v := cfg.Get(rck, "k", 1+nwriters+cli); v != "new" {
+				t.Errorf("Get(k) = %q after a restart of all servers; want %q, the last value written before", v, "new")
+				return
+			}
+		}
+	})
+	cfg.end()
+}
+
 // TestSnapshotOlderThanAppliedIgnored3B: a server must never install a
 // snapshot older than the state it has already applied: that would undo
 // operations whose clients were told they succeeded. Our Raft never

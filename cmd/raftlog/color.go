@@ -16,6 +16,7 @@ var topicColors = map[string]string{
 	"TERM":  "31",   // red
 	"LOG":   "34",   // blue
 	"CMIT":  "36",   // cyan
+	"READ":  "96",   // bright cyan: a ReadIndex round (§6.4)
 	"APLY":  "32",   // green
 	"PERS":  "33",   // yellow
 	"SNAP":  "93",   // bright yellow

@@ -1,0 +1,172 @@
+package raft
+
+import (
+	"sync"
+	"time"
+)
+
+// Read-only queries without log entries: the ReadIndex of the Raft
+// dissertation, §6.4. A leader answers a read from its state machine once it
+// knows three things: the read index (its commitIndex when the read
+// arrived) holds every write that completed before the read began, which is
+// only true once it has committed an entry of its own term; it was still the
+// leader after the read arrived, which one round of heartbeats answered by a
+// majority proves (no other leader can have been elected meanwhile, so no
+// write can have committed elsewhere); and its state machine has applied
+// through the read index, which the service waits for.
+//
+// The round reuses the leader's AppendEntries calls (replication.go). A
+// round notes, per follower, the seq of the latest call when it began; a
+// follower's reply in our term to any later call counts for it. Reads that
+// arrive before any call of the newest round has gone out join that round,
+// so a burst of reads costs one round. A follower with a pending round gets a
+// call as soon as it has none in flight, so an idle leader sends nothing
+// extra, and a busy one sends nothing beyond its usual one call per follower
+// at a time.
+
+// readRound is one round of heartbeats confirming leadership for the reads
+// that joined it.
+type readRound struct {
+	after     []uint64 // per peer: progress seq when the round began; replies to later calls count
+	confirmed bool     // a majority answered later calls
+}
+
+// readRounds is a leader's unconfirmed read rounds of one term, oldest first.
+// Every round's after is, peer by peer, at most the next one's, so a round is
+// confirmed as soon as a later one is.
+type readRounds struct {
+	term    int
+	pending []*readRound
+	// cond is broadcast when rounds are confirmed and, through
+	// wakeSenders, when the peer stops leading or is killed. It uses rf.mu.
+	cond *sync.Cond
+}
+
+// ReadIndex returns once a read-only query may be answered from the state
+// machine at the returned index (dissertation §6.4): the index is the
+// commitIndex when ReadIndex was called, and a majority has since
+// acknowledged this peer as leader of the current term. The caller must wait
+// until its state machine has applied through the index, then answer.
+//
+// It returns ok == false at once if this peer is not the leader, is killed,
+// or has not yet committed an entry of its current term (until then its
+// commitIndex may lag behind writes its predecessor committed; the service
+// can put the query through the log instead, with Start). It returns false
+// later if the peer stops leading before a majority answers. Reads that
+// arrive together share one round of heartbeats. ReadIndex is beside the lab
+// API: services that only use Start need not call it.
+func (rf *Raft) ReadIndex() (int, bool) {
+	if rf.killed() {
+		return 0, false
+	}
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.role != leader || !rf.committedInTerm() {
+		return 0, false
+	}
+	term, index := rf.currentTerm, rf.commitIndex
+	round := rf.joinReadRound()
+	for !round.confirmed && rf.leads(term) {
+		rf.reads.cond.Wait()
+	}
+	rf.dlog(topicRead, "read at %d: confirmed %t", index, round.confirmed)
+	return index, round.confirmed
+}
+
+// committedInTerm reports whether commitIndex holds an entry of currentTerm:
+// a new leader learns which entries its predecessors committed only when one
+// of its own commits (§6.4, §5.4.2). Caller holds rf.mu.
+func (rf *Raft) committedInTerm() bool {
+	t, _ := rf.log.term(rf.commitIndex)
+	return t == rf.currentTerm
+}
+
+// leads reports whether this peer is alive and still the leader of term.
+// Caller holds rf.mu.
+func (rf *Raft) leads(term int) bool {
+	return !rf.killed() && rf.role == leader && rf.currentTerm == term
+}
+
+// joinReadRound returns the round a read arriving now joins: the newest one
+// if none of its calls has gone out yet, otherwise a new one, whose calls go
+// out at once. Caller holds rf.mu and is the leader.
+func (rf *Raft) joinReadRound() *readRound {
+	r := &rf.reads
+	if r.term != rf.currentTerm {
+		r.term, r.pending = rf.currentTerm, nil
+	}
+	if n := len(r.pending); n > 0 && rf.noCallSince(r.pending[n-1]) {
+		return r.pending[n-1]
+	}
+	round := &readRound{after: make([]uint64, len(rf.peers))}
+	for peer := range rf.peers {
+		round.after[peer] = rf.progress[peer].seq
+	}
+	r.pending = append(r.pending, round)
+	rf.confirmReadRounds() // a cluster of one needs no replies
+	rf.replicateToAll(time.Now())
+	return round
+}
+
+// noCallSince reports whether no call to any follower has been made since
+// round began. Caller holds rf.mu.
+func (rf *Raft) noCallSince(round *readRound) bool {
+	for peer := range rf.peers {
+		if peer != rf.me && rf.progress[peer].seq != round.after[peer] {
+			return false
+		}
+	}
+	return true
+}
+
+// readNeedsCall reports whether the newest read round still waits for a
+// call to peer: replicateTo then has work for it. Caller holds rf.mu and is
+// the leader.
+func (rf *Raft) readNeedsCall(peer int) bool {
+	r := &rf.reads
+	n := len(r.pending)
+	return n > 0 && r.term == rf.currentTerm && r.pending[n-1].after[peer] == rf.progress[peer].seq
+}
+
+// recordReadAck notes that peer answered call seq in our current term and
+// confirms the read rounds that now have a majority. Caller holds rf.mu and
+// is the leader.
+func (rf *Raft) recordReadAck(peer int, seq uint64) {
+	p := &rf.progress[peer]
+	if seq > p.acked {
+		p.acked = seq
+	}
+	rf.confirmReadRounds()
+}
+
+// confirmReadRounds marks confirmed, oldest first, every pending round a
+// majority has answered, and wakes their reads. Caller holds rf.mu and is
+// the leader.
+func (rf *Raft) confirmReadRounds() {
+	r := &rf.reads
+	if r.term != rf.currentTerm {
+		return
+	}
+	n := 0
+	for n < len(r.pending) && roundConfirmed(r.pending[n].after, rf.progress, rf.me) {
+		r.pending[n].confirmed = true
+		n++
+	}
+	if n > 0 {
+		r.pending = append(r.pending[:0], r.pending[n:]...)
+		r.cond.Broadcast()
+	}
+}
+
+// roundConfirmed reports whether the leader me and the followers that
+// answered a call made after the round began (acked > after) form a
+// majority of the peers.
+func roundConfirmed(after []uint64, progress []peerProgress, me int) bool {
+	votes := 1 // the leader itself
+	for peer := range progress {
+		if peer != me && progress[peer].acked > after[peer] {
+			votes++
+		}
+	}
+	return votes >= len(progress)/2+1
+}
