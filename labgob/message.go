@@ -7,13 +7,19 @@ import (
 	"sync"
 )
 
-// EncodeMessage encodes v as one self-contained message: the bytes a fresh
-// Encoder writes for it, type definitions included, so that DecodeMessage
-// (or a fresh Decoder) can decode it on its own. labrpc sends every
-// argument and reply this way.
+// EncodeMessage encodes v as one self-contained message, type definitions
+// included, so that DecodeMessage (or a fresh Decoder) can decode it on its
+// own. labrpc sends every argument and reply this way. It reuses encoders
+// that have already built the definitions (message_encoder.go): the bytes
+// are those of a fresh Encoder, except that the definitions of types held in
+// interface values come before the value instead of inside it.
 func EncodeMessage(v interface{}) ([]byte, error) {
+	checkValue(v)
+	if msg, primed, err := encodeWithPrimed(v); primed {
+		return msg, err
+	}
 	var buf bytes.Buffer
-	if err := NewEncoder(&buf).Encode(v); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
