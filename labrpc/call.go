@@ -100,18 +100,13 @@ func (n *Network) deliver(endname interface{}, svcMeth string, req []byte) ([]by
 	return reply, true
 }
 
-// runHandler executes the handler in its own goroutine, so that a slow
-// handler never holds up other RPCs, and gives up on it if its server is
-// deleted or its end disabled in the meantime. A reply from a server that
-// died while the handler ran is never delivered.
+// runHandler executes the handler in a goroutine of its own (handlers.go),
+// so that a slow handler never holds up other RPCs, and gives up on it if
+// its server is deleted or its end disabled in the meantime. A reply from a
+// server that died while the handler ran is never delivered.
 func (n *Network) runHandler(endname interface{}, r route, svc *Service, m *method, req []byte) ([]byte, bool) {
 	result := make(chan []byte, 1)
-	go func() {
-		result <- r.server.dispatch(svc, m, req)
-	}()
-
-	timer := time.NewTimer(deadCheckInterval)
-	defer timer.Stop()
+	n.startHandler(handlerJob{server: r.server, svc: svc, method: m, req: req, reply: result})
 	for {
 		select {
 		case reply := <-result:
@@ -119,11 +114,10 @@ func (n *Network) runHandler(endname interface{}, r route, svc *Service, m *meth
 				return nil, false
 			}
 			return reply, true
-		case <-timer.C:
+		case <-n.deadCheck():
 			if n.isServerDead(endname, r.servername, r.server) {
 				return nil, false
 			}
-			timer.Reset(deadCheckInterval)
 		case <-n.done:
 			return nil, false
 		}

@@ -20,8 +20,13 @@ type Network struct {
 	servers        map[interface{}]*Server     // by server name; nil after DeleteServer
 	connections    map[interface{}]interface{} // end name -> server name
 
-	done       chan struct{} // closed by Cleanup
-	cleanOnce  sync.Once
+	done      chan struct{} // closed by Cleanup
+	cleanOnce sync.Once
+
+	idleHandlers chan handlerJob // unbuffered: taken by an idle handler goroutine (handlers.go)
+	tickMu       sync.Mutex      // protects tick
+	tick         chan struct{}   // closed at the next dead check; nil when none is due
+
 	totalCount atomic.Int64 // Calls that entered the network
 	totalBytes atomic.Int64 // request bytes + delivered reply bytes
 }
@@ -29,12 +34,13 @@ type Network struct {
 // MakeNetwork returns a new, reliable network with no ends and no servers.
 func MakeNetwork() *Network {
 	return &Network{
-		reliable:    true,
-		ends:        map[interface{}]*ClientEnd{},
-		enabled:     map[interface{}]bool{},
-		servers:     map[interface{}]*Server{},
-		connections: map[interface{}]interface{}{},
-		done:        make(chan struct{}),
+		reliable:     true,
+		ends:         map[interface{}]*ClientEnd{},
+		enabled:      map[interface{}]bool{},
+		servers:      map[interface{}]*Server{},
+		connections:  map[interface{}]interface{}{},
+		done:         make(chan struct{}),
+		idleHandlers: make(chan handlerJob),
 	}
 }
 
