@@ -163,7 +163,6 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.compacted = sync.NewCond(&rf.mu)
-	rf.reads.cond = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
 	rf.senderWake = make([]*sync.Cond, len(peers))
 	for i := range rf.senderWake {

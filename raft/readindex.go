@@ -1,9 +1,6 @@
 package raft
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // Read-only queries without log entries: the ReadIndex of the Raft
 // dissertation, §6.4. A leader answers a read from its state machine once it
@@ -28,7 +25,11 @@ import (
 // that joined it.
 type readRound struct {
 	after     []uint64 // per peer: progress seq when the round began; replies to later calls count
-	confirmed bool     // a majority answered later calls
+	confirmed bool     // a majority answered later calls; set before done is closed
+	// done is closed when the round is confirmed or abandoned (the peer
+	// stopped leading or was killed). Each round has its own, so that
+	// confirming one wakes only its reads.
+	done chan struct{}
 }
 
 // readRounds is a leader's unconfirmed read rounds of one term, oldest first.
@@ -37,9 +38,6 @@ type readRound struct {
 type readRounds struct {
 	term    int
 	pending []*readRound
-	// cond is broadcast when rounds are confirmed and, through
-	// wakeSenders, when the peer stops leading or is killed. It uses rf.mu.
-	cond *sync.Cond
 }
 
 // ReadIndex returns once a read-only query may be answered from the state
@@ -60,16 +58,15 @@ func (rf *Raft) ReadIndex() (int, bool) {
 		return 0, false
 	}
 	rf.mu.Lock()
-	defer rf.mu.Unlock()
 	if rf.role != leader || !rf.committedInTerm() {
+		rf.mu.Unlock()
 		return 0, false
 	}
-	term, index := rf.currentTerm, rf.commitIndex
+	index := rf.commitIndex
 	round := rf.joinReadRound()
-	for !round.confirmed && rf.leads(term) {
-		rf.reads.cond.Wait()
-	}
-	rf.dlog(topicRead, "read at %d: confirmed %t", index, round.confirmed)
+	rf.dlog(topicRead, "read at %d: waiting for its round", index)
+	rf.mu.Unlock()
+	<-round.done
 	return index, round.confirmed
 }
 
@@ -81,24 +78,19 @@ func (rf *Raft) committedInTerm() bool {
 	return t == rf.currentTerm
 }
 
-// leads reports whether this peer is alive and still the leader of term.
-// Caller holds rf.mu.
-func (rf *Raft) leads(term int) bool {
-	return !rf.killed() && rf.role == leader && rf.currentTerm == term
-}
-
 // joinReadRound returns the round a read arriving now joins: the newest one
 // if none of its calls has gone out yet, otherwise a new one, whose calls go
 // out at once. Caller holds rf.mu and is the leader.
 func (rf *Raft) joinReadRound() *readRound {
 	r := &rf.reads
 	if r.term != rf.currentTerm {
-		r.term, r.pending = rf.currentTerm, nil
+		rf.abandonReadRounds() // none should be left: stepping down ends them
+		r.term = rf.currentTerm
 	}
 	if n := len(r.pending); n > 0 && rf.noCallSince(r.pending[n-1]) {
 		return r.pending[n-1]
 	}
-	round := &readRound{after: make([]uint64, len(rf.peers))}
+	round := &readRound{after: make([]uint64, len(rf.peers)), done: make(chan struct{})}
 	for peer := range rf.peers {
 		round.after[peer] = rf.progress[peer].seq
 	}
@@ -150,12 +142,23 @@ func (rf *Raft) confirmReadRounds() {
 	n := 0
 	for n < len(r.pending) && roundConfirmed(r.pending[n].after, rf.progress, rf.me) {
 		r.pending[n].confirmed = true
+		close(r.pending[n].done)
 		n++
 	}
 	if n > 0 {
+		rf.dlog(topicRead, "%d read rounds confirmed", n)
 		r.pending = append(r.pending[:0], r.pending[n:]...)
-		r.cond.Broadcast()
 	}
+}
+
+// abandonReadRounds ends every pending round unconfirmed: the peer stopped
+// leading or was killed, so their reads must go elsewhere. Caller holds
+// rf.mu.
+func (rf *Raft) abandonReadRounds() {
+	for _, round := range rf.reads.pending {
+		close(round.done)
+	}
+	rf.reads.pending = nil
 }
 
 // roundConfirmed reports whether the leader me and the followers that

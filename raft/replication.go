@@ -165,14 +165,14 @@ func (rf *Raft) sender(peer int, term int) {
 	}
 }
 
-// wakeSenders tells every sender goroutine, and every read waiting for its
-// round (readindex.go), to check whether its leadership is over. Caller
-// holds rf.mu.
+// wakeSenders tells every sender goroutine to check whether its leadership
+// is over, and ends the reads waiting for a round (readindex.go): it is
+// called when the peer stops leading or is killed. Caller holds rf.mu.
 func (rf *Raft) wakeSenders() {
 	for _, c := range rf.senderWake {
 		c.Broadcast()
 	}
-	rf.reads.cond.Broadcast()
+	rf.abandonReadRounds()
 }
 
 // sendAppendEntries makes the AppendEntries call that replicateTo decided
