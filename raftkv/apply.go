@@ -48,7 +48,7 @@ func (kv *KVServer) applyCommand(msg raft.ApplyMsg) {
 	res := kv.execute(op)
 	res.Term = msg.CommandTerm
 	kv.lastApplied = msg.CommandIndex
-	kv.applied.Broadcast()
+	kv.releaseReads()
 	w := kv.waiters[msg.CommandIndex]
 	delete(kv.waiters, msg.CommandIndex)
 	kv.mu.Unlock()
@@ -104,4 +104,19 @@ func (kv *KVServer) takeWaitersThrough(index int) []*waiter {
 		}
 	}
 	return taken
+}
+
+// releaseReads lets go every Get waiting for a read index that is now
+// applied. Caller holds kv.mu.
+func (kv *KVServer) releaseReads() {
+	waiting := kv.readWaiters[:0]
+	for _, w := range kv.readWaiters {
+		if w.index <= kv.lastApplied {
+			close(w.ready)
+		} else {
+			waiting = append(waiting, w)
+		}
+	}
+	clear(kv.readWaiters[len(waiting):])
+	kv.readWaiters = waiting
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 // Metrics: ops/s; us/op, the mean latency one clerk sees; rtt-us, the mean
 // labrpc round trip of an empty call; latency/rtt, us/op over rtt-us (an op is
 // at least two round trips: clerk->leader and leader->followers); rpcs/op and
-// bytes/op from labrpc's counters (Raft traffic included).
+// bytes/op from labrpc's counters (Raft traffic included); cpu-us/op, the
+// CPU time the whole process (servers and clerks) spent per op, which other
+// work on the machine barely changes.
 
 // EchoArgs is the argument of the round-trip probe.
 type EchoArgs struct{ X int }
@@ -150,7 +153,7 @@ func benchmarkKV(b *testing.B, nservers, nclerks int, isPut func(k int) bool) {
 	}
 	rpcs0, bytes0 := bc.net.GetTotalCount(), bc.net.GetTotalBytes()
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	var wg sync.WaitGroup
 	for i := 0; i < nclerks; i++ {
 		nops := b.N / nclerks
@@ -170,7 +173,7 @@ func benchmarkKV(b *testing.B, nservers, nclerks int, isPut func(k int) bool) {
 		}(clerks[i], strconv.Itoa(i), nops)
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	b.StopTimer()
 	rpcs, bytes := bc.net.GetTotalCount()-rpcs0, bc.net.GetTotalBytes()-bytes0
 	opsPerSec := float64(b.N) / elapsed.Seconds()
@@ -179,7 +182,15 @@ func benchmarkKV(b *testing.B, nservers, nclerks int, isPut func(k int) bool) {
 	b.ReportMetric(float64(latency.Nanoseconds())/1e3, "us/op")
 	b.ReportMetric(float64(rtt.Nanoseconds())/1e3, "rtt-us")
 	b.ReportMetric(float64(latency)/float64(rtt), "latency/rtt")
+	b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(b.N), "cpu-us/op")
 	b.ReportMetric(float64(rpcs)/float64(b.N), "rpcs/op")
 	b.ReportMetric(float64(bytes)/float64(b.N), "bytes/op")
 	b.ReportMetric(0, "ns/op") // ns/op of b.N ops split over clerks is misleading; see us/op
+}
+
+// processCPU is the CPU time this process has used (zero if it cannot tell).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

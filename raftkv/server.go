@@ -112,9 +112,14 @@ type KVServer struct {
 	lastSeq     map[int64]int64 // duplicate table: client -> highest applied Put/Append Seq
 	lastApplied int             // index of the last entry (or snapshot) applied to data
 	waiters     map[int]*waiter // log index -> handler waiting for it
-	// applied is broadcast (with mu) when lastApplied moves and on Kill;
-	// Gets served by ReadIndex wait on it for their read index.
-	applied *sync.Cond
+	readWaiters []readWaiter    // Gets served by ReadIndex, waiting for their read index
+}
+
+// readWaiter is a Get served by ReadIndex, waiting for the apply loop to
+// reach its read index.
+type readWaiter struct {
+	index int
+	ready chan struct{} // closed once lastApplied >= index
 }
 
 // StartKVServer starts a replica. servers are the ClientEnds of all replicas'
@@ -147,7 +152,6 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 		lastSeq:         make(map[int64]int64),
 		waiters:         make(map[int]*waiter),
 	}
-	kv.applied = sync.NewCond(&kv.mu)
 	kv.restoreFromPersister()
 	kv.rf = raft.Make(servers, me, persister, kv.applyCh)
 	if maxraftstate > 0 {
@@ -171,9 +175,6 @@ func (kv *KVServer) Kill() {
 		atomic.StoreInt32(&kv.dead, 1)
 		close(kv.killed)
 		kv.rf.Kill()
-		kv.mu.Lock()
-		kv.applied.Broadcast() // Gets waiting for their read index
-		kv.mu.Unlock()
 	})
 }
 
@@ -218,18 +219,37 @@ func (kv *KVServer) readByIndex(key string) (applyResult, bool) {
 	if !ok {
 		return applyResult{}, false
 	}
-	kv.mu.Lock()
-	defer kv.mu.Unlock()
-	for kv.lastApplied < index && !kv.isKilled() {
-		kv.applied.Wait()
-	}
-	if kv.isKilled() {
+	if !kv.awaitReadIndex(index) {
 		return applyResult{Err: ErrShutdown}, true
 	}
+	kv.mu.Lock()
+	defer kv.mu.Unlock()
 	res := kv.execute(Op{Kind: kindGet, Key: key})
 	debugf(kv.me, unknownTerm, roleServer, topicGet, "read %q at read index %d (applied %d): %s",
 		key, index, kv.lastApplied, res.Err)
 	return res, true
+}
+
+// awaitReadIndex waits until the apply loop has applied through index, and
+// reports false if the server was killed first. Each read waits on a
+// channel of its own, closed by the apply loop when its index is reached
+// (releaseReads): with a hundred reads waiting, waking them all on every
+// applied entry would cost more than the reads.
+func (kv *KVServer) awaitReadIndex(index int) bool {
+	kv.mu.Lock()
+	if kv.lastApplied >= index {
+		kv.mu.Unlock()
+		return !kv.isKilled()
+	}
+	w := readWaiter{index: index, ready: make(chan struct{})}
+	kv.readWaiters = append(kv.readWaiters, w)
+	kv.mu.Unlock()
+	select {
+	case <-w.ready:
+		return !kv.isKilled()
+	case <-kv.killed:
+		return false
+	}
 }
 
 // PutAppend is the KVServer.PutAppend RPC handler.

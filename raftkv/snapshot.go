@@ -114,7 +114,7 @@ func (kv *KVServer) installSnapshot(msg raft.ApplyMsg) {
 		return
 	}
 	kv.data, kv.lastSeq, kv.lastApplied = st.Data, st.LastSeq, msg.SnapshotIndex
-	kv.applied.Broadcast()
+	kv.releaseReads()
 	stale := kv.takeWaitersThrough(msg.SnapshotIndex)
 	kv.mu.Unlock()
 	debugf(kv.me, msg.SnapshotTerm, roleServer, topicSnap, "installed snapshot through %d (%d keys)",
