@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"miniraftkv/internal/loglines"
 	"miniraftkv/labrpc"
 )
 
@@ -51,30 +52,20 @@ func (e *Echo) Block(args EchoArgs, reply *EchoReply) {
 	<-e.release
 }
 
-// logLines collects what an Options.Logf receives.
-type logLines struct {
-	mu    sync.Mutex
-	lines []string
-}
+// logLines is a test log that can wait for a line.
+type logLines struct{ loglines.Lines }
 
-func (l *logLines) logf(format string, args ...interface{}) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
+func (l *logLines) logf(format string, args ...interface{}) { l.Logf(format, args...) }
 
 // waitFor waits up to 5 s for a line containing want.
 func (l *logLines) waitFor(t *testing.T, want string) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		l.mu.Lock()
-		text := strings.Join(l.lines, "\n")
-		l.mu.Unlock()
-		if strings.Contains(text, want) {
+		if l.Contains(want) {
 			return
 		}
 	}
-	t.Fatalf("no log line contains %q; got %q", want, l.lines)
+	t.Fatalf("no log line contains %q; got %q", want, l.String())
 }
 
 type fixture struct {
