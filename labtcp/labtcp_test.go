@@ -76,7 +76,7 @@ type fixture struct {
 }
 
 // startServer serves an Echo service on a loopback port.
-func startServer(t *testing.T, opts Options) *fixture {
+func startServer(t testing.TB, opts Options) *fixture {
 	t.Helper()
 	return serveEcho(t, ":0", opts)
 }
@@ -87,7 +87,7 @@ func startServerOn(t *testing.T, addr string) *fixture {
 	return serveEcho(t, addr, Options{})
 }
 
-func serveEcho(t *testing.T, addr string, opts Options) *fixture {
+func serveEcho(t testing.TB, addr string, opts Options) *fixture {
 	t.Helper()
 	f := &fixture{echo: &Echo{allIn: make(chan struct{}), release: make(chan struct{})}, log: &logLines{}}
 	rpcs := labrpc.MakeServer()
@@ -106,7 +106,7 @@ func serveEcho(t *testing.T, addr string, opts Options) *fixture {
 }
 
 // end returns an end to addr whose Client is closed at the test's end.
-func end(t *testing.T, addr string, opts Options) (*labrpc.ClientEnd, *logLines) {
+func end(t testing.TB, addr string, opts Options) (*labrpc.ClientEnd, *logLines) {
 	logs := &logLines{}
 	if opts.Logf == nil {
 		opts.Logf = logs.logf
