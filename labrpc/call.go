@@ -2,6 +2,7 @@ package labrpc
 
 import (
 	"fmt"
+	"log"
 	"math/rand/v2"
 	"time"
 
@@ -13,9 +14,50 @@ import (
 const deadCheckInterval = 100 * time.Millisecond
 
 // ClientEnd is one end of a connection: a client of one server at a time.
+// It belongs either to a simulated Network (MakeEnd) or to a Transport
+// (MakeTransportEnd).
 type ClientEnd struct {
-	endname interface{}
-	net     *Network
+	endname   interface{}
+	net       *Network
+	transport Transport // nil for an end of a simulated Network
+}
+
+// Transport carries encoded calls to a server outside the simulated
+// network, such as another process over TCP (package labtcp). Call sends
+// req, the labgob-encoded arguments of svcMeth ("Service.Method"), and
+// returns the encoded reply, or false if none came back: the connection
+// failed, the call timed out, or the server answered with an error such as
+// an unknown method. Like the simulator, false does not tell whether the
+// server ran the handler. Call must be safe for concurrent use.
+type Transport interface {
+	Call(svcMeth string, req []byte) ([]byte, bool)
+}
+
+// MakeTransportEnd returns a ClientEnd whose Calls go through t, so code
+// written against labrpc (raft, raftkv) runs unchanged over a real network.
+// Arguments and replies are encoded exactly as on a simulated Network. The
+// end belongs to no Network: it counts towards no Network's totals.
+func MakeTransportEnd(t Transport) *ClientEnd {
+	return &ClientEnd{transport: t}
+}
+
+// callTransport is Call on an end of a Transport. A reply that does not
+// decode comes from another process, perhaps of another version, so it is
+// a failed call and a log line, not a panic.
+func (e *ClientEnd) callTransport(svcMeth string, args interface{}, reply interface{}) bool {
+	req, err := labgob.EncodeMessage(args)
+	if err != nil {
+		panic(fmt.Sprintf("labrpc: Call(%q): cannot encode args of type %T: %v", svcMeth, args, err))
+	}
+	replyBytes, ok := e.transport.Call(svcMeth, req)
+	if !ok {
+		return false
+	}
+	if err := labgob.DecodeMessage(replyBytes, reply); err != nil {
+		log.Printf("labrpc: Call(%q): cannot decode the reply into %T: %v", svcMeth, reply, err)
+		return false
+	}
+	return true
 }
 
 // Call sends an RPC to the server this end is connected to and waits for the
@@ -26,9 +68,14 @@ type ClientEnd struct {
 // network was cleaned up. Like a real network, false does not tell whether the
 // server executed the request.
 //
-// Naming a service or method the server does not have is a programming error:
-// Call panics with a message listing what the server offers.
+// On a simulated Network, naming a service or method the server does not
+// have is a programming error: Call panics with a message listing what the
+// server offers. On an end of a Transport it is the server's error reply,
+// and Call returns false.
 func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bool {
+	if e.transport != nil {
+		return e.callTransport(svcMeth, args, reply)
+	}
 	n := e.net
 	select {
 	case <-n.done:

@@ -40,5 +40,10 @@
 //   - a Call on a disabled or unconnected end, or to a deleted server, fails
 //     after 0-99 ms, or after 0-6999 ms with LongDelays(true).
 //
+// The same code can run over a real network too: MakeTransportEnd makes a
+// ClientEnd whose Calls go through a Transport (package labtcp carries them
+// over TCP), and Server.Dispatch runs a request that arrived that way,
+// answering an unknown service or method with an error rather than a panic.
+//
 // All methods are safe for concurrent use.
 package labrpc

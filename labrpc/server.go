@@ -67,6 +67,26 @@ func (rs *Server) dispatch(svc *Service, m *method, req []byte) []byte {
 	return svc.call(m, req)
 }
 
+// Dispatch runs the handler that svcMeth ("Service.Method") names on the
+// encoded request req and returns its encoded reply, for a server that a
+// real transport (package labtcp) serves rather than a simulated Network.
+// An unknown service or method, or a request that does not decode, is an
+// error that lists what the server offers, never a panic: the request may
+// come from anywhere. Dispatch counts towards GetCount only requests that
+// reach their handler. It is safe to call from many goroutines at once.
+func (rs *Server) Dispatch(svcMeth string, req []byte) ([]byte, error) {
+	svc, m, err := rs.lookup(svcMeth)
+	if err != nil {
+		return nil, err
+	}
+	args, err := svc.decodeArgs(m, req)
+	if err != nil {
+		return nil, err
+	}
+	rs.count.Add(1)
+	return svc.run(m, args), nil
+}
+
 // Service is one receiver object whose handler methods can be called over
 // the network as "TypeName.Method".
 type Service struct {
@@ -126,17 +146,38 @@ func (svc *Service) unknownMethod(name string) error {
 }
 
 func (svc *Service) call(m *method, req []byte) []byte {
+	args, err := svc.decodeArgs(m, req)
+	if err != nil {
+		panic(err.Error())
+	}
+	return svc.run(m, args)
+}
+
+// decodeArgs decodes an encoded request into a new value of the handler's
+// argument type. Bytes from another process may be anything, so a panic of
+// the decoder is returned as an error too.
+func (svc *Service) decodeArgs(m *method, req []byte) (args reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("labrpc: %s: cannot decode args into %v: decoder panicked: %v", svc.name, m.argType, r)
+		}
+	}()
 	argType := m.argType
 	if argType.Kind() == reflect.Ptr {
 		argType = argType.Elem()
 	}
-	args := reflect.New(argType)
+	args = reflect.New(argType)
 	if err := labgob.DecodeMessage(req, args.Interface()); err != nil {
-		panic(fmt.Sprintf("labrpc: %s: cannot decode args into %v: %v", svc.name, m.argType, err))
+		return reflect.Value{}, fmt.Errorf("labrpc: %s: cannot decode args into %v: %v", svc.name, m.argType, err)
 	}
 	if m.argType.Kind() != reflect.Ptr {
 		args = args.Elem()
 	}
+	return args, nil
+}
+
+// run calls the handler with decoded args and returns its encoded reply.
+func (svc *Service) run(m *method, args reflect.Value) []byte {
 	reply := reflect.New(m.replyType)
 	m.fn.Call([]reflect.Value{svc.rcvr, args, reply})
 

@@ -15,9 +15,11 @@ import "sync"
 // (SPEC section 8): Raft uses only the exported methods, and saveChunks
 // through a run-time check, so a Persister without it works too.
 type Persister struct {
-	mu        sync.Mutex // protects raftstate and snapshot
+	mu        sync.Mutex // protects raftstate, snapshot and writeThrough
 	raftstate savedBytes
 	snapshot  []byte
+	// writeThrough, if set, receives every save (SetWriteThrough).
+	writeThrough func(tail [][]byte, snapshot []byte, extends bool)
 }
 
 // savedBytes is the Raft state as the chunks it was handed over in (those
@@ -60,7 +62,8 @@ func clone(b []byte) []byte {
 	return append([]byte(nil), b...)
 }
 
-// Copy returns a new Persister holding the same state and snapshot.
+// Copy returns a new Persister holding the same state and snapshot. The
+// copy writes through to nothing (SetWriteThrough).
 func (ps *Persister) Copy() *Persister {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
@@ -89,8 +92,85 @@ func (ps *Persister) saveChunks(full [][]byte, last []byte, snapshot []byte) {
 func (ps *Persister) save(state savedBytes, snapshot []byte) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
+	ps.store(state, snapshot)
+}
+
+// store makes state and snapshot the persisted ones, written through
+// first if a writeThrough is set. Caller holds ps.mu.
+func (ps *Persister) store(state savedBytes, snapshot []byte) {
+	if ps.writeThrough != nil {
+		tail, extends := state.tailAfter(ps.raftstate)
+		if !sameBytes(snapshot, ps.snapshot) {
+			extends = false
+		}
+		if !extends {
+			tail = state.chunks()
+		}
+		ps.writeThrough(tail, snapshot, extends)
+	}
 	ps.raftstate = state
 	ps.snapshot = snapshot
+}
+
+// SetWriteThrough makes every later save of ps call write before it
+// returns, in the order of the saves, with ps's lock held: the way to keep
+// the state outside the process too (package diskpersist does, on disk).
+// It first calls write with what ps holds now, so write's store holds from
+// then on exactly what ps holds. When extends is true, the save appended
+// the bytes of tail's chunks to the Raft state and kept the snapshot (the
+// usual save of Raft's append-only stream, see raft/persist.go); otherwise
+// the Raft state is now tail's chunks joined, and the snapshot is
+// snapshot. write must not modify the chunks or the snapshot. A Copy does
+// not write through.
+//
+// Raft does not use this method (SPEC section 8): a service that wants
+// durable state finds it with an interface assertion on its *Persister.
+func (ps *Persister) SetWriteThrough(write func(tail [][]byte, snapshot []byte, extends bool)) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.writeThrough = write
+	if write != nil {
+		write(ps.raftstate.chunks(), ps.snapshot, false)
+	}
+}
+
+// chunks returns s's chunks in order, the last one included if not empty.
+func (s savedBytes) chunks() [][]byte {
+	out := append(make([][]byte, 0, len(s.full)+1), s.full...)
+	if len(s.last) > 0 {
+		out = append(out, s.last)
+	}
+	return out
+}
+
+// tailAfter reports whether s is prev with bytes appended, and returns the
+// chunks that hold them. The chunks handed to saveChunks are never
+// modified below their length, so s extends prev when its chunks begin
+// with prev's own, the same memory, prev's last one perhaps grown since.
+func (s savedBytes) tailAfter(prev savedBytes) ([][]byte, bool) {
+	k := len(prev.full)
+	if k > len(s.full) {
+		return nil, false
+	}
+	for i := 0; i < k; i++ {
+		if !sameBytes(s.full[i], prev.full[i]) {
+			return nil, false
+		}
+	}
+	rest := s.chunks()[k:]
+	if len(prev.last) == 0 {
+		return rest, true
+	}
+	if len(rest) == 0 || len(rest[0]) < len(prev.last) || &rest[0][0] != &prev.last[0] {
+		return nil, false
+	}
+	rest[0] = rest[0][len(prev.last):]
+	return rest, true
+}
+
+// sameBytes reports whether a and b are the same memory.
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // SaveRaftState replaces the Raft state with a copy of its argument and keeps
@@ -99,7 +179,7 @@ func (ps *Persister) SaveRaftState(raftstate []byte) {
 	state := copied(raftstate)
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	ps.raftstate = state
+	ps.store(state, ps.snapshot)
 }
 
 // SaveStateAndSnapshot is the older name of Save.

@@ -1,0 +1,33 @@
+// Package labtcp carries labrpc calls between processes over TCP, so that
+// raft and raftkv, written against labrpc, run unchanged as a real cluster.
+//
+// A process serves its labrpc.Server on a listener, loopback by default:
+//
+//	rpcs := labrpc.MakeServer()
+//	rpcs.AddService(labrpc.MakeService(rf))
+//	srv, err := labtcp.Listen(":7001", rpcs, labtcp.Options{Token: token})
+//	defer srv.Close()
+//
+// and reaches the others through ClientEnds, one per peer:
+//
+//	end, client := labtcp.MakeEnd("127.0.0.1:7002", labtcp.Options{Token: token})
+//	defer client.Close()
+//	ok := end.Call("Raft.RequestVote", &args, &reply)
+//
+// Arguments and replies are labgob-encoded as on the simulated network.
+// Call returns false on any failure, as in the simulator: connection
+// refused or reset, no reply within Options.CallTimeout, or an error reply
+// from the server (an unknown service or method, arguments that do not
+// decode), which is logged. Many calls share one connection at once, each
+// matched to its reply by an id. A broken connection is dialled again by
+// the next call; after a failed dial, calls fail at once until a backoff
+// (doubling from Options.MinBackoff up to MaxBackoff) has passed.
+//
+// What a process receives is never trusted: a frame longer than
+// Options.MaxFrame is refused before anything is allocated for it, and a
+// truncated or malformed frame closes its connection with a log line,
+// never a panic. A server with Options.Token set closes every connection
+// whose opening hello does not carry the same token, so a stray client
+// cannot pose as a peer. The token is not encryption: run a cluster on a
+// network you trust.
+package labtcp
