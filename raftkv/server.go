@@ -24,9 +24,9 @@ const waitTimeout = 500 * time.Millisecond
 // entries it cannot compact yet.
 const applyBuffer = 64
 
-// leadershipCheckInterval is how often a waiting handler asks Raft whether
-// its term is still current, so a deposed leader's handlers return well
-// before waitTimeout.
+// leadershipCheckInterval is how often, while handlers wait, the server asks
+// Raft whether their term is still current (sweepWaiters), so a deposed
+// leader's handlers return well before waitTimeout.
 const leadershipCheckInterval = 20 * time.Millisecond
 
 // Op is the command a KVServer puts in the Raft log.
@@ -79,12 +79,6 @@ type applyResult struct {
 	Value    string
 }
 
-// waiter is a handler waiting for the entry it started at one log index.
-type waiter struct {
-	term int
-	done chan applyResult // buffered 1; receives exactly one result
-}
-
 // KVServer is one replica of the key/value service.
 type KVServer struct {
 	me           int
@@ -113,6 +107,7 @@ type KVServer struct {
 	lastApplied int             // index of the last entry (or snapshot) applied to data
 	waiters     map[int]*waiter // log index -> handler waiting for it
 	readWaiters []readWaiter    // Gets served by ReadIndex, waiting for their read index
+	sweep       *time.Timer     // runs sweepWaiters; nil when no sweep is due
 }
 
 // readWaiter is a Get served by ReadIndex, waiting for the apply loop to
@@ -175,6 +170,11 @@ func (kv *KVServer) Kill() {
 		atomic.StoreInt32(&kv.dead, 1)
 		close(kv.killed)
 		kv.rf.Kill()
+		kv.mu.Lock()
+		if kv.sweep != nil {
+			kv.sweep.Stop()
+		}
+		kv.mu.Unlock()
 	})
 }
 
@@ -282,9 +282,10 @@ func (kv *KVServer) submit(op Op, topic string) applyResult {
 		kv.mu.Unlock()
 		return applyResult{Err: ErrWrongLeader}
 	}
-	w := &waiter{term: term, done: make(chan applyResult, 1)}
+	w := &waiter{term: term, since: time.Now(), done: make(chan applyResult, 1)}
 	old := kv.waiters[index]
 	kv.waiters[index] = w
+	kv.armSweep()
 	kv.mu.Unlock()
 	if old != nil {
 		// An earlier term's entry at this index has been replaced by ours.
@@ -301,46 +302,6 @@ func (kv *KVServer) submit(op Op, topic string) applyResult {
 		}
 	}
 	return res
-}
-
-// awaitApplied waits for the apply loop's result for index, giving up (and
-// unregistering w) on a term change, a kill, or waitTimeout.
-func (kv *KVServer) awaitApplied(index int, w *waiter) applyResult {
-	deadline := time.NewTimer(kv.waitTimeout)
-	defer deadline.Stop()
-	check := time.NewTicker(kv.leadershipCheck)
-	defer check.Stop()
-	for {
-		select {
-		case res := <-w.done:
-			return res
-		case <-check.C:
-			if term, isLeader := kv.rf.GetState(); term == w.term && isLeader {
-				continue
-			}
-			return kv.abandon(index, w, ErrWrongLeader)
-		case <-deadline.C:
-			return kv.abandon(index, w, ErrWrongLeader)
-		case <-kv.killed:
-			return kv.abandon(index, w, ErrShutdown)
-		}
-	}
-}
-
-// abandon unregisters w. If the apply loop delivered a result in the
-// meantime, that result wins: it is the truth about the index.
-func (kv *KVServer) abandon(index int, w *waiter, why Err) applyResult {
-	kv.mu.Lock()
-	if kv.waiters[index] == w {
-		delete(kv.waiters, index)
-	}
-	kv.mu.Unlock()
-	select {
-	case res := <-w.done:
-		return res
-	default:
-		return applyResult{Err: why}
-	}
 }
 
 // setWaitLimits replaces waitTimeout and leadershipCheck. It is for a
