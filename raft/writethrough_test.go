@@ -39,7 +39,7 @@ type writeThrough interface {
 
 // TestWriteThroughMirrorsEverySave runs a cluster with snapshots and checks
 // that each peer's write-through, replayed, gives back its persisted state
-// and snapshot, and that most saves of new entries are appends.
+// and snapshot, and that the leader's saves of new entries are appends.
 func TestWriteThroughMirrorsEverySave(t *testing.T) {
 	c := newMiniCluster(t, 3, 25)
 	shutdown := sync.OnceFunc(c.shutdown)
@@ -69,8 +69,12 @@ func TestWriteThroughMirrorsEverySave(t *testing.T) {
 			t.Fatalf("peer %d: the write-through holds %d bytes of state and %d of snapshot, the persister %d and %d",
 				i, len(m.state), len(m.snapshot), p.RaftStateSize(), p.SnapshotSize())
 		}
-		if m.appends < 50 || m.replaces < 4 {
-			t.Fatalf("peer %d: %d appends and %d replacements for 100 entries and 4 snapshots", i, m.appends, m.replaces)
+		// The leader saves each command as it comes (they come one at a
+		// time), so its saves of new entries must show as appends, and
+		// its 4 snapshots as rewrites. A follower's count depends on
+		// timing: a lagging one gets entries in groups, or a snapshot.
+		if i == l && (m.appends < 50 || m.replaces < 4) {
+			t.Fatalf("leader %d: %d appends and %d replacements for 100 entries and 4 snapshots", i, m.appends, m.replaces)
 		}
 		t.Logf("peer %d: %d appends, %d replacements", i, m.appends, m.replaces)
 	}
