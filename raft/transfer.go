@@ -98,6 +98,7 @@ func (rf *Raft) transferring() bool {
 // or had no effect. Caller holds rf.mu and is the leader.
 func (rf *Raft) advanceTransfer(now time.Time) {
 	if !rf.transferring() {
+		rf.transfer.active = false // over with the term or the leadership it began in
 		return
 	}
 	t := &rf.transfer
