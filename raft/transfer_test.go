@@ -71,28 +71,43 @@ func (a *appliedCommands) check(t *testing.T, c *miniCluster, live []int, commit
 // live has applied it, and checks the applied commands.
 func finishTransferTest(t *testing.T, c *miniCluster, a *appliedCommands, live []int, committed []interface{}) {
 	t.Helper()
-	index := commitAmong(t, c, live, "final")
+	index, cmd := commitAmong(t, c, a, live, "final")
 	for _, i := range live {
 		if !c.awaitApplied(i, index) {
 			t.Fatalf("peer %d did not apply index %d within 5 s", i, index)
 		}
 	}
-	a.check(t, c, live, append(committed, "final"))
+	a.check(t, c, live, append(committed, cmd))
 }
 
-// commitAmong proposes cmd to the peer of live that leads in the highest
-// term (not a cut-off leader of an older one), until one applies it
-// (within 15 s), and returns its index.
-func commitAmong(t *testing.T, c *miniCluster, live []int, cmd interface{}) int {
+// commitAmong proposes a command named after prefix to the peer of live
+// that leads in the highest term (not a cut-off leader of an older one),
+// until one applies it (within 15 s), and returns its index and the
+// command. Each try proposes a new command: one whose fate was unknown may
+// still commit later, and must not then appear twice.
+func commitAmong(t *testing.T, c *miniCluster, a *appliedCommands, live []int, prefix string) (int, string) {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	deadline := time.Now().Add(15 * time.Second)
+	for try := 0; time.Now().Before(deadline); try++ {
+		cmd := fmt.Sprintf("%s-%d", prefix, try)
 		l, _ := leaderAmong(t, c, live)
-		if index, _, ok := c.rafts[l].Start(cmd); ok && c.awaitApplied(l, index) {
-			return index
+		if index, _, ok := c.rafts[l].Start(cmd); ok && c.awaitApplied(l, index) && a.at(c, l, index) == cmd {
+			return index, cmd
 		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no peer of %v committed %v within 15 s", live, cmd)
-	return 0
+	t.Fatalf("no peer of %v committed a command %s-* within 15 s", live, prefix)
+	return 0, ""
+}
+
+// at returns the command peer i applied at index, or nil.
+func (a *appliedCommands) at(c *miniCluster, i, index int) interface{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if index < 1 || index > len(a.cmds[i]) {
+		return nil
+	}
+	return a.cmds[i][index-1]
 }
 
 // awaitLeadership polls peer i for up to limit and returns its term once it
@@ -301,8 +316,8 @@ var transferFaults = []string{
 // the old leader accepts commands again, in its term, once the transfer's
 // election timeout has passed (never before); or the old leader no longer
 // leads (a higher term, or check-quorum). A leader never keeps refusing
-// commands, a transfer whose target stays reachable completes, and no
-// committed command is lost or applied twice.
+// commands, a transfer to a reachable follower of the leader completes, and
+// no committed command is lost or applied twice.
 func TestTransferUnderFaults(t *testing.T) {
 	c, a, _, committed := transferSetup(t, 5, 1)
 	defer c.shutdown()
@@ -310,11 +325,10 @@ func TestTransferUnderFaults(t *testing.T) {
 	live := allPeers(5)
 	outcomes := map[string]int{}
 	for round, fault := range transferFaults {
-		cmd := fmt.Sprintf("round-%d", round)
-		commitAmong(t, c, live, cmd)
-		committed = append(committed, cmd)
+		l, term0, cmds := settle(t, c, a, live, round)
+		committed = append(committed, cmds...)
 		var outcome string
-		outcome, live = transferRound(t, c, live, round, fault, rng)
+		outcome, live = transferRound(t, c, live, l, term0, round, fault, rng)
 		outcomes[outcome]++
 		t.Logf("round %d, %s: %s", round, fault, outcome)
 	}
@@ -322,12 +336,38 @@ func TestTransferUnderFaults(t *testing.T) {
 	finishTransferTest(t, c, a, live, committed)
 }
 
+// settle waits until the live peers follow one leader: every one of them
+// in the leader's term, having applied a command committed through it. A
+// transfer to a peer that follows the leader must complete; one that a
+// previous round left campaigning in a higher term (it got TimeoutNow, then
+// was cut off) deposes the leader when it returns, as in any election. It
+// returns the leader, its term and the commands committed on the way.
+func settle(t *testing.T, c *miniCluster, a *appliedCommands, live []int, round int) (int, int, []interface{}) {
+	t.Helper()
+	var committed []interface{}
+	for try := 0; try < 20; try++ {
+		index, cmd := commitAmong(t, c, a, live, fmt.Sprintf("round-%d-%d", round, try))
+		committed = append(committed, cmd)
+		l, term := leaderAmong(t, c, live)
+		settled := true
+		for _, i := range live {
+			peerTerm, _ := c.rafts[i].GetState()
+			settled = settled && c.awaitApplied(i, index) && peerTerm == term
+		}
+		if l2, term2 := leaderAmong(t, c, live); settled && l2 == l && term2 == term {
+			return l, term, committed
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("round %d: the live peers %v did not settle under one leader", round, live)
+	return 0, 0, nil
+}
+
 // transferRound runs one round of TestTransferUnderFaults: a transfer from
-// the leader to another live peer, a fault injected just before or just
-// after it begins, and the outcome awaited. It heals partitions before it returns, with the peers
-// still alive.
-func transferRound(t *testing.T, c *miniCluster, live []int, round int, fault string, rng *rand.Rand) (string, []int) {
-	l, term0 := leaderAmong(t, c, live)
+// leader l (of term0) to another live peer, a fault injected just before or
+// just after it begins, and the outcome awaited. It heals partitions before
+// it returns, with the peers still alive.
+func transferRound(t *testing.T, c *miniCluster, live []int, l, term0, round int, fault string, rng *rand.Rand) (string, []int) {
 	others := without(live, l)
 	target := others[rng.Intn(len(others))]
 	bystanders := without(others, target)
