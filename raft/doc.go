@@ -30,6 +30,9 @@
 //		// wait until applied through index, then answer from the state
 //	} // else: not the leader, or no entry of its term committed yet
 //
+//	// Hand leadership to peer 2 (leader only; returns once begun):
+//	err := rf.TransferLeadership(2)
+//
 //	rf.Kill() // when the server goes away
 //
 // peers are labrpc ends to every peer (the service registers the peer with
@@ -43,8 +46,9 @@
 // lock while sending. A snapshot message replaces everything up to its
 // index; entries after it follow in order. After a restart the peer first
 // delivers its snapshot (if any), then the entries that commit after it.
-// Start, GetState, Snapshot and Kill never wait for the network; Start and
-// GetState on a killed peer return isLeader == false at once.
+// Start, GetState, Snapshot, TransferLeadership and Kill never wait for
+// the network; Start and GetState on a killed peer return isLeader ==
+// false at once.
 //
 // # Code map
 //
@@ -59,6 +63,7 @@
 //	save.go        the saver goroutine: group commit of new log entries
 //	snapshot.go    Snapshot, InstallSnapshot both sides
 //	readindex.go   ReadIndex: reads confirmed by a round of heartbeats (dissertation §6.4)
+//	transfer.go    TransferLeadership and the TimeoutNow RPC (dissertation §3.10)
 //	debug.go       RAFT_DEBUG output
 //
 // Goroutines per peer: the ticker (elections, heartbeats, retries), the
@@ -66,8 +71,8 @@
 // while leading one sender per follower (it makes the
 // AppendEntries calls, one after another, and exits when the leadership
 // ends), and short-lived goroutines for the other RPCs (PreVotes,
-// RequestVotes, InstallSnapshots, and a call to a follower whose sender is still waiting
-// on a slow one), which exit when their labrpc Call returns. Kill stops
+// RequestVotes, InstallSnapshots, a transfer's TimeoutNow, and a call to
+// a follower whose sender is still waiting on a slow one), which exit when their labrpc Call returns. Kill stops
 // the ticker, the applier, the saver and idle senders at once; the others
 // exit as their calls return. All share one mutex, rf.mu, never held
 // across a Call or a channel send.
@@ -128,7 +133,8 @@
 //     the term, the vote, the timer or the persisted state. So a peer cut
 //     off from the cluster, or one that merely missed heartbeats, never
 //     raises its term, and a working leader is not deposed when it comes
-//     back. RequestVote keeps Figure 2's fields and rules exactly; the
+//     back. RequestVote keeps Figure 2's rules exactly (its one added
+//     field, DisruptLeader, marks a transfer's election; see below); the
 //     stickiness applies to pre-votes only. A peer that lost its leader
 //     through check-quorum (see Timing) grants pre-votes again once 400 ms pass.
 //     Cost: one more round trip before each election, n-1 more RPCs (the
@@ -196,6 +202,19 @@
 //     the leader's ordinary calls: a read makes one due for every follower
 //     with none in flight, and reads arriving before any call of the
 //     latest round went out share it. No reads, no extra calls.
+//   - TransferLeadership, beside the lab API, hands leadership to a chosen
+//     peer (dissertation §3.10). It returns once the transfer has begun.
+//     The leader then refuses Start (isLeader false, as on a follower),
+//     brings the target's log up to its own with its ordinary calls (one
+//     probe sent at once, instead of at the next heartbeat), and sends it a
+//     TimeoutNow RPC; the target runs an election at once, without
+//     pre-vote, its RequestVotes marked DisruptLeader (leader stickiness
+//     must not refuse them; RequestVote has none today), and its reply
+//     carries its new term, so the old leader steps down at once. A lost
+//     or fruitless TimeoutNow is resent after 50 ms while the transfer
+//     lasts. If the target has not won within an election timeout (800
+//     ms: it is cut off, crashed or lost), the leader accepts commands
+//     again in its term. No transfer, no extra calls.
 //   - SetMaxStateBytes, beside it, makes a follower whose persisted state
 //     is over a bound, with committed entries still in its log, wait in
 //     the AppendEntries handler (at most 50 ms, see backlog.go) for its

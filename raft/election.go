@@ -202,6 +202,12 @@ func (rf *Raft) becomeLeader() {
 // a new term and send RequestVote RPCs to all other servers, each from its
 // own goroutine. Caller holds rf.mu.
 func (rf *Raft) startElection() {
+	rf.runElection(false)
+}
+
+// runElection is startElection; disruptLeader marks the RequestVotes of a
+// leadership transfer (§3.10, see RequestVoteArgs). Caller holds rf.mu.
+func (rf *Raft) runElection(disruptLeader bool) {
 	rf.becomeCandidate()
 	rf.dlog(topicTimer, "election timeout; running for term %d (quiet elections %d)", rf.currentTerm, rf.quietElections)
 	args := RequestVoteArgs{
@@ -209,6 +215,8 @@ func (rf *Raft) startElection() {
 		CandidateId:  rf.me,
 		LastLogIndex: rf.log.lastIndex(),
 		LastLogTerm:  rf.log.lastTerm(),
+		// Set only by a transfer's election.
+		DisruptLeader: disruptLeader,
 	}
 	if rf.votesGranted >= rf.majority() {
 		rf.becomeLeader() // a cluster of one

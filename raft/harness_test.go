@@ -29,6 +29,9 @@ type miniCluster struct {
 	mu      sync.Mutex            // protects applied and waiters
 	applied []int                 // per peer: last index applied (entry or snapshot)
 	waiters []map[int][]chan bool // per peer: index -> channels to close once applied
+	// onApply, if set (under mu, before any command is proposed), sees
+	// every message each peer applies, in order, with mu held.
+	onApply func(peer int, m ApplyMsg)
 }
 
 // newMiniCluster starts n peers. With snapshotEvery > 0 each peer's service
@@ -109,6 +112,9 @@ func (c *miniCluster) service(i int, applyCh chan ApplyMsg, snapshotEvery int) {
 			return
 		}
 		c.applied[i] = index
+		if c.onApply != nil {
+			c.onApply(i, m)
+		}
 		c.wake(i, index, m.SnapshotValid)
 		c.mu.Unlock()
 		if snapshotEvery > 0 && m.CommandValid && index%snapshotEvery == 0 {

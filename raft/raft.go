@@ -106,6 +106,9 @@ type Raft struct {
 	maxStateBytes    int            // see SetMaxStateBytes; 0: no bound
 	compacted        *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
 	reads            readRounds     // leader: read rounds awaiting a majority (see readindex.go)
+
+	// Leader: the leadership transfer in progress, if any (transfer.go).
+	transfer leadershipTransfer
 }
 
 // Make creates a Raft peer. peers holds an end for every peer of the cluster
@@ -199,7 +202,9 @@ func (rf *Raft) GetState() (int, bool) {
 // Start proposes command for the replicated log. If this peer is the leader
 // it appends the command, starts replicating it at once, has it saved and
 // returns the index it will have if it is ever committed, the current term
-// and true. Otherwise (or after Kill) it returns isLeader == false. Start
+// and true. Otherwise (or after Kill) it returns isLeader == false, and so
+// it does on a leader transferring its leadership (TransferLeadership,
+// dissertation §3.10): the entry would only delay the transfer. Start
 // never waits for the command to commit; watch applyCh for that.
 func (rf *Raft) Start(command interface{}) (int, int, bool) {
 	if rf.killed() {
@@ -207,7 +212,7 @@ func (rf *Raft) Start(command interface{}) (int, int, bool) {
 	}
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if rf.role != leader {
+	if rf.role != leader || rf.transferring() {
 		return -1, rf.currentTerm, false
 	}
 	// Figure 2, Rules for Servers, Leaders: "If command received from

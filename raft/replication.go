@@ -88,10 +88,12 @@ func sendDue(p peerProgress, hasWork bool, now time.Time) bool {
 }
 
 // tickLeader is a leader's clock tick: it steps down if it has been cut off
-// from a majority, and otherwise sends whatever heartbeats, retries and
-// commit notices are due. Caller holds rf.mu and is the leader.
+// from a majority, and otherwise moves a leadership transfer on (§3.10)
+// and sends whatever heartbeats, retries and commit notices are due.
+// Caller holds rf.mu and is the leader.
 func (rf *Raft) tickLeader(now time.Time) {
 	if !rf.stepDownWithoutQuorum(now) {
+		rf.advanceTransfer(now)
 		rf.replicateToAll(now)
 	}
 }
@@ -301,10 +303,14 @@ func (rf *Raft) finishCall(peer int, seq uint64, ok bool) bool {
 
 // handleAppendSuccess applies Figure 2's "If successful: update nextIndex
 // and matchIndex for follower (§5.3)". Replies can arrive out of order, so
-// both only move forward. Caller holds rf.mu and is the leader.
+// both only move forward. A transfer's target that has caught up gets its
+// TimeoutNow at once (§3.10). Caller holds rf.mu and is the leader.
 func (rf *Raft) handleAppendSuccess(peer int, match int) {
 	if match > rf.matchIndex[peer] {
 		rf.matchIndex[peer] = match
+	}
+	if rf.transfer.active && rf.transfer.target == peer {
+		rf.advanceTransfer(time.Now())
 	}
 	if rf.matchIndex[peer]+1 > rf.nextIndex[peer] {
 		rf.nextIndex[peer] = rf.matchIndex[peer] + 1

@@ -2,7 +2,7 @@ package raft
 
 // The argument and reply types of the RPCs, named and laid out as in Figure 2
 // (RequestVote, AppendEntries) and Figure 13 (InstallSnapshot), and of the
-// pre-vote of the Raft dissertation (§9.6). All fields are exported so that
+// pre-vote (§9.6) and leadership transfer (§3.10) of the Raft dissertation. All fields are exported so that
 // labgob can encode them.
 
 // RequestVoteArgs is sent by candidates to gather votes (§5.2).
@@ -11,6 +11,14 @@ type RequestVoteArgs struct {
 	CandidateId  int // candidate requesting vote
 	LastLogIndex int // index of candidate's last log entry (§5.4)
 	LastLogTerm  int // term of candidate's last log entry (§5.4)
+
+	// DisruptLeader goes beyond Figure 2: it marks the election of a
+	// leadership transfer (dissertation §3.10), which the leader itself
+	// asked for. Leader stickiness must not refuse such a vote (§4.2.3).
+	// RequestVote applies no stickiness today (only PreVote does), so no
+	// receiver reads it yet; a stickiness rule added to RequestVote must
+	// let these requests through, or transfers fail.
+	DisruptLeader bool
 }
 
 // RequestVoteReply answers a RequestVote.
@@ -35,6 +43,19 @@ type PreVoteArgs struct {
 type PreVoteReply struct {
 	Term        int  // the receiver's currentTerm, for the sender to update itself
 	VoteGranted bool // true means the receiver would grant its vote
+}
+
+// TimeoutNowArgs is sent by a leader transferring its leadership
+// (dissertation §3.10) to the target, once the target's log matches its
+// own: start an election now.
+type TimeoutNowArgs struct {
+	Term     int // leader's term
+	LeaderId int // the leader handing over
+}
+
+// TimeoutNowReply answers a TimeoutNow.
+type TimeoutNowReply struct {
+	Term int // the receiver's currentTerm, after starting its election
 }
 
 // AppendEntriesArgs is sent by the leader to replicate log entries (§5.3);
