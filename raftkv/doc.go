@@ -47,6 +47,8 @@
 //     term change, or a timeout means leadership was lost; the handler answers
 //     ErrWrongLeader and the Clerk retries at another server. Because of the
 //     duplicate table, a retried Put or Append takes effect exactly once.
+//     Term changes and timeouts are found by one sweep per server, every
+//     20 ms while handlers wait (wait.go).
 //
 // A Get first asks rf.ReadIndex (dissertation §6.4), which confirms with one
 // round of heartbeats, shared by the reads arriving together, that this
