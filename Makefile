@@ -113,7 +113,8 @@ mutate-check:
 
 # A real cluster: three raftkvd processes on loopback (ports 7001-7003),
 # each with its data folder and log under CLUSTER_DIR, left running in the
-# background; `make cluster-stop` stops them (SIGTERM) and keeps the data.
+# background; `make cluster-stop` stops them (SIGTERM, then waits up to 5 s
+# for each to exit) and keeps the data.
 # Talk to it with go run ./cmd/raftkv get|put|append|status|bench.
 CLUSTER_DIR ?= cluster-data
 CLUSTER_SERVERS ?= 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003
@@ -134,7 +135,10 @@ cluster:
 
 cluster-stop:
 	@for f in '$(CLUSTER_DIR)'/server-*.pid; do \
-		[ -f "$$f" ] || continue; kill "$$(cat "$$f")" 2>/dev/null && echo "stopped $$f"; rm -f "$$f"; done; true
+		[ -f "$$f" ] || continue; pid=$$(cat "$$f"); \
+		if kill "$$pid" 2>/dev/null; then \
+			for t in $$(seq 50); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.1; done; echo "stopped $$f"; fi; \
+		rm -f "$$f"; done; true
 
 # Three raftkvd processes under recorded client load, the leader SIGKILLed
 # and restarted, another server SIGSTOPped and resumed; then the history's
