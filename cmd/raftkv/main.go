@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"miniraftkv/internal/kvnode"
@@ -47,6 +48,7 @@ type globals struct {
 	servers []string
 	opts    labtcp.Options
 	timeout time.Duration
+	profile string // CPU profile file, for finding where a bench's time goes
 }
 
 func main() {
@@ -57,6 +59,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	g, rest, err := parseGlobals(args, stderr)
 	if err == nil && len(rest) == 0 {
 		err = usageError{"no command: want get, put, append, status or bench"}
+	}
+	if err == nil && g.profile != "" {
+		var stop func()
+		stop, err = startProfile(g.profile)
+		if err == nil {
+			defer stop()
+		}
 	}
 	if err == nil {
 		err = dispatch(g, rest[0], rest[1:], stdout, stderr)
@@ -92,6 +101,7 @@ func parseGlobals(args []string, stderr io.Writer) (globals, []string, error) {
 	fs.StringVar(&g.opts.Token, "token", "", "the cluster's shared token")
 	fs.IntVar(&g.opts.MaxFrame, "max-message", labtcp.DefaultMaxFrame, "largest RPC message in bytes")
 	fs.DurationVar(&g.timeout, "timeout", 10*time.Second, "give up on an operation after this long")
+	fs.StringVar(&g.profile, "cpuprofile", "", "write this client's CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return g, nil, err
 	}
@@ -170,4 +180,17 @@ func status(ends []*labrpc.ClientEnd, addrs []string, stdout io.Writer) error {
 		return errors.New("no server answered")
 	}
 	return nil
+}
+
+// startProfile starts a CPU profile into path and returns what ends it.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
