@@ -34,6 +34,9 @@ func faults(c *cluster, w *workload, phase time.Duration) error {
 	if err != nil {
 		return err
 	}
+	if err := checkRestored(c, victim); err != nil {
+		return err
+	}
 	step("SIGSTOP server %d (%s)", paused, map[bool]string{true: "the leader", false: "a follower"}[isLeader(c, paused)])
 	if err := c.signal(paused, syscall.SIGSTOP); err != nil {
 		return err
@@ -48,12 +51,32 @@ func faults(c *cluster, w *workload, phase time.Duration) error {
 	return nil
 }
 
+// checkRestored fails unless server i, restarted, found Raft state in its
+// data folder: otherwise it would have caught up from the leader and the
+// test would not have tested recovery from disk.
+func checkRestored(c *cluster, i int) error {
+	st, ok := statusOf(c, i)
+	switch {
+	case !ok:
+		return fmt.Errorf("restarted server %d does not answer", i)
+	case st.Loaded == 0:
+		return fmt.Errorf("restarted server %d found no Raft state in its data folder", i)
+	}
+	fmt.Printf("clustertest:                server %d restarted from %d bytes of Raft state on disk\n", i, st.Loaded)
+	return nil
+}
+
 // isLeader says whether server i answers as leader.
 func isLeader(c *cluster, i int) bool {
+	st, ok := statusOf(c, i)
+	return ok && st.IsLeader
+}
+
+// statusOf asks server i for its status over a connection of its own.
+func statusOf(c *cluster, i int) (kvnode.StatusReply, bool) {
 	ends, tcp := kvnode.Dial(c.addrs[i:i+1], quietTCP())
 	defer kvnode.CloseAll(tcp)
-	st, ok := kvnode.QueryStatus(ends[0])
-	return ok && st.IsLeader
+	return kvnode.QueryStatus(ends[0])
 }
 
 // awaitLeader returns the current leader, or, if that is avoid, any other

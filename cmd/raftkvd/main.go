@@ -100,6 +100,9 @@ func run(cfg config) error {
 	if err != nil {
 		return err
 	}
+	loaded := store.Persister().RaftStateSize()
+	log.Printf("found %d bytes of Raft state and a %d-byte snapshot in %s",
+		loaded, len(store.Persister().ReadSnapshot()), cfg.dataDir)
 	rpcs := labrpc.MakeServer()
 	opts := labtcp.Options{Token: cfg.token, MaxFrame: cfg.maxFrame, Logf: log.Printf}
 	srv, err := labtcp.Listen(cfg.addrs[cfg.id], rpcs, opts)
@@ -111,7 +114,7 @@ func run(cfg config) error {
 	kv := raftkv.StartKVServer(ends, cfg.id, store.Persister(), cfg.maxRaftState)
 	rpcs.AddService(labrpc.MakeService(kv))
 	rpcs.AddService(labrpc.MakeService(kv.Raft()))
-	rpcs.AddService(labrpc.MakeService(&kvnode.Node{Report: reporter(cfg.id, kv, store)}))
+	rpcs.AddService(labrpc.MakeService(&kvnode.Node{Report: reporter(cfg.id, loaded, kv, store)}))
 	log.Printf("serving on %s, %d servers, data in %s, fsync %v, snapshot at %d bytes",
 		srv.Addr(), len(cfg.addrs), cfg.dataDir, cfg.fsync, cfg.maxRaftState)
 
@@ -127,10 +130,10 @@ func run(cfg config) error {
 }
 
 // reporter returns the function behind Node.Status.
-func reporter(id int, kv *raftkv.KVServer, store *diskpersist.Store) func(*kvnode.StatusReply) {
+func reporter(id, loaded int, kv *raftkv.KVServer, store *diskpersist.Store) func(*kvnode.StatusReply) {
 	return func(reply *kvnode.StatusReply) {
 		st := store.Stats()
-		reply.Id = id
+		reply.Id, reply.Loaded = id, loaded
 		reply.Term, reply.IsLeader = kv.Raft().GetState()
 		reply.Appends, reply.Rewrites, reply.Fsyncs, reply.Bytes = st.Appends, st.Rewrites, st.Fsyncs, st.Bytes
 	}

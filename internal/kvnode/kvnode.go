@@ -66,6 +66,9 @@ type StatusReply struct {
 	Rewrites int64 // saves that wrote a whole new file: snapshots, compactions
 	Fsyncs   int64
 	Bytes    int64
+	// Loaded is the size in bytes of the Raft state the server found in
+	// its data folder when it started: 0 on a first start.
+	Loaded int
 }
 
 // Node is the RPC service (name "Node") a raftkvd process serves beside
