@@ -1,0 +1,140 @@
+// Command raftkvd runs one server of a replicated key/value cluster as its
+// own process: the raftkv service and its Raft peer, reached by the other
+// servers and by clients over TCP (package labtcp), with Raft's state and
+// snapshots kept in a data folder (package diskpersist), so the process
+// can be killed, even with kill -9, and started again where it was.
+//
+// Three servers on loopback:
+//
+//	raftkvd -id 0 -servers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 -data data/0
+//	raftkvd -id 1 -servers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 -data data/1
+//	raftkvd -id 2 -servers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 -data data/2
+//
+// Every server gets the same -servers list; -id picks its own address in
+// it. The process logs one line per notable event (leadership won or lost,
+// a snapshot saved, a peer unreachable or back) and stops cleanly on
+// SIGTERM or SIGINT. Besides the services KVServer and Raft it serves Node
+// (internal/kvnode), whose Status reports its Raft state and disk counts.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"miniraftkv/diskpersist"
+	"miniraftkv/internal/kvnode"
+	"miniraftkv/labrpc"
+	"miniraftkv/labtcp"
+	"miniraftkv/raftkv"
+)
+
+// config is what the flags say.
+type config struct {
+	id           int
+	addrs        []string
+	dataDir      string
+	maxRaftState int
+	fsync        bool
+	token        string
+	maxFrame     int
+	statsEvery   time.Duration
+}
+
+func parseFlags(args []string) (config, error) {
+	var cfg config
+	var servers string
+	fs := flag.NewFlagSet("raftkvd", flag.ContinueOnError)
+	fs.IntVar(&cfg.id, "id", -1, "this server's index in -servers (0-based)")
+	fs.StringVar(&servers, "servers", kvnode.DefaultServers, "comma-separated host:port of every server, the same list and order on each")
+	fs.StringVar(&cfg.dataDir, "data", "", "data folder (default data/server-ID)")
+	fs.IntVar(&cfg.maxRaftState, "maxraftstate", 1<<20, "snapshot when Raft's persisted state reaches this many bytes; -1: never")
+	fs.BoolVar(&cfg.fsync, "fsync", true, "fsync every save; false risks acknowledged writes on a machine crash")
+	fs.StringVar(&cfg.token, "token", "", "shared cluster token; connections without it are refused")
+	fs.IntVar(&cfg.maxFrame, "max-message", labtcp.DefaultMaxFrame, "largest RPC message in bytes, sent or received")
+	fs.DurationVar(&cfg.statsEvery, "stats", 0, "log the disk counts this often (0: only at shutdown)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	addrs, err := kvnode.SplitAddrs(servers)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.addrs = addrs
+	if cfg.id < 0 || cfg.id >= len(addrs) {
+		return cfg, fmt.Errorf("-id %d is not an index of the %d servers in -servers", cfg.id, len(addrs))
+	}
+	if cfg.dataDir == "" {
+		cfg.dataDir = filepath.Join("data", fmt.Sprintf("server-%d", cfg.id))
+	}
+	return cfg, nil
+}
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "raftkvd:", err)
+		os.Exit(2)
+	}
+	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
+	log.SetPrefix(fmt.Sprintf("raftkvd %d: ", cfg.id))
+	if err := run(cfg); err != nil {
+		log.Print(err)
+		os.Exit(1)
+	}
+}
+
+// run serves until SIGTERM or SIGINT, then shuts down in the order that
+// keeps the store whole: no new requests, the peer stopped, then the store.
+func run(cfg config) error {
+	store, err := diskpersist.Open(cfg.dataDir, diskpersist.Options{NoSync: !cfg.fsync})
+	if err != nil {
+		return err
+	}
+	loaded := store.Persister().RaftStateSize()
+	log.Printf("found %d bytes of Raft state and a %d-byte snapshot in %s",
+		loaded, len(store.Persister().ReadSnapshot()), cfg.dataDir)
+	rpcs := labrpc.MakeServer()
+	opts := labtcp.Options{Token: cfg.token, MaxFrame: cfg.maxFrame, Logf: log.Printf}
+	srv, err := labtcp.Listen(cfg.addrs[cfg.id], rpcs, opts)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	ends, clients := kvnode.Dial(cfg.addrs, opts)
+	kv := raftkv.StartKVServer(ends, cfg.id, store.Persister(), cfg.maxRaftState)
+	rpcs.AddService(labrpc.MakeService(kv))
+	rpcs.AddService(labrpc.MakeService(kv.Raft()))
+	rpcs.AddService(labrpc.MakeService(&kvnode.Node{Report: reporter(cfg.id, loaded, kv, store)}))
+	log.Printf("serving on %s, %d servers, data in %s, fsync %v, snapshot at %d bytes",
+		srv.Addr(), len(cfg.addrs), cfg.dataDir, cfg.fsync, cfg.maxRaftState)
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	sig := watch(kv, store, stop, cfg.statsEvery)
+	log.Printf("%v: shutting down", sig)
+	srv.Close()
+	kv.Kill()
+	kvnode.CloseAll(clients)
+	logStats("at shutdown", store.Stats())
+	return store.Close()
+}
+
+// reporter returns the function behind Node.Status.
+func reporter(id, loaded int, kv *raftkv.KVServer, store *diskpersist.Store) func(*kvnode.StatusReply) {
+	return func(reply *kvnode.StatusReply) {
+		st := store.Stats()
+		reply.Id, reply.Loaded = id, loaded
+		reply.Term, reply.IsLeader = kv.Raft().GetState()
+		reply.Appends, reply.Rewrites, reply.Fsyncs, reply.Bytes = st.Appends, st.Rewrites, st.Fsyncs, st.Bytes
+	}
+}
