@@ -150,13 +150,27 @@ const maxGarbageShare = 4
 // persist makes the persisted state match currentTerm, votedFor and the log
 // by appending records for what changed, if anything. Caller holds rf.mu.
 func (rf *Raft) persist() {
+	if rf.encodeUnsaved() {
+		rf.save()
+	} else if rf.saver.writing {
+		// What this caller relies on may be in the saver's write, made
+		// outside rf.mu (save.go): wait for it to land.
+		rf.awaitWrite()
+	}
+}
+
+// encodeUnsaved appends to the stream whatever of the persistent state is
+// not in it yet, rewriting the whole state when the stream holds too much
+// that is obsolete, and reports whether there is anything to save. Caller
+// holds rf.mu.
+func (rf *Raft) encodeUnsaved() bool {
 	if rf.killed() {
-		return
+		return false
 	}
 	s := &rf.stream
 	if s.enc == nil {
-		rf.rewriteState()
-		return
+		rf.encodeWholeState()
+		return true
 	}
 	start := s.buf.size
 	if rf.hardStateUnsaved() {
@@ -175,14 +189,13 @@ func (rf *Raft) persist() {
 		rf.log.markSaved()
 	}
 	if s.buf.size == start {
-		return
+		return false
 	}
 	if s.garbage > (s.buf.size-s.garbage)/maxGarbageShare {
 		rf.dlog(topicPersist, "compacting: ~%d of %d bytes obsolete", s.garbage, s.buf.size)
-		rf.rewriteState()
-		return
+		rf.encodeWholeState()
 	}
-	rf.save()
+	return true
 }
 
 // rewriteState writes the whole persistent state into a fresh stream and
@@ -191,6 +204,14 @@ func (rf *Raft) rewriteState() {
 	if rf.killed() {
 		return
 	}
+	rf.encodeWholeState()
+	rf.save()
+}
+
+// encodeWholeState writes the whole persistent state into a fresh stream.
+// The old stream's chunks are left as they are: the persister may hold
+// them. Caller holds rf.mu.
+func (rf *Raft) encodeWholeState() {
 	s := &rf.stream
 	size := 256
 	if s.buf != nil {
@@ -206,7 +227,6 @@ func (rf *Raft) rewriteState() {
 	}
 	s.savedLast = rf.log.lastIndex()
 	rf.log.markSaved()
-	rf.save()
 }
 
 // encodeRecord appends one record to the stream and returns its size.
@@ -239,13 +259,24 @@ func (rf *Raft) encodeEntriesFrom(from int) (size, count int) {
 // save hands the stream written so far and the snapshot to the persister.
 // Caller holds rf.mu.
 func (rf *Raft) save() {
+	write := rf.prepareWrite()
+	rf.saveOrder.Lock()
+	write()
+	rf.saveOrder.Unlock()
+}
+
+// prepareWrite returns the persister call that saves the stream written so
+// far and the snapshot, with its arguments taken now, so that it may run
+// after rf.mu is released. Caller holds rf.mu.
+func (rf *Raft) prepareWrite() func() {
+	snapshot := rf.snapshot
+	rf.dlog(topicPersist, "saving %d bytes of state, %d of snapshot", rf.stream.buf.size, len(snapshot))
 	if rf.chunkSaver != nil {
 		full, last := rf.stream.buf.written()
-		rf.chunkSaver.saveChunks(full, last, rf.snapshot)
-	} else {
-		rf.persister.Save(rf.stream.buf.joined(), rf.snapshot)
+		return func() { rf.chunkSaver.saveChunks(full, last, snapshot) }
 	}
-	rf.dlog(topicPersist, "saved %d bytes of state, %d of snapshot", rf.stream.buf.size, len(rf.snapshot))
+	state := rf.stream.buf.joined()
+	return func() { rf.persister.Save(state, snapshot) }
 }
 
 // restoreFromPersister reloads the state a previous incarnation persisted,

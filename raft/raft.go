@@ -99,6 +99,7 @@ type Raft struct {
 	snapshotPending  bool           // snapshot must be handed to the service before more entries
 	applyCond        *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
 	saver            saver          // the goroutine that saves new entries; see save.go
+	saveOrder        sync.Mutex     // held from encoding a save to its write; see save.go
 	senderWake       []*sync.Cond   // per follower: signalled when its sender has a call to make
 	stream           persistStream  // the append-only encoding of the persistent state
 	rand             *rand.Rand     // per-peer randomness for election timeouts
@@ -244,6 +245,7 @@ func (rf *Raft) Kill() {
 	rf.saver.wakeAll()
 	rf.wakeSenders()
 	rf.mu.Unlock()
+	rf.awaitWrite() // nothing reaches the persister after Kill returns
 }
 
 func (rf *Raft) killed() bool {

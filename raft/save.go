@@ -19,10 +19,19 @@ import "sync"
 // Everything else is still persisted synchronously by whoever changes it:
 // currentTerm and votedFor with persist(), snapshots with rewriteState().
 // Both save any pending entries too.
+//
+// The saver encodes under rf.mu but hands the bytes to the persister after
+// releasing it: a durable persister spends a disk flush there, during which
+// Start, handlers and heartbeats carry on (and add entries to the next
+// group). Saves still reach the persister in the order their states were
+// encoded: each takes saveOrder while it holds rf.mu, and keeps it until
+// its write is done. Until the saver's write is done, the state it holds
+// counts as unsaved (saver.writing), and Kill waits for it.
 
 // saver is the state of the saver goroutine, protected by rf.mu.
 type saver struct {
 	running   bool       // saveLoop has been started (unit tests may not start it)
+	writing   bool       // the saver is writing outside rf.mu; its state is not saved yet
 	requested uint64     // number of saves asked for
 	done      uint64     // the saves asked for up to this one are complete
 	wake      *sync.Cond // signalled when a save is asked for
@@ -58,7 +67,7 @@ func (rf *Raft) requestSave() uint64 {
 // while it waits, so the caller must recheck what it relies on. Caller
 // holds rf.mu.
 func (rf *Raft) awaitSaved() bool {
-	if rf.stateUnsaved() {
+	if rf.stateUnsaved() || rf.saver.writing {
 		want := rf.requestSave()
 		for rf.saver.done < want && !rf.killed() {
 			rf.saver.saved.Wait()
@@ -79,14 +88,39 @@ func (rf *Raft) saveLoop() {
 			return
 		}
 		upTo := rf.saver.requested
-		rf.persist()
+		if rf.encodeUnsaved() {
+			rf.writeOutsideLock()
+		}
 		if rf.killed() {
-			return // persist saved nothing; the waiters see killed too
+			return // the waiters see killed too
 		}
 		rf.saver.done = upTo
 		rf.saver.saved.Broadcast()
 		rf.countOwnCopy()
 	}
+}
+
+// writeOutsideLock hands what is encoded to the persister with rf.mu
+// released, and takes rf.mu again. Caller holds rf.mu.
+func (rf *Raft) writeOutsideLock() {
+	write := rf.prepareWrite()
+	rf.saveOrder.Lock()
+	rf.saver.writing = true
+	rf.mu.Unlock()
+	if !rf.killed() { // Kill waits for saveOrder: a write it did not wait for must not happen
+		write()
+	}
+	rf.saveOrder.Unlock()
+	rf.mu.Lock()
+	rf.saver.writing = false
+}
+
+// awaitWrite waits until no save is being written outside rf.mu. The
+// caller may hold rf.mu: the saver does not need it to finish its write.
+func (rf *Raft) awaitWrite() {
+	//lint:ignore SA2001 the empty critical section waits for the saver's write
+	rf.saveOrder.Lock()
+	rf.saveOrder.Unlock()
 }
 
 // countOwnCopy lets a leader count the entries it has saved towards a
