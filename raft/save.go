@@ -118,8 +118,8 @@ func (rf *Raft) writeOutsideLock() {
 // awaitWrite waits until no save is being written outside rf.mu. The
 // caller may hold rf.mu: the saver does not need it to finish its write.
 func (rf *Raft) awaitWrite() {
-	//lint:ignore SA2001 the empty critical section waits for the saver's write
 	rf.saveOrder.Lock()
+	//lint:ignore SA2001 the empty critical section is the wait for the saver's write
 	rf.saveOrder.Unlock()
 }
 
