@@ -126,7 +126,9 @@ func (s *Store) Stats() Stats {
 // Close stops writing through and closes the state file. Kill the Raft
 // peer first: its later saves would stay in memory only.
 func (s *Store) Close() error {
-	s.p.SetWriteThrough(nil)
+	if wt, ok := interface{}(s.p).(writeThrough); ok { // always, since Open succeeded
+		wt.SetWriteThrough(nil)
+	}
 	return s.f.Close()
 }
 
