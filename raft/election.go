@@ -129,7 +129,7 @@ func (rf *Raft) becomeFollower(term int) {
 		rf.resetElectionTimer()
 	}
 	rf.role = follower
-	rf.wakeSenders() // a leader's senders exit
+	rf.wakeLeadershipWaiters() // a leader's senders exit, its reads fail
 }
 
 // stepDownWithoutQuorum applies the check of the Raft dissertation (§6.2):

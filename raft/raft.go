@@ -238,7 +238,7 @@ func (rf *Raft) Kill() {
 	rf.applyCond.Broadcast()
 	rf.compacted.Broadcast()
 	rf.saver.wakeAll()
-	rf.wakeSenders()
+	rf.wakeLeadershipWaiters()
 	rf.mu.Unlock()
 }
 

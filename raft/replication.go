@@ -165,10 +165,11 @@ func (rf *Raft) sender(peer int, term int) {
 	}
 }
 
-// wakeSenders tells every sender goroutine, and every read waiting for its
-// round (readindex.go), to check whether its leadership is over. Caller
-// holds rf.mu.
-func (rf *Raft) wakeSenders() {
+// wakeLeadershipWaiters wakes every goroutine that waits only while this
+// peer leads: each follower's sender and every read waiting for its round
+// (readindex.go). Each then checks whether the leadership it waits in is
+// over. Caller holds rf.mu.
+func (rf *Raft) wakeLeadershipWaiters() {
 	for _, c := range rf.senderWake {
 		c.Broadcast()
 	}
