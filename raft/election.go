@@ -266,6 +266,11 @@ func (rf *Raft) admitRequest(term int) (int, bool) {
 func (rf *Raft) RequestVote(args *RequestVoteArgs, reply *RequestVoteReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
+	if why := rf.voteStickiness(); why != "" && !rf.killed() {
+		reply.Term = rf.currentTerm
+		rf.dlog(topicVote, "no vote for S%d (term %d), term kept: %s", args.CandidateId, args.Term, why)
+		return
+	}
 	var current bool
 	if reply.Term, current = rf.admitRequest(args.Term); !current {
 		return

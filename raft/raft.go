@@ -106,6 +106,8 @@ type Raft struct {
 	maxStateBytes    int            // see SetMaxStateBytes; 0: no bound
 	compacted        *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
 	reads            readRounds     // leader: read rounds awaiting a majority (see readindex.go)
+	leaseReads       bool           // see SetLeaseReads (lease.go)
+	leaderHeardAt    time.Time      // when a leader was last heard from, in any term; kept across terms (lease.go)
 }
 
 // Make creates a Raft peer. peers holds an end for every peer of the cluster
