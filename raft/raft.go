@@ -269,18 +269,24 @@ func (rf *Raft) ticker() {
 	}
 	t := time.NewTicker(tickInterval)
 	defer t.Stop()
+	lastTick := time.Now()
 	for {
 		select {
 		case <-rf.done:
 			return
-		case now := <-t.C:
+		case <-t.C:
+			// The time of reading, not the tick's: a tick waits in the
+			// channel while this goroutine is not running.
+			now := time.Now()
 			rf.mu.Lock()
 			if rf.role == leader {
 				rf.tickLeader(now)
 			} else {
+				rf.discountPause(now.Sub(lastTick))
 				rf.tickElection(now)
 			}
 			rf.mu.Unlock()
+			lastTick = now
 		}
 	}
 }
