@@ -38,7 +38,8 @@ type readRounds struct {
 	term    int
 	pending []*readRound
 	// cond is broadcast when rounds are confirmed and, through
-	// wakeLeadershipWaiters, when the peer stops leading or is killed. It uses rf.mu.
+	// wakeLeadershipWaiters, when the peer stops leading or is killed. It
+	// uses rf.mu.
 	cond *sync.Cond
 }
 
