@@ -65,24 +65,36 @@ func (rf *Raft) resetElectionTimer() {
 const pauseThreshold = 10 * tickInterval
 
 // discountPause keeps a pause of this peer's own goroutines out of its
-// election timeout: when gap, the time since the previous tick, is well
-// above tickInterval, the peer could not run (the process was descheduled
-// on a loaded machine, or stopped by the debugger); during that time no
-// heartbeat could reach it either, so the silence says nothing about the
-// leader. The deadline moves on by the time lost, as if the timer counted
-// ticks, as etcd's does. Without this a follower that wakes from a pause
-// longer than the election timeout campaigns against a working leader whose
-// heartbeat is queued behind its own tick (2 failures in 86 runs of
-// TestRejoiningFollowerPreVote under load: 700-900 ms with no line from
-// any peer, then a follower's pre-vote before the leader's heartbeat). The lease (lease.go) is not
-// affected: the vote refusal it rests on counts real time. Caller holds
-// rf.mu and is not the leader.
-func (rf *Raft) discountPause(gap time.Duration) {
+// timeouts: when gap, the time since the previous tick, is well above
+// tickInterval, the peer could not run (the process was descheduled on a
+// loaded machine, or stopped by a debugger); no heartbeat or reply could
+// reach it either, so the silence says nothing about the other peers. A
+// follower's election deadline moves on by the time lost, as if its timer
+// counted ticks (as etcd's does), and so does a leader's record of when
+// each follower last replied (check-quorum, stepDownWithoutQuorum).
+// Without this a follower that wakes from a pause longer than the election
+// timeout campaigns against a working leader whose heartbeat is queued
+// behind its own tick (2 failures in 86 runs of
+// TestRejoiningFollowerPreVote under load: 700-900 ms with no line from any
+// peer, then a follower's pre-vote before the leader's heartbeat). The
+// lease (lease.go) is not affected: it and the vote refusal it rests on
+// count real time. Caller holds rf.mu.
+func (rf *Raft) discountPause(now time.Time, gap time.Duration) {
 	if gap < pauseThreshold {
 		return
 	}
-	rf.electionDeadline = rf.electionDeadline.Add(gap - tickInterval)
-	rf.dlog(topicTimer, "ticker ran %v late: a pause of ours, not counted in the election timeout", gap)
+	lost := gap - tickInterval
+	rf.dlog(topicTimer, "ticker ran %v late: a pause of ours, not counted in the timeouts", gap)
+	if rf.role != leader {
+		rf.electionDeadline = rf.electionDeadline.Add(lost)
+		return
+	}
+	for peer := range rf.progress {
+		p := &rf.progress[peer]
+		if p.lastReply = p.lastReply.Add(lost); p.lastReply.After(now) {
+			p.lastReply = now
+		}
+	}
 }
 
 // tickElection applies Figure 2's "If election timeout elapses without

@@ -279,10 +279,10 @@ func (rf *Raft) ticker() {
 			// channel while this goroutine is not running.
 			now := time.Now()
 			rf.mu.Lock()
+			rf.discountPause(now, now.Sub(lastTick))
 			if rf.role == leader {
 				rf.tickLeader(now)
 			} else {
-				rf.discountPause(now.Sub(lastTick))
 				rf.tickElection(now)
 			}
 			rf.mu.Unlock()
