@@ -116,9 +116,10 @@
 //     run (on a loaded machine the whole process is descheduled now and
 //     then: 110-280 ms pauses in 11 of 112 runs of one test, every peer at
 //     once); the time lost is added to a follower's election deadline, as
-//     if the timer counted ticks. A follower woken from such a pause would
-//     otherwise campaign against a leader whose heartbeat is queued behind
-//     its own tick.
+//     if the timer counted ticks, and to a leader's record of its
+//     followers' last replies (check-quorum). A follower woken from such a
+//     pause would otherwise campaign against a leader whose heartbeat is
+//     queued behind its own tick. Lease reads count real time throughout.
 //
 // # Beyond the paper
 //
