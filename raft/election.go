@@ -61,8 +61,10 @@ func (rf *Raft) resetElectionTimer() {
 }
 
 // pauseThreshold is how late a tick must come for discountPause to take the
-// peer for paused rather than busy.
-const pauseThreshold = 10 * tickInterval
+// peer for paused rather than busy: a shorter pause cannot by itself stretch
+// the silence between two heartbeats (at most heartbeatInterval) past the
+// shortest election timeout.
+const pauseThreshold = electionTimeoutMin - heartbeatInterval
 
 // discountPause keeps a pause of this peer's own goroutines out of its
 // timeouts: when gap, the time since the previous tick, is well above
@@ -78,11 +80,15 @@ const pauseThreshold = 10 * tickInterval
 // TestRejoiningFollowerPreVote under load: 700-900 ms with no line from any
 // peer, then a follower's pre-vote before the leader's heartbeat). The
 // lease (lease.go) is not affected: it and the vote refusal it rests on
-// count real time. Caller holds rf.mu.
+// count real time. A peer slowed down for good (ticks late again and
+// again) is not paused: it discounts at most one pause per
+// electionTimeoutMax, so its elections are delayed, never stopped.
+// Caller holds rf.mu.
 func (rf *Raft) discountPause(now time.Time, gap time.Duration) {
-	if gap < pauseThreshold {
+	if gap < pauseThreshold || now.Sub(rf.pauseDiscountedAt) < electionTimeoutMax {
 		return
 	}
+	rf.pauseDiscountedAt = now
 	lost := gap - tickInterval
 	rf.dlog(topicTimer, "ticker ran %v late: a pause of ours, not counted in the timeouts", gap)
 	if rf.role != leader {
