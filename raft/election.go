@@ -60,6 +60,49 @@ func (rf *Raft) resetElectionTimer() {
 	rf.preVoteRound.active = false
 }
 
+// pauseThreshold is how late a tick must come for discountPause to take the
+// peer for paused rather than busy: a shorter pause cannot by itself stretch
+// the silence between two heartbeats (at most heartbeatInterval) past the
+// shortest election timeout.
+const pauseThreshold = electionTimeoutMin - heartbeatInterval
+
+// discountPause keeps a pause of this peer's own goroutines out of its
+// timeouts: when gap, the time since the previous tick, is well above
+// tickInterval, the peer could not run (the process was descheduled on a
+// loaded machine, or stopped by a debugger); no heartbeat or reply could
+// reach it either, so the silence says nothing about the other peers. A
+// follower's election deadline moves on by the time lost, as if its timer
+// counted ticks (as etcd's does), and so does a leader's record of when
+// each follower last replied (check-quorum, stepDownWithoutQuorum).
+// Without this a follower that wakes from a pause longer than the election
+// timeout campaigns against a working leader whose heartbeat is queued
+// behind its own tick (2 failures in 86 runs of
+// TestRejoiningFollowerPreVote under load: 700-900 ms with no line from any
+// peer, then a follower's pre-vote before the leader's heartbeat). The
+// lease (lease.go) is not affected: it and the vote refusal it rests on
+// count real time. A peer slowed down for good (ticks late again and
+// again) is not paused: it discounts at most one pause per
+// electionTimeoutMax, so its elections are delayed, never stopped.
+// Caller holds rf.mu.
+func (rf *Raft) discountPause(now time.Time, gap time.Duration) {
+	if gap < pauseThreshold || now.Sub(rf.pauseDiscountedAt) < electionTimeoutMax {
+		return
+	}
+	rf.pauseDiscountedAt = now
+	lost := gap - tickInterval
+	rf.dlog(topicTimer, "ticker ran %v late: a pause of ours, not counted in the timeouts", gap)
+	if rf.role != leader {
+		rf.electionDeadline = rf.electionDeadline.Add(lost)
+		return
+	}
+	for peer := range rf.progress {
+		p := &rf.progress[peer]
+		if p.lastReply = p.lastReply.Add(lost); p.lastReply.After(now) {
+			p.lastReply = now
+		}
+	}
+}
+
 // tickElection applies Figure 2's "If election timeout elapses without
 // receiving AppendEntries RPC from current leader or granting vote to
 // candidate: convert to candidate" (followers) and "If election timeout
@@ -129,7 +172,7 @@ func (rf *Raft) becomeFollower(term int) {
 		rf.resetElectionTimer()
 	}
 	rf.role = follower
-	rf.wakeSenders() // a leader's senders exit
+	rf.wakeLeadershipWaiters() // a leader's senders exit, its reads fail
 }
 
 // stepDownWithoutQuorum applies the check of the Raft dissertation (§6.2):
@@ -274,6 +317,13 @@ func (rf *Raft) admitRequest(term int) (int, bool) {
 func (rf *Raft) RequestVote(args *RequestVoteArgs, reply *RequestVoteReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
+	// A leadership transfer's election is exempt (§3.10): its leader has
+	// given up its lease first (leaseEndedIn, transfer.go).
+	if why := rf.voteStickiness(); why != "" && !args.DisruptLeader && !rf.killed() {
+		reply.Term = rf.currentTerm
+		rf.dlog(topicVote, "no vote for S%d (term %d), term kept: %s", args.CandidateId, args.Term, why)
+		return
+	}
 	var current bool
 	if reply.Term, current = rf.admitRequest(args.Term); !current {
 		return

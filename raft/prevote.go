@@ -17,6 +17,7 @@ import "time"
 // leader keeps a majority. Pre-vote sits beside check-quorum
 // (stepDownWithoutQuorum): a leader that lost its majority steps down,
 // and its followers, no longer hearing from it, grant pre-votes again.
+// Lease reads need more: the same refusal for real votes (lease.go).
 
 // preVoteRound is a would-be candidate's pre-vote in progress.
 type preVoteRound struct {

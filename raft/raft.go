@@ -85,28 +85,32 @@ type Raft struct {
 	matchIndex []int // per peer: highest index known to be replicated there
 
 	// Beyond Figure 2.
-	role             role
-	electionDeadline time.Time      // when a follower or candidate starts an election
-	votesGranted     int            // candidate: votes received in currentTerm, our own included
-	heardInElection  bool           // candidate: some peer answered a RequestVote this term
-	quietElections   int            // consecutive campaigns (pre-vote rounds or elections) no peer answered
-	preVote          bool           // see SetPreVote: ask for pre-votes before an election
-	preVoteRound     preVoteRound   // follower or candidate: the pre-vote in progress, if any (prevote.go)
-	leaderContact    time.Time      // when the leader of currentTerm was last heard from
-	progress         []peerProgress // leader: what is in flight to each follower
-	commitAdvancedAt time.Time      // leader: when commitIndex last moved
-	snapshot         []byte         // the service's latest snapshot; never modified in place
-	snapshotPending  bool           // snapshot must be handed to the service before more entries
-	applyCond        *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
-	saver            saver          // the goroutine that saves new entries; see save.go
-	saveOrder        sync.Mutex     // held from encoding a save to its write; see save.go
-	senderWake       []*sync.Cond   // per follower: signalled when its sender has a call to make
-	stream           persistStream  // the append-only encoding of the persistent state
-	rand             *rand.Rand     // per-peer randomness for election timeouts
-	maxAppendBytes   int            // see SetMaxAppendBytes; 0: no bound
-	maxStateBytes    int            // see SetMaxStateBytes; 0: no bound
-	compacted        *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
-	reads            readRounds     // leader: read rounds awaiting a majority (see readindex.go)
+	role              role
+	electionDeadline  time.Time      // when a follower or candidate starts an election
+	votesGranted      int            // candidate: votes received in currentTerm, our own included
+	heardInElection   bool           // candidate: some peer answered a RequestVote this term
+	quietElections    int            // consecutive campaigns (pre-vote rounds or elections) no peer answered
+	preVote           bool           // see SetPreVote: ask for pre-votes before an election
+	preVoteRound      preVoteRound   // follower or candidate: the pre-vote in progress, if any (prevote.go)
+	leaderContact     time.Time      // when the leader of currentTerm was last heard from
+	progress          []peerProgress // leader: what is in flight to each follower
+	commitAdvancedAt  time.Time      // leader: when commitIndex last moved
+	snapshot          []byte         // the service's latest snapshot; never modified in place
+	snapshotPending   bool           // snapshot must be handed to the service before more entries
+	applyCond         *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
+	saver             saver          // the goroutine that saves new entries; see save.go
+	saveOrder         sync.Mutex     // held from encoding a save to its write; see save.go
+	senderWake        []*sync.Cond   // per follower: signalled when its sender has a call to make
+	stream            persistStream  // the append-only encoding of the persistent state
+	rand              *rand.Rand     // per-peer randomness for election timeouts
+	maxAppendBytes    int            // see SetMaxAppendBytes; 0: no bound
+	maxStateBytes     int            // see SetMaxStateBytes; 0: no bound
+	compacted         *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
+	reads             readRounds     // leader: read rounds awaiting a majority (see readindex.go)
+	leaseReads        bool           // see SetLeaseReads (lease.go)
+	leaseEndedIn      int            // leader: the term in which it sent TimeoutNow, and so holds no lease (transfer.go)
+	leaderHeardAt     time.Time      // when a leader was last heard from, in any term; kept across terms (lease.go)
+	pauseDiscountedAt time.Time      // when discountPause last took a late tick for a pause (election.go)
 
 	// Leader: the leadership transfer in progress, if any (transfer.go).
 	transfer leadershipTransfer
@@ -243,7 +247,7 @@ func (rf *Raft) Kill() {
 	rf.applyCond.Broadcast()
 	rf.compacted.Broadcast()
 	rf.saver.wakeAll()
-	rf.wakeSenders()
+	rf.wakeLeadershipWaiters()
 	rf.mu.Unlock()
 	rf.awaitWrite() // nothing reaches the persister after Kill returns
 }
@@ -273,18 +277,24 @@ func (rf *Raft) ticker() {
 	}
 	t := time.NewTicker(tickInterval)
 	defer t.Stop()
+	lastTick := time.Now()
 	for {
 		select {
 		case <-rf.done:
 			return
-		case now := <-t.C:
+		case <-t.C:
+			// The time of reading, not the tick's: a tick waits in the
+			// channel while this goroutine is not running.
+			now := time.Now()
 			rf.mu.Lock()
+			rf.discountPause(now, now.Sub(lastTick))
 			if rf.role == leader {
 				rf.tickLeader(now)
 			} else {
 				rf.tickElection(now)
 			}
 			rf.mu.Unlock()
+			lastTick = now
 		}
 	}
 }

@@ -63,6 +63,11 @@ func (rf *Raft) ReadIndex() (int, bool) {
 		return 0, false
 	}
 	index := rf.commitIndex
+	if rf.leaseHolds(time.Now()) {
+		rf.dlog(topicRead, "read at %d: served under the lease", index)
+		rf.mu.Unlock()
+		return index, true
+	}
 	round := rf.joinReadRound()
 	rf.dlog(topicRead, "read at %d: waiting for its round", index)
 	rf.mu.Unlock()
@@ -120,13 +125,18 @@ func (rf *Raft) readNeedsCall(peer int) bool {
 	return n > 0 && r.term == rf.currentTerm && r.pending[n-1].after[peer] == rf.progress[peer].seq
 }
 
-// recordReadAck notes that peer answered call seq in our current term and
-// confirms the read rounds that now have a majority. Caller holds rf.mu and
-// is the leader.
-func (rf *Raft) recordReadAck(peer int, seq uint64) {
+// recordReadAck notes that peer answered call seq, sent at time sent, in
+// our current term, and confirms the read rounds that now have a majority.
+// The lease (lease.go) counts from when the call was sent, not from now:
+// the peer may have heard from us long before its reply arrived. Caller
+// holds rf.mu and is the leader.
+func (rf *Raft) recordReadAck(peer int, seq uint64, sent time.Time) {
 	p := &rf.progress[peer]
 	if seq > p.acked {
 		p.acked = seq
+	}
+	if sent.After(p.ackedSentAt) {
+		p.ackedSentAt = sent
 	}
 	rf.confirmReadRounds()
 }

@@ -39,15 +39,16 @@ const (
 // soon as the reply to the previous one arrives, so entries proposed while a
 // call is in flight travel together.
 type peerProgress struct {
-	inflight   bool      // the latest call has not returned yet
-	seq        uint64    // number of the latest call; older calls' returns do not clear inflight
-	sentAt     time.Time // when the latest call was sent
-	failures   int       // consecutive calls that returned false
-	lastReply  time.Time // when a reply from this follower last arrived
-	sentCommit int       // LeaderCommit carried by the latest AppendEntries
-	senderBusy bool      // the follower's sender goroutine has a call to make or is making one
-	handedSeq  uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
-	acked      uint64    // highest seq of a call the follower answered in our term (see readindex.go)
+	inflight    bool      // the latest call has not returned yet
+	seq         uint64    // number of the latest call; older calls' returns do not clear inflight
+	sentAt      time.Time // when the latest call was sent
+	failures    int       // consecutive calls that returned false
+	lastReply   time.Time // when a reply from this follower last arrived
+	sentCommit  int       // LeaderCommit carried by the latest AppendEntries
+	senderBusy  bool      // the follower's sender goroutine has a call to make or is making one
+	handedSeq   uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
+	acked       uint64    // highest seq of a call the follower answered in our term (see readindex.go)
+	ackedSentAt time.Time // when the latest call the follower answered in our term was sent (see lease.go)
 }
 
 // retryBackoff is how long to wait after the latest call failed before
@@ -167,10 +168,11 @@ func (rf *Raft) sender(peer int, term int) {
 	}
 }
 
-// wakeSenders tells every sender goroutine to check whether its leadership
-// is over, and ends the reads waiting for a round (readindex.go): it is
-// called when the peer stops leading or is killed. Caller holds rf.mu.
-func (rf *Raft) wakeSenders() {
+// wakeLeadershipWaiters is called when the peer stops leading or is
+// killed: it wakes every follower's sender, each of which then checks
+// whether the leadership it sends for is over, and ends the reads waiting
+// for a round (readindex.go). Caller holds rf.mu.
+func (rf *Raft) wakeLeadershipWaiters() {
 	for _, c := range rf.senderWake {
 		c.Broadcast()
 	}
@@ -223,8 +225,9 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 	} else {
 		rf.dlog(topicLog, "heartbeat to S%d (commit %d)", peer, args.LeaderCommit)
 	}
+	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
 	rf.mu.Unlock()
-	rf.appendEntriesTo(peer, args, seq, fromSender)
+	rf.appendEntriesTo(peer, args, seq, sent, fromSender)
 }
 
 // appendBatchLimit is how many entries one AppendEntries may carry: at
@@ -239,14 +242,15 @@ func (rf *Raft) appendBatchLimit() int {
 	return min(maxEntriesPerAppend, max(rf.maxAppendBytes/perEntry, 1))
 }
 
-// appendEntriesTo makes one AppendEntries call and handles its reply;
-// fromSender says it runs on the follower's sender goroutine.
-func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, fromSender bool) {
+// appendEntriesTo makes one AppendEntries call, sent at time sent, and
+// handles its reply; fromSender says it runs on the follower's sender
+// goroutine.
+func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, sent time.Time, fromSender bool) {
 	var reply AppendEntriesReply
 	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if !rf.replyCounts(peer, seq, ok, args.Term, reply.Term) {
+	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
 		return
 	}
 	if reply.Success {
@@ -265,9 +269,9 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, fr
 // killed peer ignores it; a reply carrying a higher term makes this peer a
 // follower (Figure 2, rules for all servers); a reply to a call of an older
 // term of ours is stale; otherwise finishCall records the call's return,
-// and a reply in our term counts for the read rounds (§6.4). Caller holds
-// rf.mu.
-func (rf *Raft) replyCounts(peer int, seq uint64, ok bool, sentTerm, replyTerm int) bool {
+// and a reply in our term counts for the read rounds (§6.4) and the lease
+// (§6.4.1) of a call sent at time sent. Caller holds rf.mu.
+func (rf *Raft) replyCounts(peer int, seq uint64, sent time.Time, ok bool, sentTerm, replyTerm int) bool {
 	if rf.killed() || (ok && rf.adoptHigherTerm(replyTerm)) {
 		return false
 	}
@@ -278,7 +282,7 @@ func (rf *Raft) replyCounts(peer int, seq uint64, ok bool, sentTerm, replyTerm i
 		return false
 	}
 	if replyTerm == sentTerm { // not a killed peer's empty answer
-		rf.recordReadAck(peer, seq)
+		rf.recordReadAck(peer, seq, sent)
 	}
 	return true
 }
@@ -424,7 +428,8 @@ func (rf *Raft) acceptLeader(leaderId int) {
 	}
 	rf.quietElections = 0
 	rf.resetElectionTimer()
-	rf.leaderContact = time.Now() // pre-votes are refused for a while (§9.6)
+	rf.leaderContact = time.Now()       // pre-votes are refused for a while (§9.6)
+	rf.leaderHeardAt = rf.leaderContact // and, with lease reads on, votes (lease.go)
 }
 
 // followLeaderCommit applies receiver rule 5: "If leaderCommit >

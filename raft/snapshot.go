@@ -47,17 +47,18 @@ func (rf *Raft) sendSnapshotTo(peer int, seq uint64) {
 	}
 	rf.dlog(topicSnapshot, "sending snapshot %d/T%d (%d bytes) to S%d",
 		args.LastIncludedIndex, args.LastIncludedTerm, len(args.Data), peer)
-	go rf.installSnapshotOn(peer, args, seq)
+	go rf.installSnapshotOn(peer, args, seq, time.Now())
 }
 
-// installSnapshotOn makes one InstallSnapshot call and handles its reply:
-// the follower now holds everything through the snapshot.
-func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64) {
+// installSnapshotOn makes one InstallSnapshot call, sent at time sent (or
+// later), and handles its reply: the follower now holds everything through
+// the snapshot.
+func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, sent time.Time) {
 	var reply InstallSnapshotReply
 	ok := rf.peers[peer].Call("Raft.InstallSnapshot", &args, &reply)
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	if !rf.replyCounts(peer, seq, ok, args.Term, reply.Term) {
+	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
 		return
 	}
 	rf.handleAppendSuccess(peer, args.LastIncludedIndex)

@@ -112,6 +112,10 @@ func (rf *Raft) advanceTransfer(now time.Time) {
 	}
 	t.inflight = true
 	t.sentAt = now
+	// The target's election is exempt from the vote refusal that lease
+	// reads rest on, so this leader may be deposed before its lease runs
+	// out: no lease reads for the rest of its term (lease.go).
+	rf.leaseEndedIn = rf.currentTerm
 	args := TimeoutNowArgs{Term: rf.currentTerm, LeaderId: rf.me}
 	rf.dlog(topicLeader, "S%d holds our whole log (%d); sending it TimeoutNow", t.target, rf.log.lastIndex())
 	go rf.sendTimeoutNow(t.target, args)

@@ -58,7 +58,9 @@
 // the leader and on a leader that has not yet committed an entry of its
 // term (its commit index may still lag what its predecessor committed); the
 // Get then goes through the log as in steps 2-4, which also gives the new
-// leader the entry of its term that later reads need.
+// leader the entry of its term that later reads need. With SetLeaseReads
+// on (at every server), ReadIndex answers at once while the leader's lease
+// holds (raft/lease.go), so most Gets of a busy leader need no round.
 //
 // # Snapshots
 //

@@ -124,6 +124,15 @@ type readWaiter struct {
 // runs until Kill. It panics at once, naming the argument, if me is not an
 // index of servers, persister is nil or maxraftstate is below -1.
 func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
+	kv := newKVServer(servers, me, persister, maxraftstate)
+	go kv.applyLoop()
+	return kv
+}
+
+// newKVServer is StartKVServer without the apply loop: its Raft peer runs
+// and delivers on kv.applyCh, which nothing reads until the caller starts
+// applyLoop (a unit test applies by hand instead).
+func newKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
 	switch {
 	case me < 0 || me >= len(servers):
 		panic(fmt.Sprintf("raftkv.StartKVServer: me = %d is not an index of servers (len(servers) = %d); "+
@@ -159,8 +168,17 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 		kv.rf.SetMaxAppendBytes(maxraftstate / 4)
 		kv.rf.SetMaxStateBytes(maxraftstate * 3 / 2)
 	}
-	go kv.applyLoop()
 	return kv
+}
+
+// SetLeaseReads turns lease reads (raft.Raft.SetLeaseReads, dissertation
+// §6.4.1) on or off for this server's Gets; off by default. With it on, a
+// leader whose lease holds answers a Get without a round of heartbeats.
+// Turn it on at every server of the cluster (the leases rest on the other
+// servers' Raft peers refusing votes for a while after hearing from a
+// leader), before they receive requests. It goes beyond the lab API.
+func (kv *KVServer) SetLeaseReads(on bool) {
+	kv.rf.SetLeaseReads(on)
 }
 
 // Kill stops the apply loop and the Raft peer. Handlers still waiting answer

@@ -672,6 +672,81 @@ func TestReadIndexMinorityLeader3A(t *testing.T) {
 	cfg.end()
 }
 
+// TestLeaseReadMinorityLeader3A: with lease reads on at every server
+// (dissertation §6.4.1), a leader cut off in a minority may go on serving
+// Gets only while its lease lasts, and the lease ends before the majority
+// can elect a new leader. Clerks that reach only the minority read in a
+// loop from the moment of the partition; none of their Gets that began
+// after the majority's first write completed may complete while the
+// partition lasts (it could only return the old value). Linearizability is
+// checked as in every KV test, which also catches any stale read.
+func TestLeaseReadMinorityLeader3A(t *testing.T) {
+	const nminority = 3 // clerks that reach only the minority
+	cfg := make_config(t, 5, false, -1)
+	defer cfg.cleanup()
+	for _, kv := range cfg.kvservers {
+		// SetLeaseReads is beside the lab API: found with a type assertion
+		// so that this file compiles against any KVServer.
+		leases, ok := interface{}(kv).(interface{ SetLeaseReads(bool) })
+		if !ok {
+			t.Skip("this KVServer has no SetLeaseReads method")
+		}
+		leases.SetLeaseReads(true)
+	}
+	ck := cfg.makeClient(cfg.All())
+	cfg.begin("Test: lease reads, a leader in a minority (3A)")
+
+	cfg.Put(ck, "k", "0", 0)
+	p1, p2 := cfg.make_partition()
+	cfg.partition(p1, p2)
+	var writtenAt, healed atomic.Int64 // unix ns: the majority's first write done; 1 once reconnecting
+	late := make(chan time.Duration, nminority)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	minority := make([]*Clerk, nminority)
+	for i := range minority {
+		mck := cfg.makeClient(p2)
+		minority[i] = mck
+		wg.Add(1)
+		go func(cli int) {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				began := time.Now().UnixNano()
+				cfg.Get(mck, "k", cli)
+				if w := writtenAt.Load(); w != 0 && began > w && healed.Load() == 0 {
+					late <- time.Duration(began - w)
+					return
+				}
+			}
+		}(1 + i)
+	}
+	ckMajority := cfg.makeClient(p1)
+	cfg.Put(ckMajority, "k", "1", nminority+1)
+	writtenAt.Store(time.Now().UnixNano())
+	for v := 2; time.Since(time.Unix(0, writtenAt.Load())) < 1500*time.Millisecond; v++ {
+		cfg.Put(ckMajority, "k", strconv.Itoa(v), nminority+1)
+	}
+	healed.Store(1)
+	cfg.ConnectAll()
+	for _, mck := range minority {
+		cfg.ConnectClient(mck, cfg.All())
+	}
+	close(stop)
+	wg.Wait()
+	select {
+	case d := <-late:
+		t.Fatalf("a Get that reached only the minority %v began %v after the majority %v wrote k = 1 "+
+			"and completed while the partition lasted", p2, d, p1)
+	default:
+	}
+	cfg.end()
+}
+
 // TestReadIndexAfterRestart3A: a leader serves a read only once its state
 // machine has applied through the read index (dissertation §6.4). After
 // all servers restart, nothing is applied until the new leader commits an
