@@ -171,6 +171,37 @@ func TestTransferLeadership(t *testing.T) {
 	finishTransferTest(t, c, a, allPeers(3), committed)
 }
 
+// TestTransferWithLeaseReads: with lease reads on (lease.go), peers refuse
+// votes for an election timeout after hearing from a leader; a transfer's
+// election is exempt, so it still completes within an election timeout
+// (with 5 peers it needs a follower's vote, not only the old leader's).
+// The old leader gave up its lease for the term when it sent TimeoutNow:
+// the target's election may win before that lease would have run out.
+func TestTransferWithLeaseReads(t *testing.T) {
+	c, a, l, committed := transferSetup(t, 5, 5)
+	defer c.shutdown()
+	for _, rf := range c.rafts {
+		rf.SetLeaseReads(true)
+	}
+	term0, _ := c.rafts[l].GetState()
+	target := (l + 1) % 5
+	if err := c.rafts[l].TransferLeadership(target); err != nil {
+		t.Fatalf("TransferLeadership(%d) on leader %d: %v", target, l, err)
+	}
+	if awaitLeadership(c, target, term0, transferTimeout) == 0 {
+		t.Fatalf("with lease reads on, peer %d did not lead in a term above %d within %v of the transfer",
+			target, term0, transferTimeout)
+	}
+	c.rafts[l].mu.Lock()
+	endedIn := c.rafts[l].leaseEndedIn
+	c.rafts[l].mu.Unlock()
+	if endedIn != term0 {
+		t.Fatalf("old leader %d sent TimeoutNow in term %d but still counted its lease (lease ended in term %d)",
+			l, term0, endedIn)
+	}
+	finishTransferTest(t, c, a, allPeers(5), committed)
+}
+
 // TestTransferCatchesUpTarget: a target that is behind (it missed more
 // entries than one AppendEntries carries) is caught up before it gets
 // TimeoutNow, so it wins: with TimeoutNow sent at once its log would be
