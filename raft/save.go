@@ -12,9 +12,9 @@ import "sync"
 // before it has saved them, as long as it counts its own copy
 // (matchIndex[me]) only once they are saved.
 //
-// It is also cheaper per entry: labrpc runs each handler on a new goroutine
-// whose small stack would grow, on every call, to the depth gob encoding
-// needs (about 1.6 us); the saver's stack has grown once.
+// It is also cheaper per entry: encoding needs a deep stack, which the
+// saver has grown once, while a handler goroutine may be new (labrpc reuses
+// them, a real transport may not) and grow its own (about 1.6 us).
 //
 // Everything else is still persisted synchronously by whoever changes it:
 // currentTerm and votedFor with persist(), snapshots with rewriteState().
