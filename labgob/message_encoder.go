@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // A fresh gob Encoder writes the definitions of a value's types before the
@@ -45,8 +46,13 @@ type primedEncoder struct {
 }
 
 // encodersByKey maps an encoderKey to its *keyedEncoders, or to nil when
-// priming failed (such shapes take the fresh path).
-var encodersByKey sync.Map
+// priming failed (such shapes take the fresh path). shapes counts its keys:
+// past maxPrimedPools (real programs send a handful of shapes), new shapes
+// take the fresh path rather than grow it without bound.
+var (
+	encodersByKey sync.Map
+	shapes        atomic.Int64
+)
 
 // encodeWithPrimed encodes v with a primed encoder of its shape, and reports
 // false if it has none.
@@ -81,12 +87,18 @@ func encodersFor(key encoderKey) *keyedEncoders {
 	if ke, ok := encodersByKey.Load(key); ok {
 		return ke.(*keyedEncoders)
 	}
+	if shapes.Load() >= maxPrimedPools {
+		return nil
+	}
 	var ke *keyedEncoders // nil: the fresh path
 	if pe, defs := primeEncoder(key); pe != nil {
 		ke = &keyedEncoders{defs: defs}
 		ke.pool.Put(pe)
 	}
-	actual, _ := encodersByKey.LoadOrStore(key, ke)
+	actual, loaded := encodersByKey.LoadOrStore(key, ke)
+	if !loaded {
+		shapes.Add(1)
+	}
 	return actual.(*keyedEncoders)
 }
 
