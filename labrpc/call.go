@@ -3,7 +3,6 @@ package labrpc
 import (
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"time"
 
 	"miniraftkv/labgob"
@@ -110,7 +109,7 @@ func (n *Network) deliver(endname interface{}, svcMeth string, req []byte) ([]by
 		if r.longDelays {
 			maxMs = 7000
 		}
-		n.pause(time.Duration(rand.IntN(maxMs)) * time.Millisecond)
+		n.pause(time.Duration(n.randIntN(maxMs)) * time.Millisecond)
 		return nil, false
 	}
 	// Look the method up before anything is delayed or dropped, so that a
@@ -120,25 +119,28 @@ func (n *Network) deliver(endname interface{}, svcMeth string, req []byte) ([]by
 		panic(err.Error())
 	}
 	if !r.reliable {
-		if !n.pause(time.Duration(rand.IntN(27)) * time.Millisecond) {
+		if !n.pause(time.Duration(n.randIntN(27)) * time.Millisecond) {
 			return nil, false
 		}
-		if rand.IntN(1000) < 100 {
+		if n.randIntN(1000) < 100 {
 			return nil, false // request lost
 		}
 	}
 
-	reply, ok := n.runHandler(endname, r, svc, method, req)
-	if !ok {
+	if !n.pause(time.Duration(n.latency.Load())) {
 		return nil, false
 	}
-	if !r.reliable && rand.IntN(1000) < 100 {
+	reply, ok := n.runHandler(endname, r, svc, method, req)
+	if !ok || !n.pause(time.Duration(n.latency.Load())) {
+		return nil, false
+	}
+	if !r.reliable && n.randIntN(1000) < 100 {
 		return nil, false // reply lost
 	}
-	if r.longReordering && rand.IntN(900) < 600 {
+	if r.longReordering && n.randIntN(900) < 600 {
 		// Most replies are held back; the delay is skewed towards the short
 		// end of 200 ms .. 2.2 s.
-		ms := 200 + rand.IntN(1+rand.IntN(2000))
+		ms := 200 + n.randIntN(1+n.randIntN(2000))
 		if !n.pause(time.Duration(ms) * time.Millisecond) {
 			return nil, false
 		}

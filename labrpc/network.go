@@ -2,8 +2,10 @@ package labrpc
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Network is a simulated network of ClientEnds and Servers. Ends are
@@ -29,6 +31,10 @@ type Network struct {
 
 	totalCount atomic.Int64 // Calls that entered the network
 	totalBytes atomic.Int64 // request bytes + delivered reply bytes
+
+	rngMu   sync.Mutex   // protects rng
+	rng     *rand.Rand   // the delays and drops; nil draws from math/rand/v2's global source
+	latency atomic.Int64 // per-hop delay of every request and reply (SetLatency), in ns
 }
 
 // MakeNetwork returns a new, reliable network with no ends and no servers.
@@ -57,6 +63,35 @@ func (n *Network) Reliable(yes bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.reliable = yes
+}
+
+// Seed makes the network's random choices (which messages are dropped, how
+// long they are delayed) repeat those of every network given the same seed:
+// with the same calls in the same order, the same fate. Without it they
+// draw from math/rand/v2's randomly seeded global source.
+func (n *Network) Seed(seed uint64) {
+	n.rngMu.Lock()
+	defer n.rngMu.Unlock()
+	n.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// randIntN returns a random int in [0, k) from the network's source.
+func (n *Network) randIntN(k int) int {
+	n.rngMu.Lock()
+	defer n.rngMu.Unlock()
+	if n.rng == nil {
+		return rand.IntN(k)
+	}
+	return n.rng.IntN(k)
+}
+
+// SetLatency delays every request on its way to the handler, and every reply
+// on its way back, by d (0, the default, delivers at once on a reliable
+// network). Under virtual time (testing/synctest) a reliable network with no
+// delay lets a client retry in a loop while the clock stands still; a small
+// per-hop latency makes every round trip take time, as on a real network.
+func (n *Network) SetLatency(d time.Duration) {
+	n.latency.Store(int64(d))
 }
 
 // LongReordering makes the network hold back most replies for 200 ms to about

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"miniraftkv/internal/debugclock"
 	"miniraftkv/labgob"
 	"miniraftkv/labrpc"
 )
@@ -42,10 +43,6 @@ const testTimeLimit = 120 * time.Second
 // watchdog, which prints every goroutine's stack and exits.
 const watchdogGrace = 10 * time.Second
 
-// testerStart is the origin of the tester's event lines. Like the peers'
-// debug clock it starts with the test binary, so the two line up.
-var testerStart = time.Now()
-
 // testerEvent prints, when RAFT_DEBUG is set, one line saying what the
 // tester did to peer i, in the debug line layout with role "tester" and
 // topic TEST, so that cmd/raftlog shows it in the peer's column. It reads
@@ -55,7 +52,7 @@ func testerEvent(i int, what string) {
 	if v := os.Getenv("RAFT_DEBUG"); v == "" || v == "0" {
 		return
 	}
-	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", time.Since(testerStart).Milliseconds(), i, "tester", "TEST", what)
+	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", debugclock.Millis(), i, "tester", "TEST", what)
 }
 
 // randstring returns n random URL-safe base64 characters.
@@ -65,6 +62,37 @@ func randstring(n int) string {
 		log.Fatalf("randstring: %v", err)
 	}
 	return base64.URLEncoding.EncodeToString(b)[:n]
+}
+
+// virtualTime is set when the test runs in virtual time: inside a
+// testing/synctest bubble, where the clock moves only when every goroutine of
+// the test is blocked, as cmd/stress -virtual runs it. The wrapper that runs
+// the test there (internal/virtualtest) seeds math/rand's global source (the
+// tests' picks, Raft's election timeouts) and calls enterVirtualTime before
+// the test starts. It is off, and nothing changes, in real time.
+var virtualTime struct {
+	on   bool
+	seed int64 // the run's seed, which the network's delays and drops use too
+}
+
+// enterVirtualTime switches the tester to virtual time for the tests that
+// follow, with the run's seed.
+func enterVirtualTime(seed int64) {
+	virtualTime.on, virtualTime.seed = true, seed
+}
+
+// virtualHopLatency is how long, in virtual time, each request and each
+// reply takes to cross the network. With no latency a client that retries
+// at once would spin while the virtual clock stands still.
+const virtualHopLatency = time.Millisecond
+
+// virtualMark is the end of the Passed line: empty in real time, and a
+// reminder in virtual time that the seconds are virtual and CPU time free.
+func virtualMark() string {
+	if !virtualTime.on {
+		return ""
+	}
+	return "  (virtual time)"
 }
 
 // setupOnce warns about a single CPU, once per process. (The 6.824 tester
@@ -102,7 +130,7 @@ type config struct {
 	snapshot  bool // use the snapshotting applier (2D)
 	start     time.Time
 	watchdog  *time.Timer
-	stopWatch chan struct{} // closed by cleanup; stops watchLeaders
+	stopWatch chan struct{} // closed by cleanup; stops watchLeaders and the appliers
 	title     string
 	t0        time.Time // begin() statistics
 	rpcs0     int
@@ -119,7 +147,11 @@ func make_config(t *testing.T, n int, unreliable bool, snapshot bool) *config {
 			fmt.Printf("warning: only one CPU, which may conceal locking bugs\n")
 		}
 	})
-	runtime.GOMAXPROCS(4)
+	if !virtualTime.on {
+		// Virtual time leaves GOMAXPROCS to the run (GOMAXPROCS=1 for a
+		// closer replay of a seed).
+		runtime.GOMAXPROCS(4)
+	}
 	cfg := &config{
 		t:           t,
 		net:         labrpc.MakeNetwork(),
@@ -137,6 +169,10 @@ func make_config(t *testing.T, n int, unreliable bool, snapshot bool) *config {
 		start:       time.Now(),
 	}
 	cfg.watchdog = time.AfterFunc(testTimeLimit+watchdogGrace, cfg.watchdogFired)
+	if virtualTime.on {
+		cfg.net.Seed(uint64(virtualTime.seed))
+		cfg.net.SetLatency(virtualHopLatency)
+	}
 	cfg.setunreliable(unreliable)
 	cfg.net.LongDelays(true)
 	for i := 0; i < n; i++ {
@@ -429,7 +465,7 @@ func (cfg *config) end() {
 	nrpc := cfg.rpcTotal() - cfg.rpcs0
 	nbytes := cfg.bytesTotal() - cfg.bytes0
 	fmt.Printf("  ... Passed --")
-	fmt.Printf("  %4.1f  %d %4d %7d %4d\n", secs, cfg.n, nrpc, nbytes, ncmds)
+	fmt.Printf("  %4.1f  %d %4d %7d %4d%s\n", secs, cfg.n, nrpc, nbytes, ncmds, virtualMark())
 }
 
 // snapshotEncode builds the snapshot the snapshotting applier gives peer i
@@ -456,9 +492,18 @@ func (cfg *config) snapshotEncode(i int, index int) []byte {
 // and checks it; made delivers the instance once Make has returned. A failed
 // check ends the test binary at once: the applier does not run on the test's
 // goroutine, and a committed-value disagreement is never worth continuing.
+// It reads until cleanup, even after its instance is crashed, so that late
+// entries of a killed instance are still checked; cleanup stops it, so that
+// a test leaves no goroutine behind (virtual time requires that).
 func (cfg *config) applier(i int, gen int, applyCh chan ApplyMsg, made <-chan *Raft) {
 	var rf *Raft
-	for m := range applyCh {
+	for {
+		var m ApplyMsg
+		select {
+		case m = <-applyCh:
+		case <-cfg.stopWatch:
+			return
+		}
 		cfg.mu.Lock()
 		current := cfg.generation[i] == gen
 		errMsg := ""

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"time"
+
+	"miniraftkv/internal/debugclock"
 )
 
 // Debug output is off unless the environment variable RAFT_DEBUG is set to
@@ -13,7 +14,8 @@ import (
 //
 //	001234 S1 T3 leader    LOG   sent 5 entries to S2
 //
-// milliseconds since the process started, peer, term, role, topic, message.
+// milliseconds since the process started (in virtual time: since the test
+// started), peer, term, role, topic, message.
 
 // Debug topics: four or five upper-case letters each.
 const (
@@ -32,7 +34,6 @@ const (
 )
 
 var (
-	debugStart = time.Now()
 	// debugOnce reads RAFT_DEBUG at the first debug line rather than at
 	// package init: go test records the variables a test reads only once
 	// the test has started, and keys its cache on them, so a run with
@@ -55,7 +56,7 @@ func (rf *Raft) dlog(topic string, format string, args ...interface{}) {
 	if !debugEnabled() {
 		return
 	}
-	ms := time.Since(debugStart).Milliseconds()
+	ms := debugclock.Millis()
 	msg := fmt.Sprintf(format, args...)
 	fmt.Fprintf(os.Stderr, "%06d S%d T%d %-9s %-5s %s\n", ms, rf.me, rf.currentTerm, rf.role, topic, msg)
 }

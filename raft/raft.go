@@ -166,7 +166,10 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 		nextIndex:  make([]int, len(peers)),
 		matchIndex: make([]int, len(peers)),
 		progress:   make([]peerProgress, len(peers)),
-		rand:       rand.New(rand.NewSource(time.Now().UnixNano() + int64(me)*7919)),
+		// Seeded from math/rand's global source rather than the clock: the
+		// tester seeds that source for a replayable run (see config.go),
+		// and under virtual time every peer would read the same clock.
+		rand: rand.New(rand.NewSource(rand.Int63())),
 	}
 	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"miniraftkv/internal/debugclock"
 	"miniraftkv/labrpc"
 	"miniraftkv/linearizability"
 	"miniraftkv/raft"
@@ -71,9 +72,47 @@ type config struct {
 	serverTweak func(kv *KVServer)
 
 	// Counters for the Passed line, reset by begin.
+	title string
 	t0    time.Time
 	rpcs0 int   // labrpc's total count at begin
 	ops   int32 // clerk operations since begin
+}
+
+// virtualTime is set when the test runs in virtual time: inside a
+// testing/synctest bubble, where the clock moves only when every goroutine of
+// the test is blocked, as cmd/stress -virtual runs it. The wrapper that runs
+// the test there (internal/virtualtest) seeds math/rand's global source (the
+// tests' picks, Raft's election timeouts) and calls enterVirtualTime before
+// the test starts. It is off, and nothing changes, in real time.
+var virtualTime struct {
+	on   bool
+	seed int64 // the run's seed, which the network's delays and drops use too
+}
+
+// enterVirtualTime switches the tester to virtual time for the tests that
+// follow, with the run's seed.
+func enterVirtualTime(seed int64) {
+	virtualTime.on, virtualTime.seed = true, seed
+}
+
+// virtualHopLatency is how long, in virtual time, each request and each
+// reply takes to cross the network. With none, a clerk that retries at once
+// would spin while the virtual clock stands still; 5 ms would make a Raft
+// round trip too slow for the speed tests' 33 ms per operation.
+const virtualHopLatency = time.Millisecond
+
+// virtualMark is the end of the Passed line: empty in real time; in virtual
+// time it says what the run could not check. CPU time is free there, so a
+// speed test measures only the protocol's waits (timers, round trips), and
+// the history check's time limit never runs out.
+func (cfg *config) virtualMark() string {
+	switch {
+	case !virtualTime.on:
+		return ""
+	case strings.Contains(cfg.title, "fast enough"):
+		return "  (virtual time: counts the protocol's waits, not CPU time)"
+	}
+	return "  (virtual time: history check not time-limited)"
 }
 
 // make_config starts n connected servers with the given snapshot threshold
@@ -82,7 +121,11 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 	if runtime.NumCPU() < 2 {
 		fmt.Printf("warning: only one CPU, which may conceal locking bugs\n")
 	}
-	runtime.GOMAXPROCS(4)
+	if !virtualTime.on {
+		// Virtual time leaves GOMAXPROCS to the run (GOMAXPROCS=1 for a
+		// closer replay of a seed).
+		runtime.GOMAXPROCS(4)
+	}
 	cfg := &config{
 		t:            t,
 		net:          labrpc.MakeNetwork(),
@@ -99,6 +142,10 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 	cfg.watchdog = time.AfterFunc(testLimit, func() {
 		panic(fmt.Sprintf("raftkv tester: %s ran longer than %v", name, testLimit))
 	})
+	if virtualTime.on {
+		cfg.net.Seed(uint64(virtualTime.seed))
+		cfg.net.SetLatency(virtualHopLatency)
+	}
 	for i := 0; i < cfg.n; i++ {
 		cfg.StartServer(i)
 	}
@@ -160,10 +207,6 @@ func (cfg *config) SnapshotSize() int {
 	return snapshotsize
 }
 
-// testerStart is the origin of the tester's event lines. Like the servers'
-// debug clock it starts with the test binary, so the two line up.
-var testerStart = time.Now()
-
 // testerEvent prints, when KV_DEBUG or RAFT_DEBUG is set, one line saying
 // what the tester did to server i, in the debug line layout with role
 // "tester" and topic TEST, so that cmd/raftlog shows it in the server's
@@ -174,7 +217,7 @@ func testerEvent(i int, format string, args ...interface{}) {
 	if !on(os.Getenv("KV_DEBUG")) && !on(os.Getenv("RAFT_DEBUG")) {
 		return
 	}
-	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", time.Since(testerStart).Milliseconds(), i, "tester", "TEST",
+	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", debugclock.Millis(), i, "tester", "TEST",
 		fmt.Sprintf(format, args...))
 }
 
@@ -455,6 +498,7 @@ func (cfg *config) rpcTotal() int {
 // time, RPC and operation counters.
 func (cfg *config) begin(description string) {
 	fmt.Printf("%s ...\n", description)
+	cfg.title = description
 	cfg.t0 = time.Now()
 	cfg.rpcs0 = cfg.rpcTotal()
 	atomic.StoreInt32(&cfg.ops, 0)
@@ -480,7 +524,7 @@ func (cfg *config) end() {
 	secs := time.Since(cfg.t0).Seconds()
 	nrpc := cfg.rpcTotal() - cfg.rpcs0
 	ops := atomic.LoadInt32(&cfg.ops)
-	fmt.Printf("  ... Passed --  %4.1f  %d %5d %4d\n", secs, cfg.n, nrpc, ops)
+	fmt.Printf("  ... Passed --  %4.1f  %d %5d %4d%s\n", secs, cfg.n, nrpc, ops, cfg.virtualMark())
 }
 
 // Get, Put and Append run a clerk operation for client cli, recording it in
@@ -593,6 +637,7 @@ func recordCheckTime(d time.Duration) {
 type opLog struct {
 	mu     sync.Mutex
 	start  time.Time
+	last   int64 // the latest stamp now() gave
 	ops    []linearizability.Operation
 	outs   []valueRef // outs[i] is the output of ops[i] if it is a completed Get
 	chains map[string]*valueChain
@@ -622,9 +667,9 @@ func newOpLog() *opLog {
 // still open).
 func (l *opLog) begin(row, key, label, details, color string) {
 	l.end(key)
-	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	t := l.now()
 	l.open[key] = len(l.faults)
 	l.faults = append(l.faults, linearizability.Annotation{Row: row, Start: t, End: -1, Label: label,
 		Details: details, Color: color})
@@ -632,9 +677,9 @@ func (l *opLog) begin(row, key, label, details, color string) {
 
 // end ends the fault range named key, if it is open.
 func (l *opLog) end(key string) {
-	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	t := l.now()
 	if i, ok := l.open[key]; ok {
 		l.faults[i].End = t
 		delete(l.open, key)
@@ -644,9 +689,9 @@ func (l *opLog) end(key string) {
 // annotations returns the fault ranges, those still open ending now, with
 // the rows in order (servers, then the network).
 func (l *opLog) annotations() []linearizability.Annotation {
-	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	t := l.now()
 	list := append([]linearizability.Annotation(nil), l.faults...)
 	for i := range list {
 		if list[i].End < 0 {
@@ -657,15 +702,22 @@ func (l *opLog) annotations() []linearizability.Annotation {
 	return list
 }
 
+// now returns the time since the history began, in nanoseconds, and always
+// later than the stamp before it. In virtual time the clock stands still
+// while goroutines run, so a Return and the next Call could read the same
+// time: the checker would take them for concurrent, and its search grows
+// with every overlap. Caller holds l.mu.
 func (l *opLog) now() int64 {
-	return int64(time.Since(l.start))
+	t := max(int64(time.Since(l.start)), l.last+1)
+	l.last = t
+	return t
 }
 
 // call enters a new operation of client cli and returns its id.
 func (l *opLog) call(cli int, in linearizability.KvInput) int {
-	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	t := l.now()
 	l.ops = append(l.ops, linearizability.Operation{ClientId: cli, Input: in, Call: t,
 		Output: linearizability.KvOutput{}, Return: linearizability.NeverReturned})
 	l.outs = append(l.outs, valueRef{})
@@ -674,9 +726,9 @@ func (l *opLog) call(cli int, in linearizability.KvInput) int {
 
 // ret completes operation id; value is what a Get returned ("" otherwise).
 func (l *opLog) ret(id int, value string) {
-	t := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	t := l.now()
 	l.ops[id].Return = t
 	if l.ops[id].Input.(linearizability.KvInput).Op == linearizability.KvGet {
 		l.outs[id] = l.share(l.ops[id].Input.(linearizability.KvInput).Key, value)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"miniraftkv/internal/debugclock"
 )
 
 // Debug topics (COMMON layout: 4-5 upper-case letters).
@@ -34,9 +36,6 @@ func debugWanted() bool {
 	return debugOn
 }
 
-// debugStart is the origin of the millisecond column.
-var debugStart = time.Now()
-
 func debugEnabled(v string) bool {
 	return v != "" && v != "0"
 }
@@ -50,7 +49,7 @@ func debugf(peer, term int, role, topic, format string, args ...interface{}) {
 	if !debugWanted() {
 		return
 	}
-	fmt.Fprint(os.Stderr, formatDebugLine(time.Since(debugStart), peer, term, role, topic,
+	fmt.Fprint(os.Stderr, formatDebugLine(time.Duration(debugclock.Millis())*time.Millisecond, peer, term, role, topic,
 		fmt.Sprintf(format, args...)))
 }
 

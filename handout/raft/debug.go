@@ -6,7 +6,8 @@ package raft
 //
 //	RAFT_DEBUG=1 go test -run TestFigure82C ./raft 2>&1 | go run ./cmd/raftlog
 //
-// Each line reads: milliseconds since the program started, peer, term,
+// Each line reads: milliseconds since the program started (in virtual time:
+// since the test started), peer, term,
 // role, topic, message.
 //
 //	004213 S2 T7 leader    LOG   sending entries 12..15 to S0
@@ -15,11 +16,11 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"time"
+
+	"miniraftkv/internal/debugclock"
 )
 
 var (
-	debugEpoch = time.Now()
 	// RAFT_DEBUG is read at the first debug line, inside a test, rather
 	// than when the package starts: go test only keys its cache on the
 	// variables a test reads, so a plain run's cached result is not
@@ -46,7 +47,7 @@ func (rf *Raft) debugf(topic string, format string, args ...interface{}) {
 		return
 	}
 	term, role := rf.debugState()
-	ms := int64(time.Since(debugEpoch) / time.Millisecond)
+	ms := debugclock.Millis()
 	fmt.Fprintf(os.Stderr, "%06d S%d T%d %-9s %-5s %s\n", ms, rf.me, term, role, topic, fmt.Sprintf(format, args...))
 }
 

@@ -17,11 +17,11 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"time"
+
+	"miniraftkv/internal/debugclock"
 )
 
 var (
-	debugEpoch = time.Now()
 	// KV_DEBUG is read at the first debug line, inside a test, so that go
 	// test's cache keys on it (see raft/debug.go).
 	debugOnce sync.Once
@@ -51,6 +51,6 @@ func debugf(server int, term int, role string, topic string, format string, args
 	if term != noTerm {
 		termText = strconv.Itoa(term)
 	}
-	ms := int64(time.Since(debugEpoch) / time.Millisecond)
+	ms := debugclock.Millis()
 	fmt.Fprintf(os.Stderr, "%06d S%d T%s %-9s %-5s %s\n", ms, server, termText, role, topic, fmt.Sprintf(format, args...))
 }

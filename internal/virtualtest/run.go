@@ -1,0 +1,122 @@
+//go:build go1.25
+
+package virtualtest
+
+import (
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+var (
+	seedFlag = flag.Int64("virtual.seed", 0,
+		"the seed of every test of this run in virtual time (0: a random one, printed)")
+	stallFlag = flag.Duration("virtual.stall", DefaultStall,
+		"fail a test whose virtual clock has not moved for this long in real time")
+)
+
+// DefaultStall is how long, in real time, the virtual clock may stand still
+// before the watchdog fails the test. A tester's longest stretch of pure CPU
+// work is the KV history check at the end of a test, a few seconds at most.
+const DefaultStall = 60 * time.Second
+
+// clockTick is how often, in virtual time, the clock's progress is
+// published to the watchdog.
+const clockTick = 100 * time.Millisecond
+
+// Run runs test in virtual time inside a synctest bubble, seeding
+// math/rand's global source with the run's seed and passing the seed to
+// enter before the test starts (see the package comment).
+func Run(t *testing.T, test func(*testing.T), enter func(seed int64)) {
+	seed := *seedFlag
+	for seed == 0 {
+		seed = rand.Int63()
+	}
+	fmt.Printf("virtual time: %s, seed %d (repeat it with -virtual.seed %d)\n", OriginalName(t.Name()), seed, seed)
+	checkSeeding()
+	enter(seed)
+	var clock atomic.Int64 // virtual milliseconds since the test began
+	stopWatch := watchClock(t.Name(), &clock, *stallFlag)
+	defer stopWatch()
+	synctest.Test(t, func(t *testing.T) {
+		rand.Seed(seed) //lint:ignore SA1019 the deprecated global seeding is the point: tests draw from it
+		stopTicks := publishClock(&clock)
+		defer stopTicks()
+		test(t)
+	})
+}
+
+// checkSeeding panics if rand.Seed does nothing, as it does since Go 1.24
+// unless the binary is built with randseednop=0 (the generated file says
+// so): a seed that is not used would make every replay a lie.
+func checkSeeding() {
+	draw := func() int64 {
+		rand.Seed(1) //lint:ignore SA1019 see Run
+		return rand.Int63()
+	}
+	if draw() != draw() {
+		panic("virtualtest: rand.Seed has no effect; the test binary needs //go:debug randseednop=0")
+	}
+}
+
+// publishClock starts a goroutine of the bubble that stores the virtual time
+// into clock every clockTick until stop is called.
+func publishClock(clock *atomic.Int64) (stop func()) {
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		ticker := time.NewTicker(clockTick)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-ticker.C:
+				clock.Store(now.Sub(start).Milliseconds())
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// watchClock starts the real-time watchdog, outside the bubble: if clock
+// has not changed for stall, it fails the whole binary (see stalled).
+func watchClock(name string, clock *atomic.Int64, stall time.Duration) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		ticker := time.NewTicker(min(stall/10, time.Second))
+		defer ticker.Stop()
+		last, movedAt := clock.Load(), time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ticker.C:
+			}
+			if c := clock.Load(); c != last {
+				last, movedAt = c, time.Now()
+			} else if time.Since(movedAt) >= stall {
+				stalled(name, c, stall)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// stalled prints every goroutine's stack and ends the binary: the test can
+// neither finish nor fail by itself, and its goroutines, stuck or spinning,
+// are what the reader needs.
+func stalled(name string, clockMs int64, stall time.Duration) {
+	buf := make([]byte, 64<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	fmt.Fprintf(os.Stderr, "%s\n", buf)
+	panic(fmt.Sprintf("%s: no progress in real time: the virtual clock has stood at %d ms for %v "+
+		"(a goroutine spinning without blocking, blocked on a mutex, or waiting on real I/O "+
+		"keeps it still); every goroutine's stack is above", name, clockMs, stall))
+}
