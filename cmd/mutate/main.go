@@ -43,6 +43,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.opts.Logs, "logs", "", "keep the output of every killing run in this folder")
 	fs.BoolVar(&c.opts.Keep, "keep", false, "keep the scratch trees and print where they are")
 	fs.StringVar(&c.opts.GoCmd, "go", "go", "the go command")
+	fs.BoolVar(&c.opts.Virtual, "virtual", false, "run the tests in virtual time (testing/synctest, Go 1.25 or later): "+
+		"a quick first pass; real time stays the reference")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"miniraftkv/internal/virtualtest"
 )
 
 // Options configure a mutation run.
@@ -25,6 +27,7 @@ type Options struct {
 	Check        bool          // only apply and compile, run no tests
 	Logs         string        // if set, the output of each killing run is kept here
 	Keep         bool          // keep scratch trees (for debugging a patch)
+	Virtual      bool          // run the tests in virtual time (see virtual.go)
 	Progress     io.Writer     // one line per finished run or bug
 	progressMu   sync.Mutex
 }
@@ -70,7 +73,7 @@ func evaluate(ctx context.Context, m Mutation, o *Options) Result {
 	if err := m.Patch.Apply(scratch); err != nil {
 		return Result{Status: Broken, Detail: err.Error()}
 	}
-	bins, err := buildTests(ctx, m, o.GoCmd, scratch)
+	bins, err := buildTests(ctx, m, o, scratch)
 	if err != nil {
 		return Result{Status: Broken, Detail: err.Error()}
 	}
@@ -92,11 +95,19 @@ func binaryName(scratch, pkg string) string {
 // buildTests compiles the test binary of every package the bug touches or
 // names tests in (go test -c, so test files are compiled too), and returns
 // the binaries by package.
-func buildTests(ctx context.Context, m Mutation, goCmd, scratch string) (map[string]string, error) {
+func buildTests(ctx context.Context, m Mutation, o *Options, scratch string) (map[string]string, error) {
 	bins := make(map[string]string)
 	for _, pkg := range m.packages() {
 		bin := binaryName(scratch, pkg)
-		cmd := exec.CommandContext(ctx, goCmd, "test", "-c", "-o", bin, pkg)
+		args := []string{"test", "-c", "-o", bin}
+		if o.Virtual {
+			overlay, err := virtualOverlay(pkg, scratch)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, "-overlay", overlay)
+		}
+		cmd := exec.CommandContext(ctx, o.GoCmd, append(args, pkg)...)
 		cmd.Dir = scratch
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("patched %s does not compile: %v\n%s", pkg, err, bytes.TrimSpace(out))
@@ -169,7 +180,7 @@ func runUntilKilled(ctx context.Context, m Mutation, o *Options, bins map[string
 		}
 		if failed {
 			o.keepLog(m.Name, run, out)
-			return Result{Status: Killed, Killer: Killer(out), Run: run}
+			return Result{Status: Killed, Killer: virtualtest.OriginalName(Killer(out)), Run: run}
 		}
 		o.progressf("%-40s run %d/%d passed (%.1fs)", m.Name, run, runs, time.Since(began).Seconds())
 	}
@@ -183,6 +194,9 @@ func runUntilKilled(ctx context.Context, m Mutation, o *Options, bins map[string
 func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string, scratch string) ([]byte, bool) {
 	for _, set := range m.Tests {
 		for _, name := range set.Names {
+			if o.Virtual {
+				name = virtualtest.WrapperName(name)
+			}
 			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout)
 			if failed || ctx.Err() != nil {
 				return out, failed

@@ -15,6 +15,7 @@ import (
 
 	"miniraftkv/internal/term"
 	"miniraftkv/internal/testrun"
+	"miniraftkv/internal/virtualtest"
 )
 
 // config is everything the command line decides.
@@ -31,6 +32,12 @@ type config struct {
 	verbose  bool          // -v: debug output on in every run
 	pkg      string        // the one package argument, default "."
 	extra    []string      // after "--": passed to the test binary
+	virtual  bool          // -virtual: run the tests in virtual time
+	seed     int64         // -seed: every run's seed in virtual time; 0 for a new one per run
+	stall    time.Duration // -stall: the virtual-time watchdog's real-time limit; 0 for its default
+
+	virtualRun string  // the wrappers' -test.run pattern, set once built
+	seeds      []int64 // seeds[i] is run i+1's seed in virtual time
 }
 
 // endlessRuns caps -until-fail without -n: days of runs, never reached in
@@ -72,7 +79,7 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	fs.SetOutput(errOut)
 	fs.Usage = func() {
 		fmt.Fprintln(errOut, "usage: stress [-n N] [-p P] [-run REGEXP] [-race] [-timeout D] [-out DIR] [-keep] [-until-fail] [-v] "+
-			"[package] [-- test binary flags]")
+			"[-virtual [-seed S] [-stall D]] [package] [-- test binary flags]")
 		fs.PrintDefaults()
 	}
 	fs.IntVar(&cfg.runs, "n", 10, "number of runs")
@@ -85,6 +92,11 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	fs.BoolVar(&cfg.until, "until-fail", false, "run until the first failure or Ctrl-C (at most -n runs if -n is given)")
 	fs.BoolVar(&cfg.verbose, "v", false, "debug output in every run (RAFT_DEBUG=1 KV_DEBUG=1) for cmd/raftlog; "+
 		"runs always use go test -v")
+	fs.BoolVar(&cfg.virtual, "virtual", false, "run each test in virtual time (testing/synctest; Go 1.25 or later): "+
+		"timers cost no real time, and each run has one seed for its random choices")
+	fs.Int64Var(&cfg.seed, "seed", 0, "with -virtual: the seed of every run (default: a new random seed per run, printed)")
+	fs.DurationVar(&cfg.stall, "stall", 0, fmt.Sprintf("with -virtual: fail a run whose virtual clock stands still "+
+		"this long in real time (default %v)", virtualtest.DefaultStall))
 	var pkgs []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -114,6 +126,10 @@ func checkConfig(cfg *config, pkgs []string) error {
 		return fmt.Errorf("-p %d: need at least one run at a time", cfg.parallel)
 	case cfg.timeout < 0:
 		return fmt.Errorf("-timeout %v is negative", cfg.timeout)
+	case !cfg.virtual && (cfg.seed != 0 || cfg.stall != 0):
+		return fmt.Errorf("-seed and -stall apply only with -virtual")
+	case cfg.stall < 0:
+		return fmt.Errorf("-stall %v is negative", cfg.stall)
 	}
 	if err := checkRunPattern(cfg.run); err != nil {
 		return err
@@ -157,7 +173,7 @@ func stress(cfg config) int {
 		fmt.Fprintln(os.Stderr, "stress:", err)
 		return exitUsage
 	}
-	bin, status := buildAndCheck(ctx, cfg, outDir)
+	bin, status := buildAndCheck(ctx, &cfg, outDir)
 	if status != exitOK {
 		if autoOut {
 			os.RemoveAll(outDir)
@@ -180,6 +196,9 @@ func stress(cfg config) int {
 		}
 	}()
 	start := time.Now()
+	if cfg.virtual {
+		cfg.seeds = virtualSeeds(cfg.seed, cfg.runs)
+	}
 	results := runAll(ctx, cfg, bin, outDir, prog)
 	close(runsOver)
 	prog.stop()
@@ -193,6 +212,14 @@ func stress(cfg config) int {
 func runAll(ctx context.Context, cfg config, bin testrun.Binary, outDir string, prog *progress) []testrun.RunResult {
 	r := &testrun.Runner{Bin: bin, Args: binaryArgs(cfg), OutDir: outDir, KeepAll: cfg.keepAll,
 		Env: runEnv(cfg, outDir)}
+	jobs := make([]testrun.Job, cfg.runs)
+	for i := range jobs {
+		jobs[i] = testrun.Job{Index: i + 1}
+	}
+	if cfg.virtual {
+		r.Args = virtualArgs(cfg)
+		jobs = virtualJobs(cfg.seeds)
+	}
 	failed := false
 	if cfg.until {
 		r.ShouldRun = func(testrun.Job) bool { return !failed }
@@ -201,7 +228,7 @@ func runAll(ctx context.Context, cfg config, bin testrun.Binary, outDir string, 
 		failed = failed || (!res.Passed && !res.Interrupted)
 		prog.finished(res)
 	}
-	return r.RunAll(ctx, cfg.runs, cfg.parallel, prog.started, finished)
+	return r.RunJobs(ctx, jobs, cfg.parallel, func(testrun.Job) { prog.started() }, finished)
 }
 
 // timelineDirEnv is the variable with which the KV tester (raftkv/config.go)
@@ -225,9 +252,16 @@ func runEnv(cfg config, outDir string) []string {
 // buildAndCheck compiles the tests into outDir (so that the command at the
 // top of each kept log still works after stress exits) and checks that -run
 // selects at least one of them. A status other than exitOK means stop.
-func buildAndCheck(ctx context.Context, cfg config, outDir string) (testrun.Binary, int) {
-	fmt.Fprintf(os.Stderr, "stress: building %s tests%s ...\n", cfg.pkg, map[bool]string{true: " with -race"}[cfg.race])
-	bin, err := testrun.Build(ctx, testrun.BuildOptions{Pkg: cfg.pkg, Race: cfg.race, OutDir: outDir})
+func buildAndCheck(ctx context.Context, cfg *config, outDir string) (testrun.Binary, int) {
+	fmt.Fprintf(os.Stderr, "stress: building %s tests%s%s ...\n", cfg.pkg, map[bool]string{true: " with -race"}[cfg.race],
+		map[bool]string{true: " for virtual time"}[cfg.virtual])
+	var bin testrun.Binary
+	var err error
+	if cfg.virtual {
+		bin, err = buildVirtual(ctx, *cfg, outDir)
+	} else {
+		bin, err = testrun.Build(ctx, testrun.BuildOptions{Pkg: cfg.pkg, Race: cfg.race, OutDir: outDir})
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return bin, exitInterrupted
@@ -240,6 +274,12 @@ func buildAndCheck(ctx context.Context, cfg config, outDir string) (testrun.Bina
 		fmt.Fprintln(os.Stderr, "stress:", err)
 		os.Remove(bin.Path)
 		return bin, exitUsage
+	}
+	if cfg.virtual {
+		if cfg.virtualRun, names, err = virtualRunPattern(names); err != nil {
+			fmt.Fprintln(os.Stderr, "stress:", err)
+			return bin, exitUsage
+		}
 	}
 	fmt.Fprintf(os.Stderr, "stress: %d %s: %s\n", len(names), plural(len(names), "test", "tests"), shortList(names, 8))
 	return bin, exitOK

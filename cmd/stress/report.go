@@ -51,7 +51,8 @@ func report(cfg config, results []testrun.RunResult, wall time.Duration, outDir,
 
 // writeSummary writes the per-test table, the totals and the failed runs.
 func writeSummary(w io.Writer, cfg config, results []testrun.RunResult, wall time.Duration) {
-	fmt.Fprintf(w, "\nstress %s  -run %q  -n %d  -p %d  race=%v\n\n", cfg.pkg, cfg.run, cfg.runs, cfg.parallel, cfg.race)
+	fmt.Fprintf(w, "\nstress %s  -run %q  -n %d  -p %d  race=%v%s\n\n", cfg.pkg, cfg.run, cfg.runs, cfg.parallel, cfg.race,
+		map[bool]string{true: "  virtual time"}[cfg.virtual])
 	stats := testrun.Summarize(results)
 	if len(stats) == 0 {
 		fmt.Fprintln(w, "no test reported a result (does -run match any test?)")
@@ -73,6 +74,9 @@ func writeSummary(w io.Writer, cfg config, results []testrun.RunResult, wall tim
 	for _, r := range results {
 		if !r.Passed && !r.Interrupted {
 			fmt.Fprintf(w, "  %s\n", runLineText(r, total))
+			if cfg.virtual {
+				fmt.Fprintf(w, "    seed %d; replay: %s\n", cfg.seeds[r.Index-1], replayCommand(cfg, r, cfg.seeds[r.Index-1]))
+			}
 		}
 	}
 }

@@ -22,6 +22,9 @@ type BuildOptions struct {
 	ModDir string // directory to run the go command in; "" for the current one
 	Race   bool   // build with the race detector
 	OutDir string // where the binary is written
+	// Overlay, if set, is a file for go build's -overlay flag: files added to
+	// or replaced in the package for this build only.
+	Overlay string
 }
 
 // BuildError is a failed go test -c: the command, and what the compiler said.
@@ -67,6 +70,9 @@ func Build(ctx context.Context, opts BuildOptions) (Binary, error) {
 	args := []string{"test", "-c", "-o", bin}
 	if opts.Race {
 		args = append(args, "-race")
+	}
+	if opts.Overlay != "" {
+		args = append(args, "-overlay", opts.Overlay)
 	}
 	args = append(args, opts.Pkg)
 	cmd := exec.CommandContext(ctx, "go", args...)
