@@ -37,6 +37,9 @@ func grade(cfg config, stdout, stderr io.Writer) int {
 	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 
+	if cfg.virtual {
+		fmt.Fprintln(stderr, "grade:", practiceBanner)
+	}
 	fmt.Fprintf(stderr, "grade: %s%s, parts %s, %d runs per test, %d at a time, limit %v per run\n",
 		root, map[bool]string{true: " with course files from " + cfg.courseFiles}[cfg.courseFiles != ""],
 		strings.Join(parts, " "), cfg.runs, cfg.parallel, cfg.timeout)
@@ -115,7 +118,7 @@ func partsIn(cfg config, table *pointsTable, pkg string) []string {
 func gradePackage(ctx context.Context, cfg config, ws *workspace, table *pointsTable, pkg string, stderr io.Writer) []*gradedTest {
 	parts := partsIn(cfg, table, pkg)
 	fmt.Fprintf(stderr, "grade: building %s tests%s ...\n", pkg, map[bool]string{true: " with -race"}[cfg.race])
-	bin, err := testrun.Build(ctx, testrun.BuildOptions{Pkg: pkg, ModDir: ws.root, Race: cfg.race, OutDir: ws.binDir})
+	bin, err := buildForGrading(ctx, cfg, ws, pkg)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -129,7 +132,7 @@ func gradePackage(ctx context.Context, cfg config, ws *workspace, table *pointsT
 		}
 		return brokenTests(cfg, ws, table, pkg, parts, "listing the tests failed: "+firstLine(err.Error()), stderr)
 	}
-	names = ws.courseTestsOnly(pkg, names, stderr)
+	names = ws.courseTestsOnly(pkg, gradedNames(names), stderr)
 	tests := planTests(cfg, table, parts, names, stderr)
 	runTests(ctx, cfg, ws, bin, pkg, tests, stderr)
 	return tests
@@ -217,7 +220,7 @@ func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary
 	for k := 1; k <= cfg.runs; k++ { // every test's first run, then every second: a failure
 		for _, t := range tests { // is known before the test's next run comes up
 			name := fmt.Sprintf("%s-%s-run%d", filepath.Base(pkg), t.name, k)
-			jobs = append(jobs, testrun.Job{Index: k, Name: name, Args: []string{"-test.run", "^" + t.name + "$"}})
+			jobs = append(jobs, testrun.Job{Index: k, Name: name, Args: []string{"-test.run", "^" + runName(cfg, t.name) + "$"}})
 			byJob[name] = t
 		}
 	}
@@ -229,7 +232,7 @@ func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary
 			return
 		}
 		t := byJob[res.Name]
-		o := judgeRun(res, t.name, readLog(res.LogPath), cfg.timeout)
+		o := judgeRun(res, runName(cfg, t.name), readLog(res.LogPath), cfg.timeout)
 		t.runs = append(t.runs, o)
 		fmt.Fprintln(stderr, progressLine(t, o, cfg.runs))
 	})

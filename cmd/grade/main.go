@@ -25,6 +25,7 @@ type config struct {
 	parts       []string       // -parts; nil for every part in the table
 	out         string         // -out: keep failing logs here
 	allRuns     bool           // -all-runs: keep running a test after it failed
+	virtual     bool           // -virtual: practice mode in virtual time, not a grade (practice.go)
 }
 
 // Exit statuses.
@@ -74,6 +75,8 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	parts := fs.String("parts", "", "grade only these parts, e.g. 2A,2B")
 	fs.StringVar(&cfg.out, "out", "", "keep the logs of failed runs here (default: a new temporary folder)")
 	fs.BoolVar(&cfg.allRuns, "all-runs", false, "run a test every time even after it has failed (default: stop at its first failure)")
+	fs.BoolVar(&cfg.virtual, "virtual", false, "PRACTICE MODE, not a grade: run the tests in virtual time "+
+		"(minutes instead of hours; Go 1.25 or later)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -93,6 +96,8 @@ func checkConfig(cfg *config, runRE, parts string) error {
 		return fmt.Errorf("-timeout %v: need a positive limit", cfg.timeout)
 	case cfg.jsonOut == "":
 		return fmt.Errorf("-json needs a file name (or - for standard output)")
+	case cfg.virtual && cfg.courseFiles != "":
+		return fmt.Errorf("-virtual needs this project's own config.go files; it cannot run with -course-files")
 	}
 	if runRE != "" {
 		re, err := regexp.Compile(runRE)

@@ -16,7 +16,15 @@ func finish(ctx context.Context, cfg config, ws *workspace, tests []*gradedTest,
 	if cfg.jsonOut == "-" {
 		tableOut = stderr // standard output carries the JSON
 	}
+	writeResults := writeResults
+	if cfg.virtual {
+		fmt.Fprintln(tableOut, "\n"+practiceBanner)
+		writeResults = writePracticeResults
+	}
 	writeTable(tableOut, tests, cfg.runs)
+	if cfg.virtual {
+		fmt.Fprintln(tableOut, practiceBanner)
+	}
 	if ws.keptLogs() {
 		fmt.Fprintf(stderr, "grade: logs of failed runs are in %s\n", ws.logDir)
 	}
@@ -73,8 +81,9 @@ func writeTable(w io.Writer, tests []*gradedTest, runs int) {
 // results is the autograder results format: a total score and one entry
 // per test.
 type results struct {
-	Score float64      `json:"score"`
-	Tests []testResult `json:"tests"`
+	Score  float64      `json:"score"`
+	Output string       `json:"output,omitempty"` // about the whole run (practice mode says so)
+	Tests  []testResult `json:"tests"`
 }
 
 // testResult is one test's entry in results.

@@ -12,6 +12,15 @@ import (
 // as its wrapper TestVirtualX: in a testing/synctest bubble, where waiting
 // on timers costs no real time. The matrix names the original tests.
 
+// wrapperNames returns the wrappers' names of the tests.
+func wrapperNames(tests []string) []string {
+	names := make([]string, len(tests))
+	for i, name := range tests {
+		names[i] = virtualtest.WrapperName(name)
+	}
+	return names
+}
+
 // virtualOverlay writes the overlay that adds the wrappers to pkg of the
 // scratch tree and returns its path.
 func virtualOverlay(pkg, scratch string) (string, error) {
