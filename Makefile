@@ -6,13 +6,24 @@ PKGS ?= ./...
 TESTFLAGS ?= -p 1 -timeout 30m
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test test-short vet fmt-check lint bench demo stress grade handout handout-check course-check debug-cache-check mutate mutate-check cluster cluster-stop cluster-test
+.PHONY: test test-short test-virtual vet fmt-check lint bench demo stress grade handout handout-check course-check debug-cache-check mutate mutate-check cluster cluster-stop cluster-test
 
 test: vet fmt-check
 	$(GO) test -race $(TESTFLAGS) $(PKGS)
 
 test-short: vet fmt-check
 	$(GO) test $(TESTFLAGS) $(PKGS)
+
+# The raft (2A-2D) and KV (3A, 3B) tests in virtual time (testing/synctest,
+# Go 1.25 or later): each test VN times (KVN for the KV tests), a few
+# seconds per round instead of the 12 minutes of real time. Not a
+# replacement for make test: see docs/virtual-time.md for what virtual time
+# cannot check. make test-virtual VN=20 KVN=1 is CI's stage.
+VN ?= 3
+KVN ?= $(VN)
+test-virtual:
+	$(GO) run ./cmd/stress -virtual -n $(VN) -p 2 -run '2[A-D]$$' ./raft
+	$(GO) run ./cmd/stress -virtual -n $(KVN) -p 2 -run '3[AB]$$' ./raftkv
 
 vet:
 	$(GO) vet $(PKGS)
