@@ -41,12 +41,13 @@ func Run(t *testing.T, test func(*testing.T), enter func(seed int64)) {
 	fmt.Printf("virtual time: %s, seed %d (repeat it with -virtual.seed %d)\n", OriginalName(t.Name()), seed, seed)
 	checkSeeding()
 	enter(seed)
-	var clock atomic.Int64 // virtual milliseconds since the test began
-	stopWatch := watchClock(t.Name(), &clock, *stallFlag)
+	var p progress
+	stopWatch := watchClock(t.Name(), &p, *stallFlag)
 	defer stopWatch()
 	synctest.Test(t, func(t *testing.T) {
 		rand.Seed(seed) //lint:ignore SA1019 the deprecated global seeding is the point: tests draw from it
-		stopTicks := publishClock(&clock)
+		stopTicks := publishClock(&p.clock)
+		defer p.ended.Store(true)
 		defer stopTicks()
 		test(t)
 	})
@@ -63,6 +64,12 @@ func checkSeeding() {
 	if draw() != draw() {
 		panic("virtualtest: rand.Seed has no effect; the test binary needs //go:debug randseednop=0")
 	}
+}
+
+// progress is what the watchdog knows of a test in its bubble.
+type progress struct {
+	clock atomic.Int64 // virtual milliseconds since the test began, every clockTick
+	ended atomic.Bool  // the test function has returned; synctest waits for its goroutines
 }
 
 // publishClock starts a goroutine of the bubble that stores the virtual time
@@ -87,22 +94,22 @@ func publishClock(clock *atomic.Int64) (stop func()) {
 
 // watchClock starts the real-time watchdog, outside the bubble: if clock
 // has not changed for stall, it fails the whole binary (see stalled).
-func watchClock(name string, clock *atomic.Int64, stall time.Duration) (stop func()) {
+func watchClock(name string, p *progress, stall time.Duration) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		ticker := time.NewTicker(min(stall/10, time.Second))
 		defer ticker.Stop()
-		last, movedAt := clock.Load(), time.Now()
+		last, movedAt := p.clock.Load(), time.Now()
 		for {
 			select {
 			case <-done:
 				return
 			case <-ticker.C:
 			}
-			if c := clock.Load(); c != last {
+			if c := p.clock.Load(); c != last {
 				last, movedAt = c, time.Now()
 			} else if time.Since(movedAt) >= stall {
-				stalled(name, c, stall)
+				stalled(name, c, stall, p.ended.Load())
 			}
 		}
 	}()
@@ -112,10 +119,16 @@ func watchClock(name string, clock *atomic.Int64, stall time.Duration) (stop fun
 // stalled prints every goroutine's stack and ends the binary: the test can
 // neither finish nor fail by itself, and its goroutines, stuck or spinning,
 // are what the reader needs.
-func stalled(name string, clockMs int64, stall time.Duration) {
+func stalled(name string, clockMs int64, stall time.Duration, ended bool) {
 	buf := make([]byte, 64<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	fmt.Fprintf(os.Stderr, "%s\n", buf)
+	if ended {
+		panic(fmt.Sprintf("%s: no progress in real time: the test ended at %d ms of virtual time, "+
+			"but %v later goroutines it started still run (in virtual time every goroutine must "+
+			"exit when its peer is killed and the test cleans up); every goroutine's stack is above",
+			name, clockMs, stall))
+	}
 	panic(fmt.Sprintf("%s: no progress in real time: the virtual clock has stood at %d ms for %v "+
 		"(a goroutine spinning without blocking, blocked on a mutex, or waiting on real I/O "+
 		"keeps it still); every goroutine's stack is above", name, clockMs, stall))
