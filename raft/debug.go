@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
-
-	"miniraftkv/internal/debugclock"
+	"time"
 )
 
 // Debug output is off unless the environment variable RAFT_DEBUG is set to
@@ -34,6 +33,7 @@ const (
 )
 
 var (
+	debugStart = time.Now()
 	// debugOnce reads RAFT_DEBUG at the first debug line rather than at
 	// package init: go test records the variables a test reads only once
 	// the test has started, and keys its cache on them, so a run with
@@ -41,6 +41,20 @@ var (
 	debugOnce sync.Once
 	debugOn   bool
 )
+
+// bubbleEpoch is where the clock starts in virtual time: a testing/synctest
+// bubble's clock reads midnight UTC 2000-01-01 when each test starts there,
+// long before debugStart.
+var bubbleEpoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// debugMillis returns the milliseconds of a debug line's first column: since
+// the process started, or, in virtual time, since the test started.
+func debugMillis() int64 {
+	if now := time.Now().Round(0); now.Before(debugStart.Round(0)) {
+		return now.Sub(bubbleEpoch).Milliseconds()
+	}
+	return time.Since(debugStart).Milliseconds()
+}
 
 func debugSetting(v string) bool { return v != "" && v != "0" }
 
@@ -56,7 +70,7 @@ func (rf *Raft) dlog(topic string, format string, args ...interface{}) {
 	if !debugEnabled() {
 		return
 	}
-	ms := debugclock.Millis()
+	ms := debugMillis()
 	msg := fmt.Sprintf(format, args...)
 	fmt.Fprintf(os.Stderr, "%06d S%d T%d %-9s %-5s %s\n", ms, rf.me, rf.currentTerm, rf.role, topic, msg)
 }

@@ -5,8 +5,6 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"miniraftkv/internal/debugclock"
 )
 
 // Debug topics (COMMON layout: 4-5 upper-case letters).
@@ -36,6 +34,23 @@ func debugWanted() bool {
 	return debugOn
 }
 
+// debugStart is the origin of the millisecond column.
+var debugStart = time.Now()
+
+// bubbleEpoch is where the clock starts in virtual time: a testing/synctest
+// bubble's clock reads midnight UTC 2000-01-01 when each test starts there,
+// long before debugStart.
+var bubbleEpoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// debugMillis returns the milliseconds of a debug line's first column: since
+// the process started, or, in virtual time, since the test started.
+func debugMillis() int64 {
+	if now := time.Now().Round(0); now.Before(debugStart.Round(0)) {
+		return now.Sub(bubbleEpoch).Milliseconds()
+	}
+	return time.Since(debugStart).Milliseconds()
+}
+
 func debugEnabled(v string) bool {
 	return v != "" && v != "0"
 }
@@ -49,7 +64,7 @@ func debugf(peer, term int, role, topic, format string, args ...interface{}) {
 	if !debugWanted() {
 		return
 	}
-	fmt.Fprint(os.Stderr, formatDebugLine(time.Duration(debugclock.Millis())*time.Millisecond, peer, term, role, topic,
+	fmt.Fprint(os.Stderr, formatDebugLine(time.Duration(debugMillis())*time.Millisecond, peer, term, role, topic,
 		fmt.Sprintf(format, args...)))
 }
 

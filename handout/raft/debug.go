@@ -16,11 +16,11 @@ import (
 	"fmt"
 	"os"
 	"sync"
-
-	"miniraftkv/internal/debugclock"
+	"time"
 )
 
 var (
+	debugEpoch = time.Now()
 	// RAFT_DEBUG is read at the first debug line, inside a test, rather
 	// than when the package starts: go test only keys its cache on the
 	// variables a test reads, so a plain run's cached result is not
@@ -28,6 +28,18 @@ var (
 	debugOnce sync.Once
 	debugOn   bool
 )
+
+// debugMillis returns the milliseconds of a debug line's first column:
+// since the program started or, in virtual time (cmd/stress -virtual), since
+// the test started: the clock of a testing/synctest bubble reads midnight
+// UTC 2000-01-01 as each test starts.
+func debugMillis() int64 {
+	now := time.Now().Round(0)
+	if now.Year() == 2000 {
+		return now.Sub(time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)).Milliseconds()
+	}
+	return now.Sub(debugEpoch.Round(0)).Milliseconds()
+}
 
 func debugEnabled() bool {
 	debugOnce.Do(func() {
@@ -47,7 +59,7 @@ func (rf *Raft) debugf(topic string, format string, args ...interface{}) {
 		return
 	}
 	term, role := rf.debugState()
-	ms := debugclock.Millis()
+	ms := debugMillis()
 	fmt.Fprintf(os.Stderr, "%06d S%d T%d %-9s %-5s %s\n", ms, rf.me, term, role, topic, fmt.Sprintf(format, args...))
 }
 

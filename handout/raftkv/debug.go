@@ -17,16 +17,28 @@ import (
 	"os"
 	"strconv"
 	"sync"
-
-	"miniraftkv/internal/debugclock"
+	"time"
 )
 
 var (
+	debugEpoch = time.Now()
 	// KV_DEBUG is read at the first debug line, inside a test, so that go
 	// test's cache keys on it (see raft/debug.go).
 	debugOnce sync.Once
 	debugOn   bool
 )
+
+// debugMillis returns the milliseconds of a debug line's first column:
+// since the program started or, in virtual time (cmd/stress -virtual), since
+// the test started: the clock of a testing/synctest bubble reads midnight
+// UTC 2000-01-01 as each test starts.
+func debugMillis() int64 {
+	now := time.Now().Round(0)
+	if now.Year() == 2000 {
+		return now.Sub(time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)).Milliseconds()
+	}
+	return now.Sub(debugEpoch.Round(0)).Milliseconds()
+}
 
 func debugEnabled() bool {
 	debugOnce.Do(func() {
@@ -51,6 +63,6 @@ func debugf(server int, term int, role string, topic string, format string, args
 	if term != noTerm {
 		termText = strconv.Itoa(term)
 	}
-	ms := debugclock.Millis()
+	ms := debugMillis()
 	fmt.Fprintf(os.Stderr, "%06d S%d T%s %-9s %-5s %s\n", ms, server, termText, role, topic, fmt.Sprintf(format, args...))
 }
