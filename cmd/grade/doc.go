@@ -90,6 +90,10 @@
 //	-race              build with the race detector
 //	-out DIR           keep the logs of failed runs in DIR
 //	-all-runs          run a test all R times even after it failed
+//	-virtual           PRACTICE MODE, never a grade: every test runs in
+//	                   virtual time (as cmd/stress -virtual), so a whole
+//	                   grading takes minutes; the run, the table and the
+//	                   JSON results say it is practice. Not with -course-files.
 //
 // Exit status: 0 when grading completed, whatever the score; 1 when the
 // tree could not be graded (no Go module, a copy that failed, results that

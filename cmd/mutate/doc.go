@@ -71,6 +71,10 @@
 //	-logs DIR           keep the output of each killing run as DIR/NAME-runNN.log
 //	-keep               keep the scratch trees (their paths are printed)
 //	-root DIR, -dir DIR the tree (default .) and the catalogue (default ROOT/mutations)
+//	-virtual            run the tests in virtual time (as cmd/stress -virtual):
+//	                    the catalogue in about two minutes, a first pass;
+//	                    real time stays the reference (docs/virtual-time.md
+//	                    lists the bugs whose verdict differs)
 //
 // Progress (one line per run and per bug) goes to standard error, the
 // matrix to standard output.

@@ -5,6 +5,7 @@
 //	go run ./cmd/stress -n 100 -p 4 -race -run 'TestFigure8' -out figure8-logs ./raft
 //
 //	go run ./cmd/stress -until-fail -keep -v -run TestBackup2B ./raft
+//	go run ./cmd/stress -virtual -n 1000 -p 2 -run 2C ./raft
 //
 // It compiles the package's test binary once (go test -c, with -race when
 // asked) into the output folder, checks that -run selects at least one test
@@ -44,6 +45,24 @@
 //	             -n is given)
 //	-v           debug output in every run (RAFT_DEBUG=1 KV_DEBUG=1), to lay
 //	             out with cmd/raftlog; runs always use go test -v
+//	-virtual     run each test in virtual time (below)
+//	-seed S      with -virtual: every run's seed (default: a new one per run)
+//	-stall D     with -virtual: the watchdog's real-time limit (default 60s)
+//
+// With -virtual (Go 1.25 or later) each selected test TestX runs as a
+// wrapper TestVirtualX that internal/virtualtest generates and adds to the
+// build with go build's -overlay (the source tree is not touched): inside a
+// testing/synctest bubble, where the clock moves only when every goroutine
+// of the test is blocked, so waiting on timers costs no real time. The
+// package's tester must support it (this project's config.go does; a
+// course's does not, and stress says so). Each run gets a seed, passed as
+// -virtual.seed: math/rand's global source and the network draw from it.
+// The summary prints, under each failed run, its seed and the stress
+// command that runs its failed tests again with it. A seed does not fix the
+// Go scheduler's choices, so a rerun need not fail the same way; see
+// docs/virtual-time.md. A run whose virtual clock stands still for -stall
+// of real time (a goroutine spinning, or blocked on a mutex) fails with "no
+// progress in real time" and every goroutine's stack.
 //
 // Arguments after "--" are passed to the test binary (e.g. -- -test.short).
 // Exit status: 0 when every run passed, 1 when a run failed, 2 for usage or
