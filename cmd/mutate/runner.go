@@ -80,7 +80,7 @@ func evaluate(ctx context.Context, m Mutation, o *Options) Result {
 	if o.Check {
 		return Result{Status: Checked, Detail: missingInSource(o.Root, m)}
 	}
-	if missing := listMissing(ctx, m, bins, scratch, o.Virtual); missing != "" {
+	if missing := listMissing(ctx, m, bins, scratch); missing != "" {
 		return Result{Status: NoTest, Detail: missing}
 	}
 	return runUntilKilled(ctx, m, o, bins, scratch)
@@ -118,16 +118,11 @@ func buildTests(ctx context.Context, m Mutation, o *Options, scratch string) (ma
 }
 
 // listMissing asks each test binary which of the named tests it has and
-// returns the names it lacks ("" if none); in virtual time, those whose
-// wrapper it lacks.
-func listMissing(ctx context.Context, m Mutation, bins map[string]string, scratch string, virtual bool) string {
+// returns the names it lacks ("" if none).
+func listMissing(ctx context.Context, m Mutation, bins map[string]string, scratch string) string {
 	var missing []string
 	for _, set := range m.Tests {
-		names := set.Names
-		if virtual {
-			names = wrapperNames(names)
-		}
-		cmd := exec.CommandContext(ctx, bins[set.Pkg], "-test.list", runRegexp(names))
+		cmd := exec.CommandContext(ctx, bins[set.Pkg], "-test.list", runRegexp(set.Names))
 		cmd.Dir = filepath.Join(scratch, set.Pkg)
 		out, err := cmd.Output()
 		if err != nil {
@@ -137,7 +132,7 @@ func listMissing(ctx context.Context, m Mutation, bins map[string]string, scratc
 		for _, name := range strings.Fields(string(out)) {
 			have[name] = true
 		}
-		for _, name := range names {
+		for _, name := range set.Names {
 			if !have[name] {
 				missing = append(missing, set.Pkg+" "+name)
 			}
@@ -200,7 +195,7 @@ func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string
 	for _, set := range m.Tests {
 		for _, name := range set.Names {
 			if o.Virtual {
-				name = virtualtest.WrapperName(name)
+				name = virtualName(ctx, bins[set.Pkg], name)
 			}
 			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout)
 			if failed || ctx.Err() != nil {

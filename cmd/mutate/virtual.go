@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"miniraftkv/internal/virtualtest"
 )
@@ -12,13 +16,16 @@ import (
 // as its wrapper TestVirtualX: in a testing/synctest bubble, where waiting
 // on timers costs no real time. The matrix names the original tests.
 
-// wrapperNames returns the wrappers' names of the tests.
-func wrapperNames(tests []string) []string {
-	names := make([]string, len(tests))
-	for i, name := range tests {
-		names[i] = virtualtest.WrapperName(name)
+// virtualName is the test to run for test in virtual time: its wrapper, or
+// test itself when it has none (a test that calls t.Run or t.Parallel,
+// which a synctest bubble forbids, runs in real time).
+func virtualName(ctx context.Context, bin, test string) string {
+	wrapper := virtualtest.WrapperName(test)
+	out, err := exec.CommandContext(ctx, bin, "-test.list", runRegexp([]string{wrapper})).Output()
+	if err != nil || !slices.Contains(strings.Fields(string(out)), wrapper) {
+		return test
 	}
-	return names
+	return wrapper
 }
 
 // virtualOverlay writes the overlay that adds the wrappers to pkg of the

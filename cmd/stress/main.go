@@ -276,7 +276,7 @@ func buildAndCheck(ctx context.Context, cfg *config, outDir string) (testrun.Bin
 		return bin, exitUsage
 	}
 	if cfg.virtual {
-		if cfg.virtualRun, names, err = virtualRunPattern(names); err != nil {
+		if names, err = checkVirtual(ctx, cfg, bin, names); err != nil {
 			fmt.Fprintln(os.Stderr, "stress:", err)
 			return bin, exitUsage
 		}

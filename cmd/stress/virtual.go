@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,22 +32,44 @@ func buildVirtual(ctx context.Context, cfg config, outDir string) (testrun.Binar
 }
 
 // virtualRunPattern turns the tests -run selected into the -test.run
-// pattern of their wrappers, or says why there are none.
-func virtualRunPattern(selected []string) (string, []string, error) {
-	var wrappers []string
+// pattern of their wrappers (those in have), or says why there are none.
+// It also returns the wrappers, and the selected tests that have none.
+func virtualRunPattern(selected, have []string) (string, []string, []string, error) {
+	var wrappers, skipped []string
 	for _, name := range selected {
-		if !virtualtest.IsWrapper(name) {
+		switch {
+		case virtualtest.IsWrapper(name):
+		case slices.Contains(have, virtualtest.WrapperName(name)):
 			wrappers = append(wrappers, virtualtest.WrapperName(name))
+		default:
+			skipped = append(skipped, name)
 		}
 	}
 	if len(wrappers) == 0 {
-		return "", nil, fmt.Errorf("-virtual: no test to run in virtual time (virtual time needs Go 1.25 or later)")
+		return "", nil, skipped, fmt.Errorf("-virtual: no selected test can run in virtual time " +
+			"(it needs Go 1.25 or later, and tests that call t.Run or t.Parallel cannot)")
 	}
 	quoted := make([]string, len(wrappers))
 	for i, w := range wrappers {
 		quoted[i] = regexp.QuoteMeta(w)
 	}
-	return "^(" + strings.Join(quoted, "|") + ")$", wrappers, nil
+	return "^(" + strings.Join(quoted, "|") + ")$", wrappers, skipped, nil
+}
+
+// checkVirtual sets cfg.virtualRun from the selected tests and returns the
+// wrappers to run, saying which selected tests cannot run in virtual time.
+func checkVirtual(ctx context.Context, cfg *config, bin testrun.Binary, selected []string) ([]string, error) {
+	have, err := bin.List(ctx, "^"+regexp.QuoteMeta(virtualtest.WrapperName("Test")))
+	if err != nil {
+		return nil, err
+	}
+	var wrappers, skipped []string
+	cfg.virtualRun, wrappers, skipped, err = virtualRunPattern(selected, have)
+	if len(skipped) > 0 {
+		fmt.Fprintf(os.Stderr, "stress: not run: %d %s that call t.Run or t.Parallel, which virtual time forbids: %s\n",
+			len(skipped), plural(len(skipped), "test", "tests"), shortList(skipped, 8))
+	}
+	return wrappers, err
 }
 
 // virtualSeeds gives each of n runs its seed: seed for all, or, for 0, a

@@ -35,7 +35,8 @@ func writePackage(t *testing.T, withHook bool) Package {
 		"config.go": "package demo\n\n" + hook,
 		"a_test.go": "package demo\n\nimport \"testing\"\n\n" +
 			"func TestOne2A(t *testing.T) {}\nfunc TestMain(m *testing.M) {}\nfunc Testlower(t *testing.T) {}\n" +
-			"func TestVirtualOne2A(t *testing.T) {}\nfunc helper(t *testing.T) {}\nfunc BenchmarkB(b *testing.B) {}\n",
+			"func TestVirtualOne2A(t *testing.T) {}\nfunc helper(t *testing.T) {}\nfunc BenchmarkB(b *testing.B) {}\n" +
+			"func TestTable(t *testing.T) { t.Run(\"case\", func(t *testing.T) {}) }\n",
 		"x_test.go": "package demo_test\n\nimport \"testing\"\n\nfunc TestOutside(t *testing.T) {}\n",
 	}
 	for name, src := range files {
