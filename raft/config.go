@@ -91,6 +91,8 @@ var virtualTime struct {
 
 // enterVirtualTime switches the tester to virtual time for the tests that
 // follow, with the run's seed.
+//
+//lint:ignore U1000 called by the wrappers internal/virtualtest generates for a virtual-time build
 func enterVirtualTime(seed int64) {
 	virtualTime.on, virtualTime.seed = true, seed
 }

@@ -61,7 +61,7 @@ func checkSeeding() {
 		rand.Seed(1) //lint:ignore SA1019 see Run
 		return rand.Int63()
 	}
-	if draw() != draw() {
+	if first := draw(); draw() != first {
 		panic("virtualtest: rand.Seed has no effect; the test binary needs //go:debug randseednop=0")
 	}
 }
