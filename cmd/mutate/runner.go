@@ -194,10 +194,11 @@ func runUntilKilled(ctx context.Context, m Mutation, o *Options, bins map[string
 func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string, scratch string) ([]byte, bool) {
 	for _, set := range m.Tests {
 		for _, name := range set.Names {
+			var extra []string
 			if o.Virtual {
-				name = virtualName(ctx, bins[set.Pkg], name)
+				name, extra = virtualName(ctx, bins[set.Pkg], name), virtualArgs
 			}
-			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout)
+			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout, extra...)
 			if failed || ctx.Err() != nil {
 				return out, failed
 			}
@@ -208,13 +209,13 @@ func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string
 
 // runTests runs the named tests once in pkgDir and reports their output and
 // whether the run failed.
-func runTests(ctx context.Context, bin, pkgDir string, names []string, timeout time.Duration) ([]byte, bool) {
+func runTests(ctx context.Context, bin, pkgDir string, names []string, timeout time.Duration, extra ...string) ([]byte, bool) {
 	// The test binary enforces timeout itself (and says which test hung);
 	// the context is a backstop in case it cannot.
 	runCtx, cancel := context.WithTimeout(ctx, timeout+time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(runCtx, bin, "-test.run", runRegexp(names), "-test.count=1",
-		"-test.v", "-test.timeout", timeout.String())
+	cmd := exec.CommandContext(runCtx, bin, append([]string{"-test.run", runRegexp(names), "-test.count=1",
+		"-test.v", "-test.timeout", timeout.String()}, extra...)...)
 	cmd.Dir = pkgDir
 	out, err := cmd.CombinedOutput()
 	return out, err != nil

@@ -16,6 +16,13 @@ import (
 // as its wrapper TestVirtualX: in a testing/synctest bubble, where waiting
 // on timers costs no real time. The matrix names the original tests.
 
+// virtualArgs are the test binary's extra arguments in virtual time: a
+// mutant that spins (a sender retrying at once against a fake peer that
+// answers at once) keeps the virtual clock still, and the watchdog's
+// default minute of real time would dominate the catalogue's run. No test
+// the catalogue names does a minute of pure CPU work.
+var virtualArgs = []string{"-virtual.stall", "15s"}
+
 // virtualName is the test to run for test in virtual time: its wrapper, or
 // test itself when it has none (a test that calls t.Run or t.Parallel,
 // which a synctest bubble forbids, runs in real time).
