@@ -130,7 +130,7 @@ func gradePackage(ctx context.Context, cfg config, ws *workspace, table *pointsT
 		return brokenTests(cfg, ws, table, pkg, parts, "listing the tests failed: "+firstLine(err.Error()), stderr)
 	}
 	names = ws.courseTestsOnly(pkg, names, stderr)
-	tests := planTests(cfg, table, parts, names, stderr)
+	tests := planTests(cfg, table, pkg, parts, names, stderr)
 	runTests(ctx, cfg, ws, bin, pkg, tests, stderr)
 	return tests
 }
@@ -149,15 +149,17 @@ func firstLine(s string) string {
 	return line
 }
 
-// planTests picks the tests of each part (in the binary's order), gives
-// them their points, and keeps those that -run selects.
-func planTests(cfg config, table *pointsTable, parts, names []string, stderr io.Writer) []*gradedTest {
+// planTests picks the tests of each part of pkg (in the binary's order),
+// gives them their points, and keeps those that -run selects.
+func planTests(cfg config, table *pointsTable, pkg string, parts, names []string, stderr io.Writer) []*gradedTest {
 	var tests []*gradedTest
 	for _, p := range parts {
 		var inPart []string
+		shown := map[string]string{}
 		for _, n := range names {
-			if partOf(n) == p {
+			if q, label, ok := classify(pkg, n); ok && q.name == p {
 				inPart = append(inPart, n)
+				shown[n] = label
 			}
 		}
 		maxPoints, warnings := table.allocate(p, inPart)
@@ -169,7 +171,7 @@ func planTests(cfg config, table *pointsTable, parts, names []string, stderr io.
 		}
 		for _, n := range inPart {
 			if cfg.run == nil || cfg.run.MatchString(n) {
-				tests = append(tests, &gradedTest{part: p, name: n, max: maxPoints[n]})
+				tests = append(tests, &gradedTest{part: p, shown: shown[n], name: n, max: maxPoints[n]})
 			}
 		}
 	}
@@ -181,10 +183,10 @@ func planTests(cfg config, table *pointsTable, parts, names []string, stderr io.
 // nothing, for the given reason.
 func brokenTests(cfg config, ws *workspace, table *pointsTable, pkg string, parts []string, why string, stderr io.Writer) []*gradedTest {
 	fmt.Fprintf(stderr, "grade: %s: %s\n", pkg, why)
-	tests := planTests(cfg, table, parts, testFuncNames(ws.testFiles(pkg)), stderr)
+	tests := planTests(cfg, table, pkg, parts, testFuncNames(ws.testFiles(pkg)), stderr)
 	for _, p := range parts {
 		if !hasPart(tests, p) {
-			tests = append(tests, &gradedTest{part: p, name: "(every test of " + p + ")", max: table.totals[p]})
+			tests = append(tests, &gradedTest{part: p, shown: p, name: "(every test of " + p + ")", max: table.totals[p]})
 		}
 	}
 	for _, t := range tests {
@@ -255,5 +257,5 @@ func progressLine(t *gradedTest, o runOutcome, runs int) string {
 	if !o.passed {
 		verdict = "FAIL  " + o.why
 	}
-	return fmt.Sprintf("%s %s run %d/%d  %6.2fs  %s", t.part, t.name, o.index, runs, o.seconds, verdict)
+	return fmt.Sprintf("%s %s run %d/%d  %6.2fs  %s", t.partName(), t.name, o.index, runs, o.seconds, verdict)
 }

@@ -210,8 +210,10 @@ func (ws *workspace) courseTestsOnly(pkg string, names []string, stderr io.Write
 		switch {
 		case slices.Contains(declared, n):
 			kept = append(kept, n)
-		case partOf(n) != "":
-			dropped = append(dropped, n)
+		default:
+			if _, _, ok := classify(pkg, n); ok {
+				dropped = append(dropped, n)
+			}
 		}
 	}
 	if len(dropped) > 0 {
