@@ -85,8 +85,8 @@ handout-check:
 		cat "$$dir/test.log"; echo "handout-check: TestInitialElection2A did not fail with 'expected one leader, got none'"; exit 1; fi; \
 	echo "handout-check: the handout vets clean and TestInitialElection2A fails as it should"
 
-# SPEC section 8: the five course files can be replaced by a course's own
-# (see .ci/course-files; make course-check QUICK=1 skips the tester runs).
+# The five course files can be replaced by a course's own: .ci/course-files
+# checks each rule of docs/course-files.md (QUICK=1 skips the tester runs).
 QUICK ?=
 course-check:
 	bash .ci/course-files $(if $(QUICK),quick)

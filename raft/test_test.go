@@ -6,8 +6,8 @@ package raft
 //
 // The tests use the harness in config.go; helpers that are only about the
 // tests follow them at the end of this file. This file and config.go are
-// two of the five a course may replace with its own copies (SPEC section
-// 8), so nothing outside them depends on what they define.
+// two of the five a course may replace with its own copies
+// (docs/course-files.md), so nothing outside them depends on what they define.
 
 import (
 	"fmt"
@@ -1097,8 +1097,8 @@ func countAgreementRound(cfg *config, servers int) (int, bool) {
 }
 
 // checkHeartbeatRate holds an idle cluster to the heartbeat rate every
-// tester relies on: a leader sends at most 10 heartbeats per second (SPEC
-// 4.1), so over idle time each follower receives at most 10 per second, plus
+// tester relies on: a leader sends at most 10 heartbeats per second (the
+// testers' rule), so over idle time each follower receives at most 10 per second, plus
 // two for the interval's ends and a last commit-index update. It applies only
 // when no peer's term changed (terms taken before the idle period), since an
 // election legitimately costs more.

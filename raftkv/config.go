@@ -1,6 +1,6 @@
 package raftkv
 
-// The KV tester (SPEC 5.1): a simulated network of KVServers, each with its
+// The KV tester: a simulated network of KVServers, each with its
 // Raft peer registered on the same labrpc server, clerks with shuffled ends,
 // partitions, crash-restart from a copy of the persister, and a history of
 // every clerk operation checked for linearizability at the end of each test.
