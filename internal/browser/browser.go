@@ -116,8 +116,7 @@ func (b *Browser) attach(width, height int) error {
 			return err
 		}
 	}
-	return b.call("Emulation.setDeviceMetricsOverride",
-		map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
+	return b.Resize(width, height)
 }
 
 // call sends a command to the page.

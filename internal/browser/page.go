@@ -151,3 +151,9 @@ func (b *Browser) Screenshot(path string, clip Rect) error {
 	}
 	return os.WriteFile(path, png, 0o644)
 }
+
+// Resize sets the size of the page's viewport in CSS pixels.
+func (b *Browser) Resize(width, height int) error {
+	return b.call("Emulation.setDeviceMetricsOverride",
+		map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
+}

@@ -1,0 +1,288 @@
+package linearizability
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"miniraftkv/internal/browser"
+)
+
+// The browser tests open the timeline pages in a headless Chromium and use
+// them as a reader would: they point at operations and annotations, zoom,
+// pan, press the page's buttons and switch partitions, then read what is
+// drawn. They skip, saying why, when no browser is installed; with
+// $CHROMIUM set (as CI sets it) a missing browser fails them instead.
+
+// viewWidth and viewHeight are the size of the browser's page.
+const viewWidth, viewHeight = 1200, 800
+
+// startBrowser starts the browser for a test or benchmark, or skips it.
+func startBrowser(tb testing.TB) *browser.Browser {
+	tb.Helper()
+	path, err := browser.Find()
+	if errors.Is(err, browser.ErrRequired) {
+		tb.Fatal(err)
+	}
+	if err != nil {
+		tb.Skipf("skipping the browser test: %v", err)
+	}
+	b, err := browser.Launch(path, viewWidth, viewHeight)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return b
+}
+
+// openTimeline checks history with m, writes its timeline with opts and
+// opens it in b. It fails the test if the page's script reported an error,
+// or if a section shown lacks a row for one of its clients or for an
+// annotation row, and returns what the page shows.
+func openTimeline(t *testing.T, b *browser.Browser, m Model, history []Operation, opts VisualizeOptions) browser.Timeline {
+	t.Helper()
+	_, info := CheckOperationsVerbose(m, history, 0)
+	path := filepath.Join(t.TempDir(), "timeline.html")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Notes == nil {
+		opts.Notes = &strings.Builder{}
+	}
+	if err := VisualizeWithOptions(m, info, opts, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Resize(viewWidth, viewHeight); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Open("file://" + path); err != nil {
+		t.Fatal(err)
+	}
+	tl := readTimeline(t, b)
+	checkRowsDrawn(t, tl)
+	return tl
+}
+
+// readTimeline reads the page and fails the test if its script has
+// reported an error so far.
+func readTimeline(t *testing.T, b *browser.Browser) browser.Timeline {
+	t.Helper()
+	tl, err := b.Timeline()
+	if err != nil {
+		t.Fatalf("reading the page: %v (script errors: %q)", err, b.Errors())
+	}
+	if errs := b.Errors(); len(errs) > 0 {
+		t.Fatalf("the page's script reported errors:\n%s", strings.Join(errs, "\n"))
+	}
+	return tl
+}
+
+// checkRowsDrawn checks that each section shown draws a row for every
+// client of its operations and every annotation row.
+func checkRowsDrawn(t *testing.T, tl browser.Timeline) {
+	t.Helper()
+	for i, s := range tl.Sections {
+		if !s.Shown || len(tl.Data.Clients[i]) == 0 {
+			continue
+		}
+		if s.Plot == nil {
+			t.Errorf("section %q is shown but has no timeline", s.Title)
+		}
+		if missing := s.MissingRows(tl.Data.Clients[i], tl.Data.Rows); len(missing) > 0 {
+			t.Errorf("section %q draws no row for %q (it has %q)", s.Title, missing, s.Labels)
+		}
+	}
+}
+
+// shown returns the indexes of the sections shown.
+func shown(tl browser.Timeline) []int {
+	var out []int
+	for i, s := range tl.Sections {
+		if s.Shown {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// selectPartition chooses value ("all" or a section's index) in the
+// page's partition selector, as picking it from the list does.
+func selectPartition(t *testing.T, b *browser.Browser, value string) {
+	t.Helper()
+	script := fmt.Sprintf(`(() => { const f = document.getElementById("filter"); f.value = %q;
+  f.dispatchEvent(new Event("change")); return f.value; })()`, value)
+	var got string
+	if err := b.Eval(script, &got); err != nil || got != value {
+		t.Fatalf("selecting %q in the partition selector: got %q (%v)", value, got, err)
+	}
+}
+
+// pointAt moves the mouse to the middle of r and returns the tooltip.
+func pointAt(t *testing.T, b *browser.Browser, r *browser.Rect, what string) string {
+	t.Helper()
+	if r == nil {
+		t.Fatalf("no %s drawn to point at", what)
+	}
+	if err := b.Mouse("mouseMoved", r.X+r.Width/2, r.Y+r.Height/2); err != nil {
+		t.Fatal(err)
+	}
+	tip, err := b.Tooltip()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tip
+}
+
+// okKvHistory has 4 clients working on 3 keys, one operation at a time
+// on each key: every get returns the key's last put.
+func okKvHistory() []Operation {
+	var ops []Operation
+	last := map[string]string{}
+	for i := 0; i < 60; i++ {
+		key, call := []string{"a", "b", "c"}[i%3], int64(i*10)
+		if i%2 == 0 {
+			last[key] = fmt.Sprintf("v%d", i)
+			ops = append(ops, put(i%4, key, last[key], call, call+15))
+		} else {
+			ops = append(ops, get(i%4, key, last[key], call, call+15))
+		}
+	}
+	return ops
+}
+
+// width is the span of times in a section's view.
+func width(s browser.TimelineSection) float64 { return s.Range[1] - s.Range[0] }
+
+// TestTimelineInBrowserOk opens the timeline of a linearizable history of
+// three keys: every key is drawn with a row per client, a tooltip gives an
+// operation's times, the zoom button and Ctrl + wheel zoom, dragging pans,
+// and the partition selector shows one key at a time.
+func TestTimelineInBrowserOk(t *testing.T) {
+	b := startBrowser(t)
+	tl := openTimeline(t, b, KvModel(), okKvHistory(), VisualizeOptions{})
+	if tl.Filter != "all" || len(shown(tl)) != 3 {
+		t.Fatalf("selector %q shows sections %v, want all 3", tl.Filter, shown(tl))
+	}
+	s := tl.Sections[0]
+	if s.Unplaced != nil || s.Ops == 0 || !strings.Contains(s.Title, "Ok") {
+		t.Fatalf("first section %q: %d ops drawn, unplaced %v; want an Ok key drawn with none unplaced", s.Title, s.Ops, s.Unplaced)
+	}
+	tip := pointAt(t, b, s.FirstOp, "operation")
+	if !strings.Contains(tip, "called at 0.000000 ms") || !strings.Contains(tip, "returned at 0.000015 ms") ||
+		!strings.Contains(tip, "step 1 of 20") {
+		t.Errorf("tooltip of the first operation is %q, want its call and return times and its step", tip)
+	}
+	checkZoomAndPan(t, b, s)
+	for _, pick := range []string{"2", "1", "all"} {
+		selectPartition(t, b, pick)
+		tl := readTimeline(t, b)
+		checkRowsDrawn(t, tl)
+		if got := fmt.Sprint(shown(tl)); (pick == "all" && got != "[0 1 2]") || (pick != "all" && got != "["+pick+"]") {
+			t.Errorf("selector %q shows sections %s", pick, got)
+		}
+	}
+}
+
+// checkZoomAndPan zooms and pans the first section from view s and checks
+// the times in view after each step.
+func checkZoomAndPan(t *testing.T, b *browser.Browser, s browser.TimelineSection) {
+	t.Helper()
+	if err := b.ClickButton("+"); err != nil {
+		t.Fatal(err)
+	}
+	in := readTimeline(t, b).Sections[0]
+	if ratio := width(s) / width(in); math.Abs(ratio-1.6) > 0.2 {
+		t.Errorf("the + button took the view from %v to %v: %.2f times narrower, want 1.6", s.Range, in.Range, ratio)
+	}
+	mid := in.Plot.Y + in.Plot.Height/2
+	if err := b.Wheel(in.Plot.X+in.Plot.Width/2, mid, 0, 400, browser.Ctrl); err != nil {
+		t.Fatal(err)
+	}
+	out := readTimeline(t, b).Sections[0]
+	if width(out) <= width(in)*1.5 {
+		t.Errorf("Ctrl + wheel down took the view from %v to %v; want it zoomed out", in.Range, out.Range)
+	}
+	if err := b.Drag(out.Plot.X+out.Plot.Width*0.75, mid, out.Plot.X+out.Plot.Width*0.25, mid); err != nil {
+		t.Fatal(err)
+	}
+	panned := readTimeline(t, b).Sections[0]
+	if panned.Range[0] <= out.Range[0] || panned.Range[1] <= out.Range[1] {
+		t.Errorf("dragging left took the view from %v to %v; want later times", out.Range, panned.Range)
+	}
+}
+
+// TestTimelineInBrowserIllegal opens the timeline of an Illegal history:
+// only the Illegal key is shown at first, its unplaced operation is marked
+// and explained, and after panning it out of view and scrolling away, "go
+// to the unplaced operation" brings it back into view.
+func TestTimelineInBrowserIllegal(t *testing.T) {
+	b := startBrowser(t)
+	tl := openTimeline(t, b, KvModel(), illegalKvHistory(), VisualizeOptions{})
+	if tl.Filter != "0" || fmt.Sprint(shown(tl)) != "[0]" {
+		t.Fatalf("selector %q shows sections %v, want only the Illegal key", tl.Filter, shown(tl))
+	}
+	s := tl.Sections[0]
+	if !strings.Contains(s.Title, `key "k"`) || !strings.Contains(s.Text, "No linearization found places") || s.Unplaced == nil {
+		t.Fatalf("section %q does not mark and explain the unplaced operation (unplaced %v)", s.Title, s.Unplaced)
+	}
+	if tip := pointAt(t, b, s.Unplaced, "unplaced operation"); !strings.Contains(tip, `get("k") -> "y"`) ||
+		!strings.Contains(tip, "could not be placed after step") {
+		t.Errorf("tooltip of the unplaced operation is %q", tip)
+	}
+	mid := s.Plot.Y + s.Plot.Height/2
+	if err := b.Wheel(s.Plot.X+s.Plot.Width/2, mid, 0, 20*viewWidth, browser.Shift); err != nil {
+		t.Fatal(err)
+	}
+	if away := readTimeline(t, b).Sections[0]; away.Unplaced != nil && away.Unplaced.X < away.Plot.X+away.Plot.Width {
+		t.Fatalf("Shift + wheel did not pan the unplaced operation out of view: %v, view %v", away.Unplaced, away.Range)
+	}
+	const short = 300 // a viewport shorter than the page, scrolled to its end
+	if err := b.Resize(viewWidth, short); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Eval(`window.scrollTo(0, document.body.scrollHeight)`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ClickButton("go to the unplaced operation"); err != nil {
+		t.Fatal(err)
+	}
+	back := readTimeline(t, b).Sections[0]
+	if u, p := back.Unplaced, back.Plot; u == nil || u.X < p.X || u.X+u.Width > p.X+p.Width || u.Y < 0 || u.Y+u.Height > short {
+		t.Fatalf("after \"go to the unplaced operation\" its bar is at %+v, not inside the timeline %+v and the viewport", u, p)
+	}
+}
+
+// TestTimelineInBrowserMaxOps opens a page over MaxOps: the note says what
+// is left out, the Illegal key is drawn as a window around its unplaced
+// operation, and the key left out says so when selected.
+func TestTimelineInBrowserMaxOps(t *testing.T) {
+	history := bigIllegalHistory(3000)
+	for i := 0; i < 1500; i++ {
+		history = append(history, put(i%3, "other", "v", int64(i*10), int64(i*10+3)))
+	}
+	b := startBrowser(t)
+	tl := openTimeline(t, b, KvModel(), history, VisualizeOptions{MaxOps: 1200})
+	if !strings.Contains(tl.LeftOut, "MaxOps 1200") || fmt.Sprint(shown(tl)) != "[0]" {
+		t.Fatalf("note %q, sections shown %v; want the MaxOps note and the Illegal key", tl.LeftOut, shown(tl))
+	}
+	if s := tl.Sections[0]; s.Unplaced == nil || !strings.Contains(s.Text, "1200 of its 3000 operations drawn") {
+		t.Fatalf("the Illegal key's window: unplaced %v, text %q", s.Unplaced, s.Text)
+	}
+	selectPartition(t, b, "1")
+	other := readTimeline(t, b)
+	if s := other.Sections[1]; !s.Shown || s.Plot != nil || !strings.Contains(s.Text, "not drawn (1500 operations") {
+		t.Fatalf("the key left out: shown %v, timeline %v, text %q", s.Shown, s.Plot, s.Text)
+	}
+}
