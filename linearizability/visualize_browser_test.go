@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"miniraftkv/internal/browser"
 )
@@ -285,4 +286,91 @@ func TestTimelineInBrowserMaxOps(t *testing.T) {
 	if s := other.Sections[1]; !s.Shown || s.Plot != nil || !strings.Contains(s.Text, "not drawn (1500 operations") {
 		t.Fatalf("the key left out: shown %v, timeline %v, text %q", s.Shown, s.Plot, s.Text)
 	}
+}
+
+// faultyHistory is what a KV test with faults might record: 5 clients
+// appending to key "k" and reading it, and writing key "y", over 480 ms,
+// with one read of "k" that returns a value from before an append that had
+// already returned. Every other read sees exactly the appends called
+// before it, which is linearizable (each at its call).
+func faultyHistory() []Operation {
+	var ops []Operation
+	value := ""
+	for j := 0; j < 12; j++ {
+		for c := 0; c < 5; c++ {
+			call := int64(j*40 + c*7)
+			ret := call + 12 + int64((c*13+j*7)%25)
+			switch {
+			case c == 4:
+				ops = append(ops, put(c, "y", fmt.Sprint(j), call, ret))
+			case (c+j)%3 == 0:
+				v := fmt.Sprintf("%d.%d ", c, j)
+				value += v
+				ops = append(ops, appendOp(c, "k", v, call, ret))
+			case j == 7 && c == 1:
+				ops = append(ops, get(c, "k", value[:strings.LastIndex(value[:len(value)-1], " ")+1], call, ret))
+			default:
+				ops = append(ops, get(c, "k", value, call, ret))
+			}
+		}
+	}
+	return ops
+}
+
+// faultAnnotations are the faults of faultyHistory's test, in ms.
+func faultAnnotations() []Annotation {
+	return []Annotation{
+		{Row: "network", Start: 0, End: 480, Label: "unreliable: 10% of RPCs lost", Color: "#8e6bbf"},
+		{Row: "", Start: 150, End: 330, Label: "partition {S0 S1} {S2 S3 S4}", Details: "S0 was the leader", Color: "#e67e22"},
+		{Row: "S2", Start: 200, End: 260, Label: "crashed", Color: "#c0392b"},
+		{Row: "S2", Start: 260, End: 260, Label: "restarted"},
+	}
+}
+
+// TestTimelineInBrowserAnnotations opens the timeline of a failed check
+// with faults: the annotation rows are drawn above the clients, an
+// annotation's tooltip gives its times, and "whole history" draws every
+// annotation. With SCREENSHOT_DIR set it saves the first view as
+// timeline-illegal.png there (make pictures).
+func TestTimelineInBrowserAnnotations(t *testing.T) {
+	b := startBrowser(t)
+	opts := VisualizeOptions{Annotations: faultAnnotations(), TimeUnit: time.Millisecond}
+	tl := openTimeline(t, b, KvModel(), faultyHistory(), opts)
+	s := tl.Sections[0]
+	if fmt.Sprint(tl.Data.Rows) != "[network S2]" || s.Unplaced == nil || !strings.Contains(s.Title, "Illegal") {
+		t.Fatalf("rows %v, section %q, unplaced %v; want the rows network and S2 and key k Illegal", tl.Data.Rows, s.Title, s.Unplaced)
+	}
+	if tip := pointAt(t, b, s.Unplaced, "unplaced operation"); !strings.Contains(tip, "called at 287.000 ms") {
+		t.Errorf("tooltip of the unplaced operation is %q, want its call at 287 ms", tip)
+	}
+	screenshot(t, b, "timeline-illegal.png", `document.querySelector("section:not([style*='none']) .timeline")`)
+	if err := b.ClickButton("whole history"); err != nil {
+		t.Fatal(err)
+	}
+	whole := readTimeline(t, b).Sections[0]
+	if whole.Annots != len(opts.Annotations) {
+		t.Errorf("the whole history draws %d annotations, want %d", whole.Annots, len(opts.Annotations))
+	}
+	if tip := pointAt(t, b, whole.FirstAnno, "annotation"); !strings.Contains(tip, "to 480.000 ms (480.000 ms)") {
+		t.Errorf("tooltip of the network annotation is %q, want its start and end", tip)
+	}
+}
+
+// screenshot saves the page from its top to the bottom of the element
+// that the expression bottom finds as name in $SCREENSHOT_DIR, if set.
+func screenshot(t *testing.T, b *browser.Browser, name, bottom string) {
+	t.Helper()
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	var height float64
+	if err := b.Eval(`(() => { window.scrollTo(0, 0); return `+bottom+`.getBoundingClientRect().bottom + 12; })()`, &height); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := b.Screenshot(path, browser.Rect{Width: viewWidth, Height: height}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
 }
