@@ -1,7 +1,6 @@
 package linearizability
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -21,28 +20,6 @@ import (
 
 // viewWidth and viewHeight are the size of the browser's page.
 const viewWidth, viewHeight = 1200, 800
-
-// startBrowser starts the browser for a test or benchmark, or skips it.
-func startBrowser(tb testing.TB) *browser.Browser {
-	tb.Helper()
-	path, err := browser.Find()
-	if errors.Is(err, browser.ErrRequired) {
-		tb.Fatal(err)
-	}
-	if err != nil {
-		tb.Skipf("skipping the browser test: %v", err)
-	}
-	b, err := browser.Launch(path, viewWidth, viewHeight)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := b.Close(); err != nil {
-			tb.Error(err)
-		}
-	})
-	return b
-}
 
 // openTimeline checks history with m, writes its timeline with opts and
 // opens it in b. It fails the test if the page's script reported an error,
@@ -71,40 +48,7 @@ func openTimeline(t *testing.T, b *browser.Browser, m Model, history []Operation
 	if err := b.Open("file://" + path); err != nil {
 		t.Fatal(err)
 	}
-	tl := readTimeline(t, b)
-	checkRowsDrawn(t, tl)
-	return tl
-}
-
-// readTimeline reads the page and fails the test if its script has
-// reported an error so far.
-func readTimeline(t *testing.T, b *browser.Browser) browser.Timeline {
-	t.Helper()
-	tl, err := b.Timeline()
-	if err != nil {
-		t.Fatalf("reading the page: %v (script errors: %q)", err, b.Errors())
-	}
-	if errs := b.Errors(); len(errs) > 0 {
-		t.Fatalf("the page's script reported errors:\n%s", strings.Join(errs, "\n"))
-	}
-	return tl
-}
-
-// checkRowsDrawn checks that each section shown draws a row for every
-// client of its operations and every annotation row.
-func checkRowsDrawn(t *testing.T, tl browser.Timeline) {
-	t.Helper()
-	for i, s := range tl.Sections {
-		if !s.Shown || len(tl.Data.Clients[i]) == 0 {
-			continue
-		}
-		if s.Plot == nil {
-			t.Errorf("section %q is shown but has no timeline", s.Title)
-		}
-		if missing := s.MissingRows(tl.Data.Clients[i], tl.Data.Rows); len(missing) > 0 {
-			t.Errorf("section %q draws no row for %q (it has %q)", s.Title, missing, s.Labels)
-		}
-	}
+	return browser.ReadTimeline(t, b)
 }
 
 // shown returns the indexes of the sections shown.
@@ -171,7 +115,7 @@ func width(s browser.TimelineSection) float64 { return s.Range[1] - s.Range[0] }
 // operation's times, the zoom button and Ctrl + wheel zoom, dragging pans,
 // and the partition selector shows one key at a time.
 func TestTimelineInBrowserOk(t *testing.T) {
-	b := startBrowser(t)
+	b := browser.Start(t, viewWidth, viewHeight)
 	tl := openTimeline(t, b, KvModel(), okKvHistory(), VisualizeOptions{})
 	if tl.Filter != "all" || len(shown(tl)) != 3 {
 		t.Fatalf("selector %q shows sections %v, want all 3", tl.Filter, shown(tl))
@@ -188,8 +132,7 @@ func TestTimelineInBrowserOk(t *testing.T) {
 	checkZoomAndPan(t, b, s)
 	for _, pick := range []string{"2", "1", "all"} {
 		selectPartition(t, b, pick)
-		tl := readTimeline(t, b)
-		checkRowsDrawn(t, tl)
+		tl := browser.ReadTimeline(t, b)
 		if got := fmt.Sprint(shown(tl)); (pick == "all" && got != "[0 1 2]") || (pick != "all" && got != "["+pick+"]") {
 			t.Errorf("selector %q shows sections %s", pick, got)
 		}
@@ -203,7 +146,7 @@ func checkZoomAndPan(t *testing.T, b *browser.Browser, s browser.TimelineSection
 	if err := b.ClickButton("+"); err != nil {
 		t.Fatal(err)
 	}
-	in := readTimeline(t, b).Sections[0]
+	in := browser.ReadTimeline(t, b).Sections[0]
 	if ratio := width(s) / width(in); math.Abs(ratio-1.6) > 0.2 {
 		t.Errorf("the + button took the view from %v to %v: %.2f times narrower, want 1.6", s.Range, in.Range, ratio)
 	}
@@ -211,14 +154,14 @@ func checkZoomAndPan(t *testing.T, b *browser.Browser, s browser.TimelineSection
 	if err := b.Wheel(in.Plot.X+in.Plot.Width/2, mid, 0, 400, browser.Ctrl); err != nil {
 		t.Fatal(err)
 	}
-	out := readTimeline(t, b).Sections[0]
+	out := browser.ReadTimeline(t, b).Sections[0]
 	if width(out) <= width(in)*1.5 {
 		t.Errorf("Ctrl + wheel down took the view from %v to %v; want it zoomed out", in.Range, out.Range)
 	}
 	if err := b.Drag(out.Plot.X+out.Plot.Width*0.75, mid, out.Plot.X+out.Plot.Width*0.25, mid); err != nil {
 		t.Fatal(err)
 	}
-	panned := readTimeline(t, b).Sections[0]
+	panned := browser.ReadTimeline(t, b).Sections[0]
 	if panned.Range[0] <= out.Range[0] || panned.Range[1] <= out.Range[1] {
 		t.Errorf("dragging left took the view from %v to %v; want later times", out.Range, panned.Range)
 	}
@@ -229,7 +172,7 @@ func checkZoomAndPan(t *testing.T, b *browser.Browser, s browser.TimelineSection
 // and explained, and after panning it out of view and scrolling away, "go
 // to the unplaced operation" brings it back into view.
 func TestTimelineInBrowserIllegal(t *testing.T) {
-	b := startBrowser(t)
+	b := browser.Start(t, viewWidth, viewHeight)
 	tl := openTimeline(t, b, KvModel(), illegalKvHistory(), VisualizeOptions{})
 	if tl.Filter != "0" || fmt.Sprint(shown(tl)) != "[0]" {
 		t.Fatalf("selector %q shows sections %v, want only the Illegal key", tl.Filter, shown(tl))
@@ -246,7 +189,7 @@ func TestTimelineInBrowserIllegal(t *testing.T) {
 	if err := b.Wheel(s.Plot.X+s.Plot.Width/2, mid, 0, 20*viewWidth, browser.Shift); err != nil {
 		t.Fatal(err)
 	}
-	if away := readTimeline(t, b).Sections[0]; away.Unplaced != nil && away.Unplaced.X < away.Plot.X+away.Plot.Width {
+	if away := browser.ReadTimeline(t, b).Sections[0]; away.Unplaced != nil && away.Unplaced.X < away.Plot.X+away.Plot.Width {
 		t.Fatalf("Shift + wheel did not pan the unplaced operation out of view: %v, view %v", away.Unplaced, away.Range)
 	}
 	const short = 300 // a viewport shorter than the page, scrolled to its end
@@ -259,7 +202,7 @@ func TestTimelineInBrowserIllegal(t *testing.T) {
 	if err := b.ClickButton("go to the unplaced operation"); err != nil {
 		t.Fatal(err)
 	}
-	back := readTimeline(t, b).Sections[0]
+	back := browser.ReadTimeline(t, b).Sections[0]
 	if u, p := back.Unplaced, back.Plot; u == nil || u.X < p.X || u.X+u.Width > p.X+p.Width || u.Y < 0 || u.Y+u.Height > short {
 		t.Fatalf("after \"go to the unplaced operation\" its bar is at %+v, not inside the timeline %+v and the viewport", u, p)
 	}
@@ -273,7 +216,7 @@ func TestTimelineInBrowserMaxOps(t *testing.T) {
 	for i := 0; i < 1500; i++ {
 		history = append(history, put(i%3, "other", "v", int64(i*10), int64(i*10+3)))
 	}
-	b := startBrowser(t)
+	b := browser.Start(t, viewWidth, viewHeight)
 	tl := openTimeline(t, b, KvModel(), history, VisualizeOptions{MaxOps: 1200})
 	if !strings.Contains(tl.LeftOut, "MaxOps 1200") || fmt.Sprint(shown(tl)) != "[0]" {
 		t.Fatalf("note %q, sections shown %v; want the MaxOps note and the Illegal key", tl.LeftOut, shown(tl))
@@ -282,7 +225,7 @@ func TestTimelineInBrowserMaxOps(t *testing.T) {
 		t.Fatalf("the Illegal key's window: unplaced %v, text %q", s.Unplaced, s.Text)
 	}
 	selectPartition(t, b, "1")
-	other := readTimeline(t, b)
+	other := browser.ReadTimeline(t, b)
 	if s := other.Sections[1]; !s.Shown || s.Plot != nil || !strings.Contains(s.Text, "not drawn (1500 operations") {
 		t.Fatalf("the key left out: shown %v, timeline %v, text %q", s.Shown, s.Plot, s.Text)
 	}
@@ -333,7 +276,7 @@ func faultAnnotations() []Annotation {
 // annotation. With SCREENSHOT_DIR set it saves the first view as
 // timeline-illegal.png there (make pictures).
 func TestTimelineInBrowserAnnotations(t *testing.T) {
-	b := startBrowser(t)
+	b := browser.Start(t, viewWidth, viewHeight)
 	opts := VisualizeOptions{Annotations: faultAnnotations(), TimeUnit: time.Millisecond}
 	tl := openTimeline(t, b, KvModel(), faultyHistory(), opts)
 	s := tl.Sections[0]
@@ -347,7 +290,7 @@ func TestTimelineInBrowserAnnotations(t *testing.T) {
 	if err := b.ClickButton("whole history"); err != nil {
 		t.Fatal(err)
 	}
-	whole := readTimeline(t, b).Sections[0]
+	whole := browser.ReadTimeline(t, b).Sections[0]
 	if whole.Annots != len(opts.Annotations) {
 		t.Errorf("the whole history draws %d annotations, want %d", whole.Annots, len(opts.Annotations))
 	}

@@ -1,34 +1,11 @@
 package browser
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// launch starts the browser for a test, or skips the test saying why.
-func launch(t *testing.T) *Browser {
-	t.Helper()
-	path, err := Find()
-	if errors.Is(err, ErrRequired) {
-		t.Fatal(err)
-	}
-	if err != nil {
-		t.Skip(err)
-	}
-	b, err := Launch(path, 800, 600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := b.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return b
-}
 
 // page writes html to a file and returns its URL.
 func page(t *testing.T, html string) string {
@@ -43,7 +20,7 @@ func page(t *testing.T, html string) string {
 // TestScriptRunsAndClicksArrive opens a page whose script counts clicks
 // on a button, clicks it with the mouse and reads the count.
 func TestScriptRunsAndClicksArrive(t *testing.T) {
-	b := launch(t)
+	b := Start(t, 800, 600)
 	url := page(t, `<!DOCTYPE html><html><body>
 <button id="b" style="position:absolute;left:10px;top:10px;width:100px;height:40px">x</button>
 <script>let clicks = 0; document.getElementById("b").addEventListener("click", function () { clicks++; });</script>
@@ -73,7 +50,7 @@ func TestScriptRunsAndClicksArrive(t *testing.T) {
 // TestScriptErrorsAreReported opens pages whose scripts fail, to parse and
 // while running, and one that logs a console error.
 func TestScriptErrorsAreReported(t *testing.T) {
-	b := launch(t)
+	b := Start(t, 800, 600)
 	cases := []struct{ name, script, want string }{
 		{"syntax", `const x = ;`, "SyntaxError"},
 		{"thrown", `null.f();`, "TypeError"},

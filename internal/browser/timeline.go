@@ -27,8 +27,8 @@ type TimelineSection struct {
 	Annots    int       `json:"annots"`    // annotation shapes drawn (rows and bands in view)
 	Range     []float64 `json:"range"`     // the times in view, [from, to], in the history's units
 	Plot      *Rect     `json:"plot"`      // the visible area of the timeline, nil if none was drawn
-	FirstOp   *Rect     `json:"firstOp"`   // the first operation bar drawn, for pointing at
-	FirstAnno *Rect     `json:"firstAnno"` // the first annotation row shape drawn
+	FirstOp   *Rect     `json:"firstOp"`   // a spot on the first operation bar in view, to point at
+	FirstAnno *Rect     `json:"firstAnno"` // a spot on the first annotation in a row in view
 }
 
 // TimelineDataCounts summarizes the data the page was written with.
@@ -41,6 +41,15 @@ type TimelineDataCounts struct {
 const readTimeline = `(() => {
   const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect();
     return { x: r.left, y: r.top, width: r.width, height: r.height }; };
+  // hit finds a point on the first of els, inside area, where the pointer
+  // would rest on that element itself (not on a point or label over it).
+  const hit = (els, area) => { const a = area.getBoundingClientRect();
+    for (const e of els) { const r = e.getBoundingClientRect();
+      for (const f of [0.5, 0.25, 0.75, 0.1, 0.9]) { for (const y of [r.top + r.height / 2, r.top + 3]) {
+        const x = r.left + r.width * f;
+        if (x > a.left && x < a.right && y > a.top && y < a.bottom && document.elementFromPoint(x, y) === e)
+          return { x: x - 1, y: y - 1, width: 2, height: 2 }; } } }
+    return null; };
   const sections = Array.from(document.querySelectorAll("#parts > section")).map((s) => {
     const labels = s.querySelector("svg.labels"), plot = s.querySelector(".plot svg");
     const range = plot ? plot.getAttribute("data-range").split(" ").map(Number) : [];
@@ -48,8 +57,8 @@ const readTimeline = `(() => {
       text: s.textContent, labels: labels ? Array.from(labels.querySelectorAll("text"), (e) => e.textContent) : [],
       ops: plot ? plot.querySelectorAll("rect.op").length : 0, unplaced: plot ? box(plot.querySelector("rect.unplaced")) : null,
       annots: plot ? plot.querySelectorAll(".ann").length : 0, range: range,
-      plot: plot ? box(plot.parentNode) : null, firstOp: plot ? box(plot.querySelector("rect.op")) : null,
-      firstAnno: plot ? box(plot.querySelector("rect.ann[rx], path.ann")) : null };
+      plot: plot ? box(plot.parentNode) : null, firstOp: plot ? hit(plot.querySelectorAll("rect.op"), plot.parentNode) : null,
+      firstAnno: plot ? hit(plot.querySelectorAll("rect.ann[rx], path.ann"), plot.parentNode) : null };
   });
   const filter = document.getElementById("filter");
   return { leftOut: document.getElementById("leftout").textContent, filter: filter.value,
