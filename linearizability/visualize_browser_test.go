@@ -192,11 +192,13 @@ func TestTimelineInBrowserIllegal(t *testing.T) {
 	if away := browser.ReadTimeline(t, b).Sections[0]; away.Unplaced != nil && away.Unplaced.X < away.Plot.X+away.Plot.Width {
 		t.Fatalf("Shift + wheel did not pan the unplaced operation out of view: %v, view %v", away.Unplaced, away.Range)
 	}
-	const short = 300 // a viewport shorter than the page, scrolled to its end
+	const short = 300 // a viewport shorter than the page, scrolled so the button is at its bottom, the timeline below
 	if err := b.Resize(viewWidth, short); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Eval(`window.scrollTo(0, document.body.scrollHeight)`, nil); err != nil {
+	scroll := `Array.from(document.querySelectorAll("button")).find((e) => e.textContent === "go to the unplaced operation")
+  .scrollIntoView({ block: "end" })`
+	if err := b.Eval(scroll, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.ClickButton("go to the unplaced operation"); err != nil {

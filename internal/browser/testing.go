@@ -37,11 +37,11 @@ func Start(tb testing.TB, width, height int) *Browser {
 func ReadTimeline(tb testing.TB, b *Browser) Timeline {
 	tb.Helper()
 	tl, err := b.Timeline()
-	if err != nil {
-		tb.Fatalf("reading the page: %v (script errors: %q)", err, b.Errors())
-	}
-	if errs := b.Errors(); len(errs) > 0 {
+	if errs := b.Errors(); len(errs) > 0 { // first: a script that failed to parse leaves no page to read
 		tb.Fatalf("the page's script reported errors:\n%s", strings.Join(errs, "\n"))
+	}
+	if err != nil {
+		tb.Fatalf("reading the page: %v", err)
 	}
 	for i, s := range tl.Sections {
 		if !s.Shown || len(tl.Data.Clients[i]) == 0 {
