@@ -145,3 +145,11 @@ cluster-stop:
 # linearizability check (cmd/clustertest). About 40 s.
 cluster-test:
 	$(GO) run ./cmd/clustertest
+
+# The pictures of docs/: the browser tests save the first view of a failed
+# check's timeline and raftlog's columns of a sample log as PNG files.
+# Needs Chromium (apt-get install -y chromium, or CHROMIUM=path).
+.PHONY: pictures
+pictures:
+	SCREENSHOT_DIR='$(CURDIR)/docs' CHROMIUM="$${CHROMIUM:-chromium}" \
+		$(GO) test -count=1 -v -run 'TestTimelineInBrowserAnnotations|TestColumnsInBrowser' ./linearizability ./cmd/raftlog
