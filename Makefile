@@ -96,8 +96,8 @@ handout-check:
 		cat "$$dir/test.log"; echo "handout-check: TestInitialElection2A did not fail with 'expected one leader, got none'"; exit 1; fi; \
 	echo "handout-check: the handout vets clean and TestInitialElection2A fails as it should"
 
-# SPEC section 8: the five course files can be replaced by a course's own
-# (see .ci/course-files; make course-check QUICK=1 skips the tester runs).
+# The five course files can be replaced by a course's own: .ci/course-files
+# checks each rule of docs/course-files.md (QUICK=1 skips the tester runs).
 QUICK ?=
 course-check:
 	bash .ci/course-files $(if $(QUICK),quick)
@@ -156,3 +156,11 @@ cluster-stop:
 # linearizability check (cmd/clustertest). About 40 s.
 cluster-test:
 	$(GO) run ./cmd/clustertest
+
+# The pictures of docs/: the browser tests save the first view of a failed
+# check's timeline and raftlog's columns of a sample log as PNG files.
+# Needs Chromium (apt-get install -y chromium, or CHROMIUM=path).
+.PHONY: pictures
+pictures:
+	SCREENSHOT_DIR='$(CURDIR)/docs' CHROMIUM="$${CHROMIUM:-chromium}" \
+		$(GO) test -count=1 -v -run 'TestTimelineInBrowserAnnotations|TestColumnsInBrowser' ./linearizability ./cmd/raftlog

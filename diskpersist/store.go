@@ -46,7 +46,7 @@ type Store struct {
 }
 
 // writeThrough is the Persister extension a Store needs: the project's
-// own raft/persister.go has it, a course's copy (SPEC section 8) may not.
+// own raft/persister.go has it, a course's copy (docs/course-files.md) may not.
 type writeThrough interface {
 	SetWriteThrough(func(tail [][]byte, snapshot []byte, extends bool))
 }

@@ -33,7 +33,7 @@ func singleClientKvHistory(n int) []Operation {
 }
 
 // BenchmarkSingleClient100k checks a 100k-operation single-client KV
-// history (issue 14 item 12: the target is under 0.5 s).
+// history (the target is under 0.5 s).
 func BenchmarkSingleClient100k(b *testing.B) {
 	benchmarkCheck(b, KvModel(), singleClientKvHistory(100000), Ok)
 }

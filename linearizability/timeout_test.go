@@ -7,7 +7,7 @@ import (
 )
 
 // timeoutSlack is how late a check may return after its timeout: 10% of
-// it, or 100 ms if that is more (issue 14 item 16).
+// it, or 100 ms if that is more.
 func timeoutSlack(timeout time.Duration) time.Duration {
 	if timeout/10 > 100*time.Millisecond {
 		return timeout / 10

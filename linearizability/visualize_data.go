@@ -151,7 +151,7 @@ func pageAnnotations(list []Annotation, origin int64) ([]string, []pageAnnotatio
 func buildPartition(m Model, part partitionInfo, p int, origin int64, budget int) (pagePartition, int) {
 	history := part.history
 	pp := pagePartition{Label: fmt.Sprintf("partition %d", p), Result: part.result, Complete: part.result == Ok,
-		Blocked: -1, TotalOps: len(history)}
+		Blocked: -1, TotalOps: len(history), Ops: []int64{}} // [] even if none is drawn: the script reads its length
 	if m.DescribePartition != nil {
 		pp.Label = m.DescribePartition(history)
 	}

@@ -263,6 +263,7 @@ function redraw(p) {
 function drawNow(p) {
   const svg = p.svg, w = p.width();
   svg.setAttribute("width", w);
+  svg.setAttribute("data-range", tOf(p, p.view.u0) + " " + tOf(p, p.view.u0 + w / p.view.scale)); // the times in view
   svg.textContent = "";
   p.clients.forEach(function (c, r) {
     const h = Math.max(1, p.layout.lanes[c].length) * LANE + 6;
@@ -356,7 +357,7 @@ function drawOps(p, svg, w) {
     if (!visible(b[0], b[1], w)) return;
     const x1 = clip(b[0], w), x2 = clip(b[1], w), y = yOf(p, i), s = opStyle(p, o, i);
     const rect = svgEl("rect", { x: x1, y: y, width: x2 - x1, height: 20, rx: 3, fill: s.fill, stroke: s.stroke,
-      "stroke-dasharray": s.dash, "class": "op" }, svg);
+      "stroke-dasharray": s.dash, "class": i === p.blocked ? "op unplaced" : "op" }, svg);
     const chars = Math.floor((Math.min(x2, w) - Math.max(x1, 0) - 6) / 6.2);
     if (chars >= 3) {
       const label = o.text.length > chars ? o.text.slice(0, chars - 1) + "\u2026" : o.text;

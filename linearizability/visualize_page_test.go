@@ -224,7 +224,7 @@ func TestVisualizeMaxOps(t *testing.T) {
 	if k.FirstStep != 900 || len(k.Steps) != 600 || texts[1200] != fmt.Sprintf("%q", strings.Repeat("a", 900)) {
 		t.Fatalf("steps drawn from %d, %d of them, want from 900, 600", k.FirstStep, len(k.Steps))
 	}
-	if len(other.Ops) != 0 || !strings.Contains(other.Note, "not drawn (1500 operations") {
+	if other.Ops == nil || len(other.Ops) != 0 || !strings.Contains(other.Note, "not drawn (1500 operations") {
 		t.Fatalf("partition over the limit: %d ops drawn, note %q", len(other.Ops)/3, other.Note)
 	}
 	line := notes.String()

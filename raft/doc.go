@@ -199,7 +199,7 @@
 //     and segments only while the first one fills. A single slice would: with
 //     millions of entries, each growth copies and faults in hundreds of
 //     megabytes, and the peer stalls for a good part of a second.
-//   - The Persister may be a course's own (SPEC section 8): Raft saves
+//   - The Persister may be a course's own (docs/course-files.md): Raft saves
 //     through its exported Save, and uses our Persister's chunked save
 //     path only when a type assertion finds it.
 //   - SetMaxAppendBytes, beside the lab API, bounds the bytes of entries one

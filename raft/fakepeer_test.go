@@ -29,7 +29,7 @@ import (
 // every run, even on a loaded machine.
 const (
 	// waitLong bounds every wait for something a correct Raft will do by
-	// itself, such as winning an election (SPEC: within 5 s).
+	// itself, such as winning an election (the testers allow 5 s).
 	waitLong = 5 * time.Second
 	// watchFor is how long a test watches for something a correct Raft
 	// must never do; a buggy one does it on its first heartbeat.

@@ -13,7 +13,7 @@ import (
 )
 
 // minElectionTimeout is the shortest election timeout the real peer's
-// followers may draw (SPEC: 400 ms): a lease must end before it, counted
+// followers may draw (400 ms): a lease must end before it, counted
 // from when the calls it rests on were sent.
 const minElectionTimeout = 400 * time.Millisecond
 

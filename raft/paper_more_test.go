@@ -12,7 +12,7 @@ import (
 
 // rpcEvery is how often a test playing leader or candidate sends the real
 // peer an RPC to keep it from timing out: well under any election timeout
-// a correct Raft may use (SPEC: above the paper's 150-300 ms).
+// a correct Raft may use (the testers ask for more than the paper's 150-300 ms).
 const rpcEvery = 50 * time.Millisecond
 
 // votesFrom returns the RequestVotes the real peer has sent fake f.

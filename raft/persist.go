@@ -102,7 +102,7 @@ func (b *stateBuffer) Write(p []byte) (int, error) {
 
 // chunkSaver is an optional extension of a persister: it takes the state
 // as chunks (those of full, then last) it may keep without copying. Our
-// Persister has it; a course's own persister.go (SPEC section 8) need not,
+// Persister has it; a course's own persister.go (docs/course-files.md) need not,
 // and then Raft saves through the plain Save, which costs a copy of the
 // whole state per save.
 type chunkSaver interface {

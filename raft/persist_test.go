@@ -72,7 +72,7 @@ func TestPersistRoundTripAndAppendOnly(t *testing.T) {
 }
 
 // TestPersistThroughPlainSave: with a persister that has only the
-// exported methods (a course's persister.go, SPEC section 8), Raft saves
+// exported methods (a course's persister.go, docs/course-files.md), Raft saves
 // through Save, and what it saves is byte for byte what the chunked path
 // saves, through appends, truncations, term changes and rewrites.
 func TestPersistThroughPlainSave(t *testing.T) {

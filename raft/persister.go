@@ -12,7 +12,7 @@ import "sync"
 // copies. That makes Copy cheap and every Save atomic.
 //
 // This file is one of the five a course may replace with its own copy
-// (SPEC section 8): Raft uses only the exported methods, and saveChunks
+// (docs/course-files.md): Raft uses only the exported methods, and saveChunks
 // through a run-time check, so a Persister without it works too.
 type Persister struct {
 	mu        sync.Mutex // protects raftstate, snapshot and writeThrough
@@ -123,7 +123,7 @@ func (ps *Persister) store(state savedBytes, snapshot []byte) {
 // snapshot. write must not modify the chunks or the snapshot. A Copy does
 // not write through.
 //
-// Raft does not use this method (SPEC section 8): a service that wants
+// Raft does not use this method (docs/course-files.md, rule 2): a service that wants
 // durable state finds it with an interface assertion on its *Persister.
 func (ps *Persister) SetWriteThrough(write func(tail [][]byte, snapshot []byte, extends bool)) {
 	ps.mu.Lock()

@@ -92,7 +92,7 @@ func TestWriteThroughOfPlainSaves(t *testing.T) {
 	if string(m.state) != "old" || string(m.snapshot) != "snap" || m.replaces != 1 {
 		t.Fatalf("SetWriteThrough wrote %q, %q in %d writes; want the current state at once", m.state, m.snapshot, m.replaces)
 	}
-	p.SaveRaftState([]byte("new"))
+	p.Save([]byte("new"), p.ReadSnapshot())
 	p.Save([]byte("newer"), nil)
 	if string(m.state) != "newer" || len(m.snapshot) != 0 || m.appends != 0 {
 		t.Fatalf("after plain saves the write-through holds %q, %q (%d appends)", m.state, m.snapshot, m.appends)

@@ -1,6 +1,6 @@
 package raftkv
 
-// The KV tester (SPEC 5.1): a simulated network of KVServers, each with its
+// The KV tester: a simulated network of KVServers, each with its
 // Raft peer registered on the same labrpc server, clerks with shuffled ends,
 // partitions, crash-restart from a copy of the persister, and a history of
 // every clerk operation checked for linearizability at the end of each test.
@@ -9,11 +9,9 @@ import (
 	crand "crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"math"
 	"math/rand"
 	"os"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -65,7 +63,7 @@ type config struct {
 	maxraftstate int
 	start        time.Time // make_config time, for the 120 s limit
 	watchdog     *time.Timer
-	history      *opLog
+	history      *linearizability.KvRecorder
 	// serverTweak, if set, is applied to every KVServer before it joins the
 	// network (white-box tests use it to change the server's timing knobs).
 	serverTweak func(kv *KVServer)
@@ -137,7 +135,7 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 		clerks:       make(map[*Clerk][]string),
 		maxraftstate: maxraftstate,
 		start:        time.Now(),
-		history:      newOpLog(),
+		history:      linearizability.NewKvRecorder(),
 	}
 	name := t.Name()
 	cfg.watchdog = time.AfterFunc(testLimit, func() {
@@ -153,7 +151,7 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 	cfg.ConnectAll()
 	cfg.net.Reliable(!unreliable)
 	if unreliable {
-		cfg.history.begin("network", "unreliable", "unreliable network",
+		cfg.history.Begin("network", "unreliable", "unreliable network",
 			"requests and replies are delayed and dropped for the whole test", "#c9a100")
 	}
 	cfg.net.LongDelays(false) // clerks must move on from a dead server quickly
@@ -277,7 +275,7 @@ func (cfg *config) ConnectAll() {
 	for i := 0; i < cfg.n; i++ {
 		cfg.connectUnlocked(i, cfg.All())
 		testerEvent(i, "connected to every server")
-		cfg.history.end(fmt.Sprintf("S%d partitioned", i))
+		cfg.history.End(fmt.Sprintf("S%d partitioned", i))
 	}
 }
 
@@ -308,7 +306,7 @@ func (cfg *config) partition(p1 []int, p2 []int) {
 // of an earlier partition.
 func (cfg *config) annotatePartition(p1, p2 []int) {
 	for i := 0; i < cfg.n; i++ {
-		cfg.history.end(fmt.Sprintf("S%d partitioned", i))
+		cfg.history.End(fmt.Sprintf("S%d partitioned", i))
 	}
 	minority := p2
 	if len(p1) < len(p2) {
@@ -318,7 +316,7 @@ func (cfg *config) annotatePartition(p1, p2 []int) {
 		return
 	}
 	for _, i := range minority {
-		cfg.history.begin(fmt.Sprintf("S%d", i), fmt.Sprintf("S%d partitioned", i), "partitioned (minority)",
+		cfg.history.Begin(fmt.Sprintf("S%d", i), fmt.Sprintf("S%d partitioned", i), "partitioned (minority)",
 			fmt.Sprintf("partition %v | %v", p1, p2), "#e67e22")
 	}
 }
@@ -401,7 +399,7 @@ func (cfg *config) ShutdownServer(i int) {
 	if kv != nil {
 		kv.Kill()
 		testerEvent(i, "crashed (its persisted state is kept)")
-		cfg.history.begin(fmt.Sprintf("S%d", i), fmt.Sprintf("S%d down", i), "down",
+		cfg.history.Begin(fmt.Sprintf("S%d", i), fmt.Sprintf("S%d down", i), "down",
 			"crashed; restarted later from its persisted state, if at all", "#8e44ad")
 	}
 }
@@ -440,7 +438,7 @@ func (cfg *config) StartServer(i int) {
 	cfg.kvservers[i] = kv
 	cfg.mu.Unlock()
 	cfg.net.AddServer(i, srv)
-	cfg.history.end(fmt.Sprintf("S%d down", i))
+	cfg.history.End(fmt.Sprintf("S%d down", i))
 	testerEvent(i, map[bool]string{false: "started (not yet connected)",
 		true: "restarted from its persisted state (not yet connected)"}[restart])
 }
@@ -547,24 +545,24 @@ func (cfg *config) end() {
 // the test's history and counting it for end().
 
 func (cfg *config) Get(ck *Clerk, key string, cli int) string {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvGet, Key: key})
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvGet, Key: key})
 	v := ck.Get(key)
-	cfg.history.ret(id, v)
+	cfg.history.Return(id, v)
 	cfg.op()
 	return v
 }
 
 func (cfg *config) Put(ck *Clerk, key string, value string, cli int) {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvPut, Key: key, Value: value})
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvPut, Key: key, Value: value})
 	ck.Put(key, value)
-	cfg.history.ret(id, "")
+	cfg.history.Return(id, "")
 	cfg.op()
 }
 
 func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvAppend, Key: key, Value: value})
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvAppend, Key: key, Value: value})
 	ck.Append(key, value)
-	cfg.history.ret(id, "")
+	cfg.history.Return(id, "")
 	cfg.op()
 }
 
@@ -573,13 +571,12 @@ func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
 // that runs out of time is a failure of its own.
 func (cfg *config) checkHistory() {
 	cfg.t.Helper()
-	ops := cfg.history.read()
+	ops := cfg.history.Operations()
 	t0 := time.Now()
-	model := historyModel(ops)
+	model := linearizability.KvHistoryModel(ops)
 	res, info := linearizability.CheckOperationsVerbose(model, ops, linearizabilityTimeout)
 	took := time.Since(t0)
 	cfg.t.Logf("linearizability check: %d operations, %v, %v", len(ops), res, took)
-	recordCheckTime(took)
 	switch res {
 	case linearizability.Ok:
 		return
@@ -591,7 +588,7 @@ func (cfg *config) checkHistory() {
 			took, len(ops))
 	default:
 		cfg.t.Fatalf("history is not linearizable (%d operations); timeline: %s", len(ops),
-			writeTimeline(cfg.t.Name(), model, info, cfg.history.annotations()))
+			writeTimeline(cfg.t.Name(), model, info, cfg.history.Annotations()))
 	}
 }
 
@@ -620,325 +617,4 @@ func writeTimeline(test string, model linearizability.Model, info linearizabilit
 		return fmt.Sprintf("(could not write %s: %v)", f.Name(), err)
 	}
 	return f.Name()
-}
-
-var (
-	checkTimeMu  sync.Mutex
-	maxCheckTime time.Duration
-)
-
-// recordCheckTime keeps the longest linearizability check of this process;
-// TestMain prints it when KV_CHECKTIME is set.
-func recordCheckTime(d time.Duration) {
-	checkTimeMu.Lock()
-	defer checkTimeMu.Unlock()
-	if d > maxCheckTime {
-		maxCheckTime = d
-	}
-}
-
-// Recording clerk operations for the linearizability check (the history of
-// a test), and the model it is checked with.
-
-// opLog is the history of clerk operations of one test. Times come from one
-// monotonic clock (nanoseconds since the log was made). An operation is
-// entered when it is called, with Return = NeverReturned, and completed when
-// it returns, so an operation still running at check time is checked as
-// "may or may not have happened".
-//
-// Get outputs can be long (a key that has been appended to for 15 seconds)
-// and there are thousands of them, so they are stored as a length into a
-// shared per-key string that every later value extends: a history of n Gets
-// on an append-only key costs the longest value, not n copies.
-type opLog struct {
-	mu     sync.Mutex
-	start  time.Time
-	last   int64 // the latest stamp now() gave
-	ops    []linearizability.Operation
-	outs   []valueRef // outs[i] is the output of ops[i] if it is a completed Get
-	chains map[string]*valueChain
-	// faults are what the tester did to the servers, on the same clock,
-	// for the timeline of a failed check; open indexes those not yet ended.
-	faults []linearizability.Annotation
-	open   map[string]int
-}
-
-// valueChain holds the longest value seen for a key such that every value
-// referring to it is a prefix of it.
-type valueChain struct {
-	s string
-}
-
-type valueRef struct {
-	chain *valueChain
-	n     int
-}
-
-// newOpLog returns an empty history whose clock starts now.
-func newOpLog() *opLog {
-	return &opLog{start: time.Now(), chains: make(map[string]*valueChain), open: make(map[string]int)}
-}
-
-// begin starts a fault range named key in row (ending one with that key
-// still open).
-func (l *opLog) begin(row, key, label, details, color string) {
-	l.end(key)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.now()
-	l.open[key] = len(l.faults)
-	l.faults = append(l.faults, linearizability.Annotation{Row: row, Start: t, End: -1, Label: label,
-		Details: details, Color: color})
-}
-
-// end ends the fault range named key, if it is open.
-func (l *opLog) end(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.now()
-	if i, ok := l.open[key]; ok {
-		l.faults[i].End = t
-		delete(l.open, key)
-	}
-}
-
-// annotations returns the fault ranges, those still open ending now, with
-// the rows in order (servers, then the network).
-func (l *opLog) annotations() []linearizability.Annotation {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.now()
-	list := append([]linearizability.Annotation(nil), l.faults...)
-	for i := range list {
-		if list[i].End < 0 {
-			list[i].End = t
-		}
-	}
-	sort.SliceStable(list, func(a, b int) bool { return list[a].Row < list[b].Row })
-	return list
-}
-
-// now returns the time since the history began, in nanoseconds, and always
-// later than the stamp before it. In virtual time the clock stands still
-// while goroutines run, so a Return and the next Call could read the same
-// time: the checker would take them for concurrent, and its search grows
-// with every overlap. Caller holds l.mu.
-func (l *opLog) now() int64 {
-	t := max(int64(time.Since(l.start)), l.last+1)
-	l.last = t
-	return t
-}
-
-// call enters a new operation of client cli and returns its id.
-func (l *opLog) call(cli int, in linearizability.KvInput) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.now()
-	l.ops = append(l.ops, linearizability.Operation{ClientId: cli, Input: in, Call: t,
-		Output: linearizability.KvOutput{}, Return: linearizability.NeverReturned})
-	l.outs = append(l.outs, valueRef{})
-	return len(l.ops) - 1
-}
-
-// ret completes operation id; value is what a Get returned ("" otherwise).
-func (l *opLog) ret(id int, value string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t := l.now()
-	l.ops[id].Return = t
-	if l.ops[id].Input.(linearizability.KvInput).Op == linearizability.KvGet {
-		l.outs[id] = l.share(l.ops[id].Input.(linearizability.KvInput).Key, value)
-	}
-}
-
-// share returns a reference to value that shares memory with the key's
-// chain when one is a prefix of the other. Caller holds l.mu.
-func (l *opLog) share(key, value string) valueRef {
-	c := l.chains[key]
-	switch {
-	case c != nil && len(value) <= len(c.s) && c.s[:len(value)] == value:
-	case c != nil && len(value) > len(c.s) && value[:len(c.s)] == c.s:
-		c.s = value
-	default:
-		c = &valueChain{s: value}
-		l.chains[key] = c
-	}
-	return valueRef{chain: c, n: len(value)}
-}
-
-// read returns a copy of the history with every Get output filled in.
-func (l *opLog) read() []linearizability.Operation {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ops := make([]linearizability.Operation, len(l.ops))
-	copy(ops, l.ops)
-	for i := range ops {
-		if r := l.outs[i]; r.chain != nil {
-			ops[i].Output = linearizability.KvOutput{Value: r.chain.s[:r.n]}
-		}
-	}
-	return ops
-}
-
-// historyModel returns the model the tester checks ops against: KvModel
-// with states that share memory (sharedValueModel), and one sound pruning
-// for "blind append" keys.
-//
-// WGL search is exponential on concurrent Appends to one key that nobody
-// reads until the end (TestUnreliableOneKey3A: 5 clients x 10 overlapping
-// Appends, one final Get): every order of the appends is a distinct state,
-// the cache cannot merge any of them, and only the final Get rejects a
-// wrong order. For such a key the final value already fixes the order, so
-// the model rejects an Append whose result is not a prefix of it. That
-// changes no verdict when, for the key:
-//   - every operation returned (none can take effect after the final Get),
-//   - one Get (the final one) is called after every other operation on the
-//     key returned, so it is linearized last and its output is the final
-//     state, and
-//   - every Put returned before any Append was called, so after the first
-//     Append the value only grows until the final Get: every state after an
-//     Append is a prefix of the final value in every valid linearization.
-//
-// Keys that do not meet all three are checked by plain KvModel.
-func historyModel(ops []linearizability.Operation) linearizability.Model {
-	finals := blindAppendKeys(ops)
-	m := sharedValueModel()
-	if len(finals) == 0 {
-		return m
-	}
-	step := m.Step
-	m.Step = func(state, input, output interface{}) (bool, interface{}) {
-		ok, next := step(state, input, output)
-		in := input.(linearizability.KvInput)
-		if final, pruned := finals[in.Key]; ok && pruned && in.Op == linearizability.KvAppend {
-			ok = strings.HasPrefix(final, next.(sharedValue).String())
-		}
-		return ok, next
-	}
-	return m
-}
-
-// sharedValueModel is KvModel with states that share memory. The checker
-// keeps the state of every configuration it explores, and KvModel's state
-// after an Append is a new string: a key appended to n times, up to a
-// length L, costs n*L/2 bytes (about 400 MB for TestBasic3A's key, most of
-// the test's memory). Here a state is a length into a chain of appends
-// (sharedValue), which an Append extends in place when the state is the
-// chain's end, so all the states of one chain cost its length. The verdicts
-// are KvModel's: the same Step, on the values the states stand for.
-func sharedValueModel() linearizability.Model {
-	m := linearizability.KvModel()
-	describe := m.DescribeState
-	m.Init = func() interface{} { return sharedValue{} }
-	m.Step = sharedValueStep
-	m.Equal = func(a, b interface{}) bool { return a.(sharedValue).equal(b.(sharedValue)) }
-	m.Hash = func(s interface{}) uint64 { return linearizability.HashString(s.(sharedValue).String()) }
-	m.DescribeState = func(s interface{}) string { return describe(s.(sharedValue).String()) }
-	return m
-}
-
-// sharedValue is a value of one key: the first n bytes of chain (nil for
-// ""). Bytes a value covers never change: a chain only grows at its end.
-type sharedValue struct {
-	chain *strings.Builder
-	n     int
-}
-
-func (v sharedValue) String() string {
-	if v.chain == nil {
-		return ""
-	}
-	return v.chain.String()[:v.n]
-}
-
-func (v sharedValue) equal(w sharedValue) bool {
-	return v.n == w.n && (v.chain == w.chain || v.String() == w.String())
-}
-
-// appended returns v followed by s, sharing v's chain when it can: when v
-// is the chain's end (the chain grows), or when s follows v in the chain
-// already (the search came back to v and appends the same value again).
-func (v sharedValue) appended(s string) sharedValue {
-	if v.chain != nil && v.n == v.chain.Len() {
-		v.chain.WriteString(s)
-		return sharedValue{v.chain, v.n + len(s)}
-	}
-	if v.chain != nil && strings.HasPrefix(v.chain.String()[v.n:], s) {
-		return sharedValue{v.chain, v.n + len(s)}
-	}
-	return newSharedValue(v.String(), s)
-}
-
-// newSharedValue returns the value of parts joined, in a new chain.
-func newSharedValue(parts ...string) sharedValue {
-	chain := new(strings.Builder)
-	for _, p := range parts {
-		chain.WriteString(p)
-	}
-	return sharedValue{chain, chain.Len()}
-}
-
-// sharedValueStep is KvModel's Step on sharedValue states.
-func sharedValueStep(state, input, output interface{}) (bool, interface{}) {
-	v, in := state.(sharedValue), input.(linearizability.KvInput)
-	switch in.Op {
-	case linearizability.KvGet:
-		if _, unreturned := output.(linearizability.Unreturned); unreturned {
-			return true, state
-		}
-		return output.(linearizability.KvOutput).Value == v.String(), state
-	case linearizability.KvPut:
-		return true, newSharedValue(in.Value)
-	case linearizability.KvAppend:
-		return true, v.appended(in.Value)
-	}
-	panic(fmt.Sprintf("raftkv tester: unknown KvInput.Op %d", in.Op))
-}
-
-// blindAppendKeys returns, for each key that meets historyModel's three
-// conditions, the output of its final Get.
-func blindAppendKeys(ops []linearizability.Operation) map[string]string {
-	type keyInfo struct {
-		unreturned           bool
-		lastPutReturn        int64
-		firstAppendCall      int64
-		lastGet              int // index in ops of the Get called last
-		maxReturnBeforeFinal int64
-	}
-	infos := make(map[string]*keyInfo)
-	for i, op := range ops {
-		in := op.Input.(linearizability.KvInput)
-		k := infos[in.Key]
-		if k == nil {
-			k = &keyInfo{lastPutReturn: -1, firstAppendCall: math.MaxInt64, lastGet: -1}
-			infos[in.Key] = k
-		}
-		k.unreturned = k.unreturned || op.Return == linearizability.NeverReturned
-		switch in.Op {
-		case linearizability.KvPut:
-			k.lastPutReturn = max(k.lastPutReturn, op.Return)
-		case linearizability.KvAppend:
-			k.firstAppendCall = min(k.firstAppendCall, op.Call)
-		case linearizability.KvGet:
-			if k.lastGet < 0 || op.Call > ops[k.lastGet].Call {
-				k.lastGet = i
-			}
-		}
-	}
-	for i, op := range ops {
-		k := infos[op.Input.(linearizability.KvInput).Key]
-		if i != k.lastGet {
-			k.maxReturnBeforeFinal = max(k.maxReturnBeforeFinal, op.Return)
-		}
-	}
-	finals := make(map[string]string)
-	for key, k := range infos {
-		if k.unreturned || k.lastGet < 0 || k.firstAppendCall == math.MaxInt64 {
-			continue
-		}
-		if ops[k.lastGet].Call > k.maxReturnBeforeFinal && k.lastPutReturn < k.firstAppendCall {
-			finals[key] = ops[k.lastGet].Output.(linearizability.KvOutput).Value
-		}
-	}
-	return finals
 }

@@ -8,8 +8,13 @@
 //	make grade GRADEFLAGS='-parts 2A,2B -runs 1'
 //
 // The parts are 2A, 2B, 2C and 2D (the tests in ./raft) and 3A and 3B (in
-// ./raftkv). A test belongs to the part its name ends with: TestFigure82C is
-// 2C, TestSnapshotRPC3B is 3B; tests of no part are not graded. Grade builds
+// ./raftkv). A test belongs to the part its package and its name's ending
+// give it, in the numbering of any course year: TestFigure82C of ./raft is
+// 2C, and so is TestFigure83C (courses from 2024 number the Raft tests
+// 3A-3D and the KV tests 4A/4B); TestSnapshotRPC3B and TestSnapshotRPC4B of
+// ./raftkv are 3B. The points table and -parts use the 2A-3B names; the
+// table and the JSON show each part as its tests' names give it. Tests of
+// no part are not graded. Grade builds
 // each package's test binary once (go test -c, with -race if asked), then
 // runs each test on its own (-test.run '^TestName$'), -runs times, -p at a
 // time, so one hanging test cannot take others down and each run has its
@@ -61,9 +66,17 @@
 //	DIR/raft/config.go  DIR/raft/test_test.go  DIR/raft/persister.go
 //	DIR/raftkv/config.go  DIR/raftkv/test_test.go
 //
-// Grade copies the tree to a temporary folder (without .git), overwrites
-// the five files there and grades the copy; the graded tree is never
-// changed. A missing file is an error.
+// (DIR/kvraft may stand for DIR/raftkv.) Grade copies the tree to a
+// temporary folder (without .git), overwrites the five files there and
+// grades the copy; the graded tree is never changed. A missing file is an
+// error. The files come as the course wrote them, so in the copy grade
+// rewrites their imports of the course's packages ("6.5840/labrpc", or
+// GOPATH-style "labrpc") to this module's paths and a "package kvraft" to
+// the folder's package, and carries any other package folder of DIR (the
+// porcupine and models packages a 2021+ KV tester imports) into the copy,
+// unless the tree has a folder of that name. It says each of these on
+// standard error. The rules that let a course's files replace ours are in
+// docs/course-files.md.
 //
 // Only the tests declared in the course's two test files,
 // raft/test_test.go and raftkv/test_test.go, are graded then: the tests of
@@ -98,6 +111,8 @@
 // Exit status: 0 when grading completed, whatever the score; 1 when the
 // tree could not be graded (no Go module, a copy that failed, results that
 // could not be written); 2 for bad flags or inputs (points table, course
-// files); 130 when interrupted (the partial table is printed, no results
+// files) and for a selection (-parts, -run) that matches no test, which
+// grade reports with the list of the tests there are, writing no results;
+// 130 when interrupted (the partial table is printed, no results
 // are written).
 package main

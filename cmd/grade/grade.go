@@ -28,7 +28,7 @@ func grade(cfg config, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "grade: cannot grade:", err)
 		return exitCannotGrade
 	}
-	ws, err := newWorkspace(cfg, root)
+	ws, err := newWorkspace(cfg, root, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "grade: cannot grade:", err)
 		return exitCannotGrade
@@ -44,13 +44,29 @@ func grade(cfg config, stdout, stderr io.Writer) int {
 		root, map[bool]string{true: " with course files from " + cfg.courseFiles}[cfg.courseFiles != ""],
 		strings.Join(parts, " "), cfg.runs, cfg.parallel, cfg.timeout)
 	var tests []*gradedTest
+	var found []string // every test of the parts, selected by -run or not
 	for _, pkg := range packagesOf(parts) {
 		if ctx.Err() != nil {
 			break
 		}
-		tests = append(tests, gradePackage(ctx, cfg, ws, table, pkg, stderr)...)
+		graded, inParts := gradePackage(ctx, cfg, ws, table, pkg, stderr)
+		tests, found = append(tests, graded...), append(found, inParts...)
+	}
+	if len(tests) == 0 && ctx.Err() == nil {
+		fmt.Fprintln(stderr, "grade:", nothingToGrade(cfg, parts, found))
+		return exitUsage
 	}
 	return finish(ctx, cfg, ws, tests, stdout, stderr)
+}
+
+// nothingToGrade says why no test was selected and lists the tests there
+// are: a grade of nothing is no grade, and no results file is written.
+func nothingToGrade(cfg config, parts, found []string) string {
+	if len(found) == 0 {
+		return fmt.Sprintf("no test to grade: parts %s have no tests; no results written", strings.Join(parts, " "))
+	}
+	return fmt.Sprintf("no test to grade: -run %q matches none of the %d tests of parts %s; no results written.\nThe tests: %s",
+		cfg.run, len(found), strings.Join(parts, " "), strings.Join(found, " "))
 }
 
 // loadInputs reads the points table and decides which parts to grade.
@@ -114,28 +130,29 @@ func partsIn(cfg config, table *pointsTable, pkg string) []string {
 	return parts
 }
 
-// gradePackage builds one package's tests and grades its parts' tests.
-func gradePackage(ctx context.Context, cfg config, ws *workspace, table *pointsTable, pkg string, stderr io.Writer) []*gradedTest {
+// gradePackage builds one package's tests and grades its parts' tests. It
+// returns them and the names of all the tests of its parts, -run aside.
+func gradePackage(ctx context.Context, cfg config, ws *workspace, table *pointsTable, pkg string, stderr io.Writer) ([]*gradedTest, []string) {
 	parts := partsIn(cfg, table, pkg)
 	fmt.Fprintf(stderr, "grade: building %s tests%s ...\n", pkg, map[bool]string{true: " with -race"}[cfg.race])
 	bin, err := buildForGrading(ctx, cfg, ws, pkg)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil
+			return nil, nil
 		}
-		return brokenTests(cfg, ws, table, pkg, parts, buildFailure(err), stderr)
+		return brokenTests(cfg, ws, table, pkg, parts, buildFailure(err), stderr), nil
 	}
 	names, err := bin.List(ctx, ".*")
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil
+			return nil, nil
 		}
-		return brokenTests(cfg, ws, table, pkg, parts, "listing the tests failed: "+firstLine(err.Error()), stderr)
+		return brokenTests(cfg, ws, table, pkg, parts, "listing the tests failed: "+firstLine(err.Error()), stderr), nil
 	}
 	names = ws.courseTestsOnly(pkg, gradedNames(names), stderr)
-	tests := planTests(cfg, table, parts, names, stderr)
+	tests, inParts := planTests(cfg, table, pkg, parts, names, stderr)
 	runTests(ctx, cfg, ws, bin, pkg, tests, stderr)
-	return tests
+	return tests, inParts
 }
 
 // buildFailure is the one-line reason for a package that did not build.
@@ -152,15 +169,19 @@ func firstLine(s string) string {
 	return line
 }
 
-// planTests picks the tests of each part (in the binary's order), gives
-// them their points, and keeps those that -run selects.
-func planTests(cfg config, table *pointsTable, parts, names []string, stderr io.Writer) []*gradedTest {
+// planTests picks the tests of each part of pkg (in the binary's order),
+// gives them their points, and keeps those that -run selects. It returns
+// them, and every test of the parts.
+func planTests(cfg config, table *pointsTable, pkg string, parts, names []string, stderr io.Writer) ([]*gradedTest, []string) {
 	var tests []*gradedTest
+	var all []string
 	for _, p := range parts {
 		var inPart []string
+		shown := map[string]string{}
 		for _, n := range names {
-			if partOf(n) == p {
+			if q, label, ok := classify(pkg, n); ok && q.name == p {
 				inPart = append(inPart, n)
+				shown[n] = label
 			}
 		}
 		maxPoints, warnings := table.allocate(p, inPart)
@@ -170,13 +191,14 @@ func planTests(cfg config, table *pointsTable, parts, names []string, stderr io.
 		if len(inPart) == 0 {
 			fmt.Fprintf(stderr, "grade: warning: part %s has no tests\n", p)
 		}
+		all = append(all, inPart...)
 		for _, n := range inPart {
 			if cfg.run == nil || cfg.run.MatchString(n) {
-				tests = append(tests, &gradedTest{part: p, name: n, max: maxPoints[n]})
+				tests = append(tests, &gradedTest{part: p, shown: shown[n], name: n, max: maxPoints[n]})
 			}
 		}
 	}
-	return tests
+	return tests, all
 }
 
 // brokenTests grades the tests of a package that cannot run: every test
@@ -184,10 +206,10 @@ func planTests(cfg config, table *pointsTable, parts, names []string, stderr io.
 // nothing, for the given reason.
 func brokenTests(cfg config, ws *workspace, table *pointsTable, pkg string, parts []string, why string, stderr io.Writer) []*gradedTest {
 	fmt.Fprintf(stderr, "grade: %s: %s\n", pkg, why)
-	tests := planTests(cfg, table, parts, testFuncNames(ws.testFiles(pkg)), stderr)
+	tests, _ := planTests(cfg, table, pkg, parts, testFuncNames(ws.testFiles(pkg)), stderr)
 	for _, p := range parts {
 		if !hasPart(tests, p) {
-			tests = append(tests, &gradedTest{part: p, name: "(every test of " + p + ")", max: table.totals[p]})
+			tests = append(tests, &gradedTest{part: p, shown: p, name: "(every test of " + p + ")", max: table.totals[p]})
 		}
 	}
 	for _, t := range tests {
@@ -258,5 +280,5 @@ func progressLine(t *gradedTest, o runOutcome, runs int) string {
 	if !o.passed {
 		verdict = "FAIL  " + o.why
 	}
-	return fmt.Sprintf("%s %s run %d/%d  %6.2fs  %s", t.part, t.name, o.index, runs, o.seconds, verdict)
+	return fmt.Sprintf("%s %s run %d/%d  %6.2fs  %s", t.partName(), t.name, o.index, runs, o.seconds, verdict)
 }

@@ -16,20 +16,46 @@ import (
 //go:embed points.txt
 var defaultPoints string
 
-// part is one graded part of the labs and the package holding its tests.
+// part is one graded part of the labs: the name the points table gives
+// it, the package holding its tests, and the endings of those tests' names.
+// Courses number the labs differently by year (docs/course-files.md): the
+// Raft tests end in 2A-2D up to 2023 and in 3A-3D from 2024, the KV tests in
+// 3A/3B and then 4A/4B. A test's part follows from its package and its
+// ending together, so a course's files of any year grade the same way.
 type part struct {
-	name string // "2A": the suffix of its tests' names
-	pkg  string // relative to the module root
+	name    string   // "2A": the points table's name (the 2018-2023 numbering)
+	pkg     string   // relative to the module root
+	endings []string // a test of pkg whose name ends with one of these is in the part
 }
 
 // knownParts are the parts a points table may name, in grading order.
 var knownParts = []part{
-	{"2A", "./raft"}, {"2B", "./raft"}, {"2C", "./raft"}, {"2D", "./raft"},
-	{"3A", "./raftkv"}, {"3B", "./raftkv"},
+	{"2A", "./raft", []string{"2A", "3A"}}, {"2B", "./raft", []string{"2B", "3B"}},
+	{"2C", "./raft", []string{"2C", "3C"}}, {"2D", "./raft", []string{"2D", "3D"}},
+	{"3A", "./raftkv", []string{"3A", "4A"}}, {"3B", "./raftkv", []string{"3B", "4B"}},
 }
 
-// partOf returns the part a test belongs to: the known part its name ends
-// with, or "" for a test of no part.
+// classify returns the part that test, of package pkg, belongs to, and the
+// part's name as the test's own ending gives it (the numbering of the
+// course that wrote it): TestFigure82C of ./raft is part 2C shown as 2C,
+// TestFigure83C is part 2C shown as 3C. ok is false for a test of no part.
+func classify(pkg, test string) (p part, shown string, ok bool) {
+	for _, p := range knownParts {
+		if p.pkg != pkg {
+			continue
+		}
+		for _, e := range p.endings {
+			if strings.HasSuffix(test, e) {
+				return p, e, true
+			}
+		}
+	}
+	return part{}, "", false
+}
+
+// partOf returns the part a test name places it in without its package,
+// in the points table's numbering: the part whose name the test's name ends
+// with, or "" (a points table names tests this way).
 func partOf(test string) string {
 	for _, p := range knownParts {
 		if strings.HasSuffix(test, p.name) {

@@ -51,17 +51,17 @@ func writeTable(w io.Writer, tests []*gradedTest, runs int) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%-4s  %-*s  %5s  %13s  %s\n", "part", width, "test", "runs", "points", "reason")
-	var parts []string
+	var parts []string // the parts' names as the tests give them
 	earned, possible := map[string]cents{}, map[string]cents{}
 	for _, t := range tests {
-		if _, seen := possible[t.part]; !seen {
-			parts = append(parts, t.part)
+		if _, seen := possible[t.partName()]; !seen {
+			parts = append(parts, t.partName())
 		}
-		earned[t.part] += t.earned(runs)
-		possible[t.part] += t.max
+		earned[t.partName()] += t.earned(runs)
+		possible[t.partName()] += t.max
 		tried := fmt.Sprintf("%d/%d", t.passedRuns(), len(t.runs))
 		score := fmt.Sprintf("%v/%v", t.earned(runs), t.max)
-		row := fmt.Sprintf("%-4s  %-*s  %5s  %13s  %s", t.part, width, t.name, tried, score, t.reason(runs))
+		row := fmt.Sprintf("%-4s  %-*s  %5s  %13s  %s", t.partName(), width, t.name, tried, score, t.reason(runs))
 		b.WriteString(strings.TrimRight(row, " ") + "\n")
 	}
 	var total, totalMax cents
@@ -101,7 +101,7 @@ func buildResults(tests []*gradedTest, runs int) results {
 	for _, t := range tests {
 		total += t.earned(runs)
 		res.Tests = append(res.Tests, testResult{
-			Name:     t.part + " " + t.name,
+			Name:     t.partName() + " " + t.name,
 			Score:    t.earned(runs).points(),
 			MaxScore: t.max.points(),
 			Output:   testOutput(t, runs),

@@ -11,10 +11,12 @@ import (
 
 // gradedTest is one test being graded and what its runs did.
 type gradedTest struct {
-	part, name string
-	max        cents
-	broken     string // why it could not run at all (a build failure); "" if it could
-	runs       []runOutcome
+	part   string // the points table's name of its part
+	shown  string // the part's name in the test's own numbering (its name's ending)
+	name   string
+	max    cents
+	broken string // why it could not run at all (a build failure); "" if it could
+	runs   []runOutcome
 }
 
 // runOutcome is the verdict on one run of one test.
@@ -25,6 +27,14 @@ type runOutcome struct {
 	seconds float64
 	logPath string // the kept log of a failed run
 	excerpt string // the start of that log, for the JSON output
+}
+
+// partName is the test's part as the test's own numbering names it.
+func (g *gradedTest) partName() string {
+	if g.shown != "" {
+		return g.shown
+	}
+	return g.part
 }
 
 // passedRuns counts the runs that passed.

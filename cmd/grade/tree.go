@@ -7,23 +7,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"miniraftkv/internal/treecopy"
 )
-
-// courseFiles are the five files a course replaces with its own copies
-// (SPEC section 8), as paths relative to the module root. -course-files
-// DIR holds them at the same paths: DIR/raft/config.go and so on.
-var courseFiles = []string{
-	"raft/config.go", "raft/test_test.go", "raft/persister.go",
-	"raftkv/config.go", "raftkv/test_test.go",
-}
 
 // moduleRoot returns the directory of the go.mod that governs dir.
 func moduleRoot(dir string) (string, error) {
@@ -47,41 +36,6 @@ func moduleRoot(dir string) (string, error) {
 		return "", fmt.Errorf("no go.mod in %s or above it: not a Go module", dir)
 	}
 	return filepath.Dir(gomod), nil
-}
-
-// checkCourseFiles makes sure dir holds all five course files.
-func checkCourseFiles(dir string) error {
-	var missing []string
-	for _, f := range courseFiles {
-		if info, err := os.Stat(filepath.Join(dir, f)); err != nil || !info.Mode().IsRegular() {
-			missing = append(missing, f)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("-course-files %s lacks %s (want all of %s, at those paths under it)",
-			dir, strings.Join(missing, ", "), strings.Join(courseFiles, ", "))
-	}
-	return nil
-}
-
-// overlayTree copies the module tree at root into the new directory dst
-// (leaving out .git) and overwrites the course files there with those in
-// courseDir. The tree at root is only read: a link in the copy stays a
-// link, and a course file replaces it rather than writing through it.
-func overlayTree(root, courseDir, dst string) error {
-	notGit := treecopy.Options{
-		Skip:  func(_ string, d fs.DirEntry) bool { return d.Name() == ".git" }, // a worktree's .git is a file
-		Links: treecopy.CopyLinks,
-	}
-	if err := treecopy.Tree(root, dst, notGit); err != nil {
-		return fmt.Errorf("copying %s: %v", root, err)
-	}
-	for _, f := range courseFiles {
-		if err := treecopy.File(filepath.Join(courseDir, f), filepath.Join(dst, f)); err != nil {
-			return fmt.Errorf("course file %s: %v", f, err)
-		}
-	}
-	return nil
 }
 
 // testFuncNames lists the Test functions declared in Go files, in order,
@@ -126,7 +80,7 @@ type workspace struct {
 
 // newWorkspace prepares the folders. With -course-files it copies the tree
 // at root and overlays the course files on the copy.
-func newWorkspace(cfg config, root string) (*workspace, error) {
+func newWorkspace(cfg config, root string, stderr io.Writer) (*workspace, error) {
 	ws := &workspace{root: root, courseDir: cfg.courseFiles}
 	var err error
 	if ws.binDir, err = ws.tempDir("grade-bin-"); err != nil {
@@ -136,7 +90,7 @@ func newWorkspace(cfg config, root string) (*workspace, error) {
 		if ws.root, err = ws.tempDir("grade-tree-"); err != nil {
 			return nil, err
 		}
-		if err := overlayTree(root, cfg.courseFiles, ws.root); err != nil {
+		if err := overlayTree(root, cfg.courseFiles, ws.root, stderr); err != nil {
 			ws.cleanup()
 			return nil, err
 		}
@@ -210,8 +164,10 @@ func (ws *workspace) courseTestsOnly(pkg string, names []string, stderr io.Write
 		switch {
 		case slices.Contains(declared, n):
 			kept = append(kept, n)
-		case partOf(n) != "":
-			dropped = append(dropped, n)
+		default:
+			if _, _, ok := classify(pkg, n); ok {
+				dropped = append(dropped, n)
+			}
 		}
 	}
 	if len(dropped) > 0 {

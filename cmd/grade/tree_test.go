@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -59,7 +60,7 @@ func TestOverlayTree(t *testing.T) {
 	}
 	course := courseDir(t)
 	dst := t.TempDir()
-	if err := overlayTree(tree, course, dst); err != nil {
+	if err := overlayTree(tree, course, dst, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range courseFiles {

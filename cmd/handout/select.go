@@ -20,7 +20,7 @@ const guideFile = "README.md"
 var studentPackages = map[string]bool{"raft": true, "raftkv": true}
 
 // testerFiles are the files of a student package that a course replaces
-// with its own copies (SPEC section 8): they belong to the framework.
+// with its own copies (docs/course-files.md): they belong to the framework.
 var testerFiles = map[string]bool{
 	"raft/config.go":      true,
 	"raft/persister.go":   true,

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"miniraftkv/internal/browser"
 )
 
 // TestSimulationShort runs the whole tool briefly: a real cluster, every
@@ -35,6 +38,39 @@ func TestSimulationShort(t *testing.T) {
 		}
 	}
 	if info, err := os.Stat(out); err != nil || info.Size() == 0 {
-		t.Errorf("timeline %s not written: %v", out, err)
+		t.Fatalf("timeline %s not written: %v", out, err)
+	}
+	t.Run("TimelineInBrowser", func(t *testing.T) { checkTimelineInBrowser(t, out) })
+}
+
+// checkTimelineInBrowser opens a timeline kvsim wrote in a headless
+// browser: its script runs without an error, the faults have rows above
+// the clients, every key can be selected and draws a row per client, and
+// an operation's tooltip gives its times.
+func checkTimelineInBrowser(t *testing.T, path string) {
+	b := browser.Start(t, 1200, 800)
+	if err := b.Open("file://" + path); err != nil {
+		t.Fatal(err)
+	}
+	tl := browser.ReadTimeline(t, b)
+	if len(tl.Data.Rows) == 0 || len(tl.Sections) == 0 {
+		t.Fatalf("the page has %d annotation rows and %d keys; a run with every fault has both", len(tl.Data.Rows), len(tl.Sections))
+	}
+	for i := range tl.Sections {
+		script := fmt.Sprintf(`(() => { const f = document.getElementById("filter"); f.value = "%d";
+  f.dispatchEvent(new Event("change")); })()`, i)
+		if err := b.Eval(script, nil); err != nil {
+			t.Fatal(err)
+		}
+		s := browser.ReadTimeline(t, b).Sections[i]
+		if !s.Shown || s.FirstOp == nil {
+			t.Fatalf("key %d (%q) selected: shown %v, an operation drawn %v", i, s.Title, s.Shown, s.FirstOp != nil)
+		}
+		if err := b.Mouse("mouseMoved", s.FirstOp.X+s.FirstOp.Width/2, s.FirstOp.Y+s.FirstOp.Height/2); err != nil {
+			t.Fatal(err)
+		}
+		if tip, err := b.Tooltip(); err != nil || !strings.Contains(tip, "called at") {
+			t.Errorf("tooltip of the first operation of %q is %q (%v), want its call time", s.Title, tip, err)
+		}
 	}
 }

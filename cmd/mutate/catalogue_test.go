@@ -78,8 +78,8 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// courseFiles are being changed in parallel or replaced by graders (SPEC
-// section 8): a patch against them would break with every change.
+// courseFiles are being changed in parallel or replaced by graders
+// (docs/course-files.md): a patch against them would break with every change.
 var courseFiles = []string{
 	"raft/persist.go", "raft/persister.go", "raft/save.go", "raft/config.go", "raft/test_test.go",
 	"raftkv/config.go", "raftkv/test_test.go",

@@ -34,11 +34,11 @@ func (rf *Raft) persist() {
 			panic(fmt.Sprintf("raft S%d: cannot encode the persistent state: %v", rf.me, err))
 		}
 	}
-	// SaveRaftState keeps the snapshot the persister holds. In 2D, when the
-	// snapshot changes too, save both at once with
-	// rf.persister.Save(state, snapshot), so a crash cannot fall between
-	// the two.
-	rf.persister.SaveRaftState(buf.Bytes())
+	// Save writes the state and the snapshot as one step, so a crash
+	// cannot fall between the two. Until 2D there is no snapshot: this
+	// keeps whatever the persister holds. In 2D, when the snapshot changes
+	// too, pass the new one here instead.
+	rf.persister.Save(buf.Bytes(), rf.persister.ReadSnapshot())
 }
 
 // readPersist restores the state persist saved; Make calls it with what a

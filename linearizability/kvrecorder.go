@@ -1,0 +1,164 @@
+package linearizability
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// KvRecorder records the history of a key/value test, operation by
+// operation, as its clients run, together with the faults the test injects
+// (for the timeline of a failed check). It is safe for concurrent use.
+//
+//	rec := NewKvRecorder()
+//	id := rec.Call(client, KvInput{Op: KvGet, Key: "k"})
+//	v := clerk.Get("k")
+//	rec.Return(id, v)
+//	...
+//	ops := rec.Operations()
+//	res, info := CheckOperationsVerbose(KvHistoryModel(ops), ops, time.Minute)
+//
+// Times are nanoseconds since the recorder was made, on one monotonic
+// clock, and strictly increasing in the order Call and Return are called:
+// an operation that returned before another was called ends before it
+// starts, even where the clock reads the same time for both (a clock that
+// only moves when every goroutine waits, as in a test of virtual time). An
+// operation is entered when it is called, with Return = NeverReturned, so
+// one still running when the history is checked may or may not have taken
+// effect.
+//
+// Get outputs can be long (a key appended to for a whole test) and there
+// are thousands of them, so each is stored as a length into a per-key string
+// that later values extend: n Gets of an append-only key cost the longest
+// value, not n copies.
+type KvRecorder struct {
+	mu     sync.Mutex // protects everything below
+	start  time.Time
+	last   int64 // the latest time handed out by stamp
+	ops    []Operation
+	outs   []valueRef // outs[i] is the output of ops[i] if it is a returned Get
+	chains map[string]*valueChain
+	// faults are what the test did to the servers, on the same clock;
+	// open indexes those not yet ended, by key.
+	faults []Annotation
+	open   map[string]int
+}
+
+// valueChain holds the longest value seen for a key such that every value
+// referring to it is a prefix of it.
+type valueChain struct {
+	s string
+}
+
+type valueRef struct {
+	chain *valueChain
+	n     int
+}
+
+// NewKvRecorder returns an empty history whose clock starts now.
+func NewKvRecorder() *KvRecorder {
+	return &KvRecorder{start: time.Now(), chains: make(map[string]*valueChain), open: make(map[string]int)}
+}
+
+// Now returns the recorder's clock: nanoseconds since it was made.
+func (l *KvRecorder) Now() int64 {
+	return int64(time.Since(l.start))
+}
+
+// stamp returns the time of an event: the clock, or one more than the last
+// stamp if the clock has not moved past it. Caller holds l.mu.
+func (l *KvRecorder) stamp() int64 {
+	l.last = max(l.Now(), l.last+1)
+	return l.last
+}
+
+// Call enters a new operation of client cli and returns its id.
+func (l *KvRecorder) Call(cli int, in KvInput) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ops = append(l.ops, Operation{ClientId: cli, Input: in, Call: l.stamp(),
+		Output: KvOutput{}, Return: NeverReturned})
+	l.outs = append(l.outs, valueRef{})
+	return len(l.ops) - 1
+}
+
+// Return completes operation id; value is what a Get returned ("" for a
+// Put or an Append).
+func (l *KvRecorder) Return(id int, value string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ops[id].Return = l.stamp()
+	if in := l.ops[id].Input.(KvInput); in.Op == KvGet {
+		l.outs[id] = l.share(in.Key, value)
+	}
+}
+
+// share returns a reference to value that shares memory with the key's
+// chain when one is a prefix of the other. Caller holds l.mu.
+func (l *KvRecorder) share(key, value string) valueRef {
+	c := l.chains[key]
+	switch {
+	case c != nil && len(value) <= len(c.s) && c.s[:len(value)] == value:
+	case c != nil && len(value) > len(c.s) && value[:len(c.s)] == c.s:
+		c.s = value
+	default:
+		c = &valueChain{s: value}
+		l.chains[key] = c
+	}
+	return valueRef{chain: c, n: len(value)}
+}
+
+// Operations returns a copy of the history so far, every Get output filled
+// in.
+func (l *KvRecorder) Operations() []Operation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ops := make([]Operation, len(l.ops))
+	copy(ops, l.ops)
+	for i := range ops {
+		if r := l.outs[i]; r.chain != nil {
+			ops[i].Output = KvOutput{Value: r.chain.s[:r.n]}
+		}
+	}
+	return ops
+}
+
+// Begin starts a fault range named key in the timeline row row (ending an
+// open one of the same key first). Label, details and color are as in
+// Annotation.
+func (l *KvRecorder) Begin(row, key, label, details, color string) {
+	l.End(key)
+	t := l.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open[key] = len(l.faults)
+	l.faults = append(l.faults, Annotation{Row: row, Start: t, End: -1, Label: label,
+		Details: details, Color: color})
+}
+
+// End ends the fault range named key, if one is open.
+func (l *KvRecorder) End(key string) {
+	t := l.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i, ok := l.open[key]; ok {
+		l.faults[i].End = t
+		delete(l.open, key)
+	}
+}
+
+// Annotations returns the fault ranges, those still open ending now, sorted
+// by row (stable: ranges of one row stay in the order they began).
+func (l *KvRecorder) Annotations() []Annotation {
+	t := l.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	list := append([]Annotation(nil), l.faults...)
+	for i := range list {
+		if list[i].End < 0 {
+			list[i].End = t
+		}
+	}
+	sort.SliceStable(list, func(a, b int) bool { return list[a].Row < list[b].Row })
+	return list
+}
