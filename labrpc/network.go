@@ -37,9 +37,21 @@ type Network struct {
 	latency atomic.Int64 // per-hop delay of every request and reply (SetLatency), in ns
 }
 
+// defaultLatency is the latency of networks made from now on (ns); see
+// SetDefaultLatency.
+var defaultLatency atomic.Int64
+
+// SetDefaultLatency gives every network made afterwards the per-hop latency
+// d (see SetLatency). Tests run in virtual time (internal/virtualtest) set
+// it, so that the networks of every harness, not only the testers', take
+// time to cross; nothing else should.
+func SetDefaultLatency(d time.Duration) {
+	defaultLatency.Store(int64(d))
+}
+
 // MakeNetwork returns a new, reliable network with no ends and no servers.
 func MakeNetwork() *Network {
-	return &Network{
+	n := &Network{
 		reliable:     true,
 		ends:         map[interface{}]*ClientEnd{},
 		enabled:      map[interface{}]bool{},
@@ -48,6 +60,8 @@ func MakeNetwork() *Network {
 		done:         make(chan struct{}),
 		idleHandlers: make(chan handlerJob),
 	}
+	n.latency.Store(defaultLatency.Load())
+	return n
 }
 
 // Cleanup shuts the network down: every Call from now on returns false, and

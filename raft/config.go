@@ -82,8 +82,9 @@ func randstring(n int) string {
 // testing/synctest bubble, where the clock moves only when every goroutine of
 // the test is blocked, as cmd/stress -virtual runs it. The wrapper that runs
 // the test there (internal/virtualtest) seeds math/rand's global source (the
-// tests' picks, Raft's election timeouts) and calls enterVirtualTime before
-// the test starts. It is off, and nothing changes, in real time.
+// tests' picks, Raft's election timeouts), gives every new labrpc network
+// a per-hop latency, and calls enterVirtualTime before the test starts. It
+// is off, and nothing changes, in real time.
 var virtualTime struct {
 	on   bool
 	seed int64 // the run's seed, which the network's delays and drops use too
@@ -96,11 +97,6 @@ var virtualTime struct {
 func enterVirtualTime(seed int64) {
 	virtualTime.on, virtualTime.seed = true, seed
 }
-
-// virtualHopLatency is how long, in virtual time, each request and each
-// reply takes to cross the network. With no latency a client that retries
-// at once would spin while the virtual clock stands still.
-const virtualHopLatency = time.Millisecond
 
 // virtualMark is the end of the Passed line: empty in real time, and a
 // reminder in virtual time that the seconds are virtual and CPU time free.
@@ -187,7 +183,6 @@ func make_config(t *testing.T, n int, unreliable bool, snapshot bool) *config {
 	cfg.watchdog = time.AfterFunc(testTimeLimit+watchdogGrace, cfg.watchdogFired)
 	if virtualTime.on {
 		cfg.net.Seed(uint64(virtualTime.seed))
-		cfg.net.SetLatency(virtualHopLatency)
 	}
 	cfg.setunreliable(unreliable)
 	cfg.net.LongDelays(true)

@@ -79,8 +79,9 @@ type config struct {
 // testing/synctest bubble, where the clock moves only when every goroutine of
 // the test is blocked, as cmd/stress -virtual runs it. The wrapper that runs
 // the test there (internal/virtualtest) seeds math/rand's global source (the
-// tests' picks, Raft's election timeouts) and calls enterVirtualTime before
-// the test starts. It is off, and nothing changes, in real time.
+// tests' picks, Raft's election timeouts), gives every new labrpc network
+// a per-hop latency, and calls enterVirtualTime before the test starts. It
+// is off, and nothing changes, in real time.
 var virtualTime struct {
 	on   bool
 	seed int64 // the run's seed, which the network's delays and drops use too
@@ -93,12 +94,6 @@ var virtualTime struct {
 func enterVirtualTime(seed int64) {
 	virtualTime.on, virtualTime.seed = true, seed
 }
-
-// virtualHopLatency is how long, in virtual time, each request and each
-// reply takes to cross the network. With none, a clerk that retries at once
-// would spin while the virtual clock stands still; 5 ms would make a Raft
-// round trip too slow for the speed tests' 33 ms per operation.
-const virtualHopLatency = time.Millisecond
 
 // virtualMark is the end of the Passed line: empty in real time; in virtual
 // time it says what the run could not check. CPU time is free there, so a
@@ -143,7 +138,6 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 	})
 	if virtualTime.on {
 		cfg.net.Seed(uint64(virtualTime.seed))
-		cfg.net.SetLatency(virtualHopLatency)
 	}
 	for i := 0; i < cfg.n; i++ {
 		cfg.StartServer(i)

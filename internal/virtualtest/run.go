@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"miniraftkv/labrpc"
 )
 
 var (
@@ -25,6 +27,13 @@ var (
 // before the watchdog fails the test. A tester's longest stretch of pure CPU
 // work is the KV history check at the end of a test, a few seconds at most.
 const DefaultStall = 60 * time.Second
+
+// hopLatency is how long, in virtual time, each request and each reply
+// takes to cross a labrpc network. With none, a clerk that retries at once
+// spins while the virtual clock stands still; 100 us still let clients run
+// away, and 5 ms made a Raft round trip too slow for the KV speed tests' 33
+// ms per operation.
+const hopLatency = time.Millisecond
 
 // clockTick is how often, in virtual time, the clock's progress is
 // published to the watchdog.
@@ -40,6 +49,7 @@ func Run(t *testing.T, test func(*testing.T), enter func(seed int64)) {
 	}
 	fmt.Printf("virtual time: %s, seed %d (repeat it with -virtual.seed %d)\n", OriginalName(t.Name()), seed, seed)
 	checkSeeding()
+	labrpc.SetDefaultLatency(hopLatency)
 	enter(seed)
 	var p progress
 	stopWatch := watchClock(t.Name(), &p, *stallFlag)
