@@ -7,9 +7,11 @@
 //	go run ./cmd/grade -dir ../student -course-files ../course -race
 //	make grade GRADEFLAGS='-parts 2A,2B -runs 1'
 //
-// The parts are 2A, 2B, 2C and 2D (the tests in ./raft) and 3A and 3B (in
-// ./raftkv). A test belongs to the part its name ends with: TestFigure82C is
-// 2C, TestSnapshotRPC3B is 3B; tests of no part are not graded. Grade builds
+// The parts are 2A, 2B, 2C and 2D (the tests in ./raft), 3A and 3B (in
+// ./raftkv), 4A (./shardctrler) and 4B (./shardkv). A test belongs to the
+// part its name ends with: TestFigure82C is 2C, TestSnapshotRPC3B is 3B.
+// Lab 4's tests carry no suffix, so 4A and 4B list their tests by name
+// (TestBasic and TestMulti are 4A). Tests of no part are not graded. Grade builds
 // each package's test binary once (go test -c, with -race if asked), then
 // runs each test on its own (-test.run '^TestName$'), -runs times, -p at a
 // time, so one hanging test cannot take others down and each run has its
