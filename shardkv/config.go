@@ -296,6 +296,13 @@ func (cfg *config) joinm(gis []int) {
 	}
 	cfg.mck.Join(m)
 	cfg.history.mark("join " + strings.Join(gids, ","))
+	latest := cfg.mck.Query(-1)
+	for gid := range m {
+		if _, ok := latest.Groups[gid]; !ok {
+			cfg.t.Fatalf("the controller's latest config (%d) lacks group %d right after it joined; "+
+				"the shard controller (4A) must work before 4B", latest.Num, gid)
+		}
+	}
 }
 
 // leave tells the controller that group gi leaves.
