@@ -58,3 +58,16 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatalf("duplicate table after restore: %v", other.lastSeq)
 	}
 }
+
+func TestJoinLeavesEarlierConfigsAlone(t *testing.T) {
+	sc := newStateOnly()
+	sc.Apply(Op{Kind: kindJoin, Servers: map[int][]string{1: {"a"}}, ClientId: 1, Seq: 1})
+	sc.Apply(Op{Kind: kindJoin, Servers: map[int][]string{2: {"b"}}, ClientId: 1, Seq: 2})
+	sc.Apply(Op{Kind: kindLeave, GIDs: []int{1}, ClientId: 1, Seq: 3})
+	if c := sc.configAt(1); len(c.Groups) != 1 || len(c.Groups[1]) != 1 {
+		t.Fatalf("config 1 changed by later requests: %+v", c)
+	}
+	if c := sc.configAt(2); len(c.Groups) != 2 {
+		t.Fatalf("config 2 changed by a later Leave: %+v", c)
+	}
+}
