@@ -18,7 +18,8 @@ import (
 const depGroupSize = 3
 
 type deployment struct {
-	t            *testing.T
+	t            testing.TB
+	stopOnce     sync.Once
 	net          *labrpc.Network
 	maxraftstate int
 
@@ -41,7 +42,7 @@ func depGroupNames(gid int) []string {
 }
 
 // newDeployment starts the controller and the groups gids (not joined).
-func newDeployment(t *testing.T, maxraftstate int, gids ...int) *deployment {
+func newDeployment(t testing.TB, maxraftstate int, gids ...int) *deployment {
 	d := &deployment{
 		t:            t,
 		net:          labrpc.MakeNetwork(),
@@ -200,14 +201,17 @@ func (d *deployment) clerk() *Clerk {
 	return MakeClerk(d.ctrlerEnds(), d.endTo)
 }
 
+// stop kills every server; it may be called more than once.
 func (d *deployment) stop() {
-	for gid := range d.servers {
-		d.stopGroup(gid)
-	}
-	for i := range d.ctrlers {
-		d.stopCtrler(i)
-	}
-	d.net.Cleanup()
+	d.stopOnce.Do(func() {
+		for gid := range d.servers {
+			d.stopGroup(gid)
+		}
+		for i := range d.ctrlers {
+			d.stopCtrler(i)
+		}
+		d.net.Cleanup()
+	})
 }
 
 // depAppenders runs one appender per key, each with its own clerk, until
