@@ -112,10 +112,22 @@ func (kv *ShardKV) isKilled() bool {
 	}
 }
 
-// Get is the ShardKV.Get RPC handler.
+// Get is the ShardKV.Get RPC handler. It reads without a log entry when
+// Raft's ReadIndex allows (rsm.Read), and through the log otherwise. Either
+// way the ownership check is made on the state the read sees.
 func (kv *ShardKV) Get(args *GetArgs, reply *GetReply) {
-	res := kv.submit(clientOp{Kind: opGet, Key: args.Key, ClientId: args.ClientId, Seq: args.Seq})
-	reply.Err, reply.Value = res.Err, res.Value
+	op := clientOp{Kind: opGet, Key: args.Key, ClientId: args.ClientId, Seq: args.Seq}
+	res, ok := kv.rsm.Read(func() interface{} {
+		kv.mu.Lock()
+		defer kv.mu.Unlock()
+		return kv.applyClientOp(op)
+	})
+	if ok {
+		reply.Err, reply.Value = res.(clientResult).Err, res.(clientResult).Value
+		return
+	}
+	r := kv.submit(op)
+	reply.Err, reply.Value = r.Err, r.Value
 }
 
 // PutAppend is the ShardKV.PutAppend RPC handler.

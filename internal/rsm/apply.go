@@ -48,6 +48,7 @@ func (r *RSM) applyEntry(msg raft.ApplyMsg) {
 	value := r.sm.Apply(e.Cmd)
 	r.mu.Lock()
 	r.lastApplied = msg.CommandIndex
+	r.releaseReads()
 	w := r.waiters[msg.CommandIndex]
 	delete(r.waiters, msg.CommandIndex)
 	r.mu.Unlock()
@@ -89,6 +90,7 @@ func (r *RSM) installSnapshot(msg raft.ApplyMsg) {
 	r.sm.Restore(st.State)
 	r.mu.Lock()
 	r.lastApplied = msg.SnapshotIndex
+	r.releaseReads()
 	r.mu.Unlock()
 	// The entries the snapshot covers will not be applied one by one.
 	r.failWaiters(func(index int, _ *waiter) bool { return index <= msg.SnapshotIndex })

@@ -82,10 +82,11 @@ type RSM struct {
 	killOnce     sync.Once
 	nextId       int64 // atomically incremented; entry ids of this instance
 
-	// mu protects lastApplied and waiters.
+	// mu protects lastApplied, waiters and readWaiters.
 	mu          sync.Mutex
 	lastApplied int
 	waiters     map[int]*waiter // log index -> Submit waiting for it
+	readWaiters []readWaiter    // Reads waiting for their read index
 }
 
 // Make starts a replica: a Raft peer over peers (peers[me] is this one) that
