@@ -2,8 +2,7 @@ package shardctrler
 
 // The shard controller's tester: n controller replicas on a simulated
 // network, each with its Raft peer registered on the same labrpc server,
-// clerks with shuffled ends, crash-restart from a copy of the persister,
-// and partitions.
+// clerks with shuffled ends, and crash-restart from a copy of the persister.
 
 import (
 	crand "crypto/rand"
@@ -132,21 +131,6 @@ func (cfg *config) ConnectAll() {
 	}
 }
 
-// partition connects the servers of p1 among themselves, and those of p2,
-// and cuts every link between the two sides.
-func (cfg *config) partition(p1 []int, p2 []int) {
-	cfg.mu.Lock()
-	defer cfg.mu.Unlock()
-	for _, i := range p1 {
-		cfg.disconnectUnlocked(i, p2)
-		cfg.connectUnlocked(i, p1)
-	}
-	for _, i := range p2 {
-		cfg.disconnectUnlocked(i, p1)
-		cfg.connectUnlocked(i, p2)
-	}
-}
-
 // makeClient returns a clerk whose ends, in random order, reach the
 // servers in to.
 func (cfg *config) makeClient(to []int) *Clerk {
@@ -165,12 +149,6 @@ func (cfg *config) makeClient(to []int) *Clerk {
 		cfg.net.Enable(endnames[j], true)
 	}
 	return ck
-}
-
-func (cfg *config) deleteClient(ck *Clerk) {
-	cfg.mu.Lock()
-	defer cfg.mu.Unlock()
-	delete(cfg.clerks, ck)
 }
 
 // ShutdownServer crashes server i, keeping a copy of its persister for the
