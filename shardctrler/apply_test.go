@@ -71,3 +71,20 @@ func TestJoinLeavesEarlierConfigsAlone(t *testing.T) {
 		t.Fatalf("config 2 changed by a later Leave: %+v", c)
 	}
 }
+
+func TestMalformedRequestsRejected(t *testing.T) {
+	sc := &ShardCtrler{} // the handlers refuse before reaching Raft
+	var jr JoinReply
+	sc.Join(&JoinArgs{Servers: map[int][]string{0: {"a"}}}, &jr)
+	var jr2 JoinReply
+	sc.Join(&JoinArgs{Servers: map[int][]string{3: {}}}, &jr2)
+	var mr MoveReply
+	sc.Move(&MoveArgs{Shard: NShards, GID: 1}, &mr)
+	var mr2 MoveReply
+	sc.Move(&MoveArgs{Shard: 0, GID: 0}, &mr2)
+	for i, err := range []Err{jr.Err, jr2.Err, mr.Err, mr2.Err} {
+		if err != ErrBadArgs {
+			t.Errorf("request %d: %q; want ErrBadArgs", i, err)
+		}
+	}
+}

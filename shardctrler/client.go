@@ -3,6 +3,7 @@ package shardctrler
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"fmt"
 	"sync"
 	"time"
 
@@ -96,8 +97,13 @@ func (ck *Clerk) Move(shard int, gid int) {
 func (ck *Clerk) call(method string, args interface{}, newReply func() (interface{}, *Err)) {
 	for failures := 0; ; failures++ {
 		reply, err := newReply()
-		if ck.servers[ck.leader].Call(method, args, reply) && *err == OK {
-			return
+		if ck.servers[ck.leader].Call(method, args, reply) {
+			switch *err {
+			case OK:
+				return
+			case ErrBadArgs:
+				panic(fmt.Sprintf("shardctrler: %s rejected as malformed: %+v", method, args))
+			}
 		}
 		ck.leader = (ck.leader + 1) % len(ck.servers)
 		if (failures+1)%len(ck.servers) == 0 {

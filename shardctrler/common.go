@@ -16,6 +16,10 @@ type Config struct {
 const (
 	OK             = "OK"
 	ErrWrongLeader = "ErrWrongLeader"
+	// ErrBadArgs is answered to a Join of gid 0 (it means "no group") or
+	// of a group without servers, and to a Move of a shard that does not
+	// exist or to gid 0; retrying cannot help.
+	ErrBadArgs = "ErrBadArgs"
 )
 
 // Err is the outcome of a controller RPC.

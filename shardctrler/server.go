@@ -85,6 +85,12 @@ func (sc *ShardCtrler) submit(op Op) (Config, Err) {
 
 // Join is the ShardCtrler.Join RPC handler.
 func (sc *ShardCtrler) Join(args *JoinArgs, reply *JoinReply) {
+	for gid, servers := range args.Servers {
+		if gid <= 0 || len(servers) == 0 {
+			reply.Err = ErrBadArgs
+			return
+		}
+	}
 	_, reply.Err = sc.submit(Op{Kind: kindJoin, Servers: args.Servers, ClientId: args.ClientId, Seq: args.Seq})
 }
 
@@ -95,6 +101,10 @@ func (sc *ShardCtrler) Leave(args *LeaveArgs, reply *LeaveReply) {
 
 // Move is the ShardCtrler.Move RPC handler.
 func (sc *ShardCtrler) Move(args *MoveArgs, reply *MoveReply) {
+	if args.Shard < 0 || args.Shard >= NShards || args.GID <= 0 {
+		reply.Err = ErrBadArgs
+		return
+	}
 	_, reply.Err = sc.submit(Op{Kind: kindMove, Shard: args.Shard, GID: args.GID, ClientId: args.ClientId, Seq: args.Seq})
 }
 
@@ -132,9 +142,7 @@ func (sc *ShardCtrler) Apply(cmd interface{}) interface{} {
 		}
 		rebalance(&next)
 	case kindMove:
-		if op.Shard >= 0 && op.Shard < NShards {
-			next.Shards[op.Shard] = op.GID
-		}
+		next.Shards[op.Shard] = op.GID // checked by the handler
 	default:
 		panic(fmt.Sprintf("shardctrler: S%d: committed Op of unknown kind %d", sc.me, op.Kind))
 	}
