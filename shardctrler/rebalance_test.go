@@ -64,7 +64,7 @@ func minimalMoves(before [NShards]int, groups map[int][]string) int {
 	return moves
 }
 
-func moved(a, b [NShards]int) int {
+func shardsMoved(a, b [NShards]int) int {
 	n := 0
 	for i := range a {
 		if a[i] != b[i] {
@@ -137,7 +137,7 @@ func TestRebalanceIsBalancedAndMinimal(t *testing.T) {
 			t.Logf("seed %d: unbalanced %v", seed, c.Shards)
 			return false
 		}
-		if got, want := moved(before, c.Shards), minimalMoves(before, c.Groups); got != want {
+		if got, want := shardsMoved(before, c.Shards), minimalMoves(before, c.Groups); got != want {
 			t.Logf("seed %d: %v -> %v moved %d shards; the fewest is %d", seed, before, c.Shards, got, want)
 			return false
 		}

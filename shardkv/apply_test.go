@@ -39,21 +39,21 @@ func keyOf(s int) string {
 	return string(rune('0' + (s+2)%10)) // key2shard is the first byte mod 10
 }
 
-func put(kv *ShardKV, key, value string, client, seq int64) Err {
+func applyPut(kv *ShardKV, key, value string, client, seq int64) Err {
 	return kv.Apply(clientOp{Kind: opPut, Key: key, Value: value, ClientId: client, Seq: seq}).(clientResult).Err
 }
 
-func appendOp(kv *ShardKV, key, value string, client, seq int64) Err {
+func applyAppend(kv *ShardKV, key, value string, client, seq int64) Err {
 	return kv.Apply(clientOp{Kind: opAppend, Key: key, Value: value, ClientId: client, Seq: seq}).(clientResult).Err
 }
 
-func get(kv *ShardKV, key string) clientResult {
+func applyGet(kv *ShardKV, key string) clientResult {
 	return kv.Apply(clientOp{Kind: opGet, Key: key}).(clientResult)
 }
 
-// migrate moves shards 5..9 from a (100) to b (101) through config 2, the
+// migrateByHand moves shards 5..9 from a (100) to b (101) through config 2, the
 // way the leaders' loops would, and returns what b pulled.
-func migrate(t *testing.T, a, b *ShardKV, c2 shardctrler.Config) insertOp {
+func migrateByHand(t *testing.T, a, b *ShardKV, c2 shardctrler.Config) insertOp {
 	t.Helper()
 	a.Apply(configOp{Config: c2})
 	b.Apply(configOp{Config: c2})
@@ -99,7 +99,7 @@ func TestPullingShardAnswersWrongGroup(t *testing.T) {
 	b := bareGroup(101)
 	b.Apply(configOp{Config: c1})
 	b.Apply(configOp{Config: c2})
-	if err := put(b, keyOf(7), "x", 1, 1); err != ErrWrongGroup {
+	if err := applyPut(b, keyOf(7), "x", 1, 1); err != ErrWrongGroup {
 		t.Fatalf("Put to a shard whose data has not arrived: %s; want ErrWrongGroup", err)
 	}
 }
@@ -109,18 +109,18 @@ func TestMovedShardKeepsDataAndDuplicateTable(t *testing.T) {
 	a, b := bareGroup(100), bareGroup(101)
 	a.Apply(configOp{Config: c1})
 	b.Apply(configOp{Config: c1})
-	if err := appendOp(a, keyOf(7), "x", 9, 1); err != OK {
+	if err := applyAppend(a, keyOf(7), "x", 9, 1); err != OK {
 		t.Fatalf("Append at the owner: %s", err)
 	}
-	migrate(t, a, b, c2)
+	migrateByHand(t, a, b, c2)
 	// The clerk never got the reply and retries at the new owner.
-	if err := appendOp(b, keyOf(7), "x", 9, 1); err != OK {
+	if err := applyAppend(b, keyOf(7), "x", 9, 1); err != OK {
 		t.Fatalf("retried Append at the new owner: %s", err)
 	}
-	if got := get(b, keyOf(7)); got.Err != OK || got.Value != "x" {
+	if got := applyGet(b, keyOf(7)); got.Err != OK || got.Value != "x" {
 		t.Fatalf("Get after a retried Append at the new owner = %+v; want \"x\" once", got)
 	}
-	if err := put(a, keyOf(7), "y", 9, 2); err != ErrWrongGroup {
+	if err := applyPut(a, keyOf(7), "y", 9, 2); err != ErrWrongGroup {
 		t.Fatalf("Put at the previous owner after the move: %s; want ErrWrongGroup", err)
 	}
 }
@@ -129,9 +129,9 @@ func TestUnmovedShardsServedDuringMigration(t *testing.T) {
 	c1, c2 := twoGroupConfigs()
 	a := bareGroup(100)
 	a.Apply(configOp{Config: c1})
-	put(a, keyOf(2), "v", 1, 1)
+	applyPut(a, keyOf(2), "v", 1, 1)
 	a.Apply(configOp{Config: c2}) // 5..9 wait to be pulled
-	if err := put(a, keyOf(2), "w", 1, 2); err != OK {
+	if err := applyPut(a, keyOf(2), "w", 1, 2); err != OK {
 		t.Fatalf("Put to a shard that stays, during a migration: %s; want OK", err)
 	}
 }
@@ -141,9 +141,9 @@ func TestReceivedShardServedBeforeDeletionConfirmed(t *testing.T) {
 	a, b := bareGroup(100), bareGroup(101)
 	a.Apply(configOp{Config: c1})
 	b.Apply(configOp{Config: c1})
-	put(a, keyOf(6), "v", 1, 1)
-	migrate(t, a, b, c2)
-	if got := get(b, keyOf(6)); got.Err != OK || got.Value != "v" {
+	applyPut(a, keyOf(6), "v", 1, 1)
+	migrateByHand(t, a, b, c2)
+	if got := applyGet(b, keyOf(6)); got.Err != OK || got.Value != "v" {
 		t.Fatalf("Get of a received shard = %+v; want \"v\"", got)
 	}
 }
@@ -164,8 +164,8 @@ func TestMovedShardDeletedOnlyAfterConfirmation(t *testing.T) {
 	a, b := bareGroup(100), bareGroup(101)
 	a.Apply(configOp{Config: c1})
 	b.Apply(configOp{Config: c1})
-	put(a, keyOf(8), "v", 1, 1)
-	migrate(t, a, b, c2)
+	applyPut(a, keyOf(8), "v", 1, 1)
+	migrateByHand(t, a, b, c2)
 	if a.shards[8].Data == nil {
 		t.Fatalf("the previous owner dropped shard 8 before the new owner confirmed it")
 	}
@@ -191,17 +191,17 @@ func TestSnapshotRestoresMigrationState(t *testing.T) {
 	a, b := bareGroup(100), bareGroup(101)
 	a.Apply(configOp{Config: c1})
 	b.Apply(configOp{Config: c1})
-	put(a, keyOf(9), "v", 4, 1)
-	migrate(t, a, b, c2)
+	applyPut(a, keyOf(9), "v", 4, 1)
+	migrateByHand(t, a, b, c2)
 	r := bareGroup(101)
 	r.Restore(b.Snapshot())
 	if r.config.Num != 2 || r.prev.Num != 1 || r.shards[9].Status != received || r.lastSeq[4] != 1 {
 		t.Fatalf("restored: config %d prev %d shard 9 %+v dup %v", r.config.Num, r.prev.Num, r.shards[9], r.lastSeq)
 	}
-	if err := put(r, keyOf(3), "w", 4, 2); err != ErrWrongGroup {
+	if err := applyPut(r, keyOf(3), "w", 4, 2); err != ErrWrongGroup {
 		t.Fatalf("restored replica serves a shard it does not own: %s", err)
 	}
-	if got := get(r, keyOf(9)); got.Value != "v" {
+	if got := applyGet(r, keyOf(9)); got.Value != "v" {
 		t.Fatalf("restored Get = %+v", got)
 	}
 	// A shard owned but empty must take writes after a restore.
@@ -209,7 +209,7 @@ func TestSnapshotRestoresMigrationState(t *testing.T) {
 	e.Apply(configOp{Config: c1})
 	r2 := bareGroup(100)
 	r2.Restore(e.Snapshot())
-	if err := put(r2, keyOf(1), "x", 1, 1); err != OK {
+	if err := applyPut(r2, keyOf(1), "x", 1, 1); err != OK {
 		t.Fatalf("Put to an empty owned shard after a restore: %s", err)
 	}
 }
