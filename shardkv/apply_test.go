@@ -159,6 +159,18 @@ func TestPullRefusedUntilOwnerAppliedConfig(t *testing.T) {
 	}
 }
 
+func TestPullRefusedForShardStillServed(t *testing.T) {
+	c1, c2 := twoGroupConfigs()
+	a := bareGroup(100)
+	a.Apply(configOp{Config: c1})
+	a.Apply(configOp{Config: c2}) // a keeps 0..4
+	var reply PullShardsReply
+	a.PullShards(&PullShardsArgs{ConfigNum: 2, Shards: []int{2}}, &reply)
+	if reply.Err != ErrNotReady {
+		t.Fatalf("PullShards of shard 2, which the group still serves: %s; want ErrNotReady", reply.Err)
+	}
+}
+
 func TestMovedShardDeletedOnlyAfterConfirmation(t *testing.T) {
 	c1, c2 := twoGroupConfigs()
 	a, b := bareGroup(100), bareGroup(101)
