@@ -94,7 +94,11 @@ handout-check:
 		cat "$$dir/test.log"; echo "handout-check: TestInitialElection2A passed on the starting files"; exit 1; fi; \
 	if grep -q 'panic:' "$$dir/test.log" || ! grep -q 'expected one leader, got none' "$$dir/test.log"; then \
 		cat "$$dir/test.log"; echo "handout-check: TestInitialElection2A did not fail with 'expected one leader, got none'"; exit 1; fi; \
-	echo "handout-check: the handout vets clean and TestInitialElection2A fails as it should"
+	if $(GO) test -count=1 -timeout 2m -run '^(TestBasic|TestStaticShards)$$' ./shardctrler ./shardkv > "$$dir/lab4.log" 2>&1; then \
+		cat "$$dir/lab4.log"; echo "handout-check: lab 4's first tests passed on the starting files"; exit 1; fi; \
+	if grep -q 'panic:' "$$dir/lab4.log" || [ "$$(grep -c '^--- FAIL: Test' "$$dir/lab4.log")" != 2 ]; then \
+		cat "$$dir/lab4.log"; echo "handout-check: TestBasic (4A) and TestStaticShards (4B) did not both fail cleanly"; exit 1; fi; \
+	echo "handout-check: the handout vets clean and TestInitialElection2A, TestBasic and TestStaticShards fail as they should"
 
 # The five course files can be replaced by a course's own: .ci/course-files
 # checks each rule of docs/course-files.md (QUICK=1 skips the tester runs).

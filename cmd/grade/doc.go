@@ -7,14 +7,15 @@
 //	go run ./cmd/grade -dir ../student -course-files ../course -race
 //	make grade GRADEFLAGS='-parts 2A,2B -runs 1'
 //
-// The parts are 2A, 2B, 2C and 2D (the tests in ./raft) and 3A and 3B (in
-// ./raftkv). A test belongs to the part its package and its name's ending
-// give it, in the numbering of any course year: TestFigure82C of ./raft is
-// 2C, and so is TestFigure83C (courses from 2024 number the Raft tests
-// 3A-3D and the KV tests 4A/4B); TestSnapshotRPC3B and TestSnapshotRPC4B of
-// ./raftkv are 3B. The points table and -parts use the 2A-3B names; the
-// table and the JSON show each part as its tests' names give it. Tests of
-// no part are not graded. Grade builds
+// The parts are 2A, 2B, 2C and 2D (the tests in ./raft), 3A and 3B (in
+// ./raftkv), 4A (./shardctrler) and 4B (./shardkv). A test belongs to the
+// part its package and its name's ending give it, in the numbering of any
+// course year: TestFigure82C of ./raft is 2C, and so is TestFigure83C
+// (courses from 2024 number the Raft tests 3A-3D and the KV tests 4A/4B);
+// TestSnapshotRPC3B and TestSnapshotRPC4B of ./raftkv are 3B. Lab 4's tests
+// carry no suffix: every test of ./shardctrler is 4A, of ./shardkv 4B. The
+// points table and -parts use these names; the table and the JSON show each
+// part as its tests' names give it. Tests of no part are not graded. Grade builds
 // each package's test binary once (go test -c, with -race if asked), then
 // runs each test on its own (-test.run '^TestName$'), -runs times, -p at a
 // time, so one hanging test cannot take others down and each run has its

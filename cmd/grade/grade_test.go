@@ -202,7 +202,7 @@ func TestParseArgs(t *testing.T) {
 		t.Errorf("parsed %+v", cfg)
 	}
 	for _, args := range [][]string{
-		{"-runs", "0"}, {"-p", "0"}, {"-timeout", "0s"}, {"-parts", "4A"}, {"-run", "("}, {"-json", ""}, {"./raft"}, {"-bogus"},
+		{"-runs", "0"}, {"-p", "0"}, {"-timeout", "0s"}, {"-parts", "5A"}, {"-run", "("}, {"-json", ""}, {"./raft"}, {"-bogus"},
 	} {
 		if _, err := parseArgs(args, io.Discard); err == nil {
 			t.Errorf("parseArgs(%q) accepted bad input", args)

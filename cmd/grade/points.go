@@ -22,10 +22,11 @@ var defaultPoints string
 // Raft tests end in 2A-2D up to 2023 and in 3A-3D from 2024, the KV tests in
 // 3A/3B and then 4A/4B. A test's part follows from its package and its
 // ending together, so a course's files of any year grade the same way.
+// Lab 4's tests carry no suffix: its parts are told apart by package alone.
 type part struct {
 	name    string   // "2A": the points table's name (the 2018-2023 numbering)
 	pkg     string   // relative to the module root
-	endings []string // a test of pkg whose name ends with one of these is in the part
+	endings []string // a test of pkg whose name ends with one of these is in the part; nil: every test of pkg
 }
 
 // knownParts are the parts a points table may name, in grading order.
@@ -33,6 +34,7 @@ var knownParts = []part{
 	{"2A", "./raft", []string{"2A", "3A"}}, {"2B", "./raft", []string{"2B", "3B"}},
 	{"2C", "./raft", []string{"2C", "3C"}}, {"2D", "./raft", []string{"2D", "3D"}},
 	{"3A", "./raftkv", []string{"3A", "4A"}}, {"3B", "./raftkv", []string{"3B", "4B"}},
+	{"4A", "./shardctrler", nil}, {"4B", "./shardkv", nil},
 }
 
 // classify returns the part that test, of package pkg, belongs to, and the
@@ -44,6 +46,9 @@ func classify(pkg, test string) (p part, shown string, ok bool) {
 		if p.pkg != pkg {
 			continue
 		}
+		if p.endings == nil {
+			return p, p.name, true
+		}
 		for _, e := range p.endings {
 			if strings.HasSuffix(test, e) {
 				return p, e, true
@@ -54,11 +59,12 @@ func classify(pkg, test string) (p part, shown string, ok bool) {
 }
 
 // partOf returns the part a test name places it in without its package,
-// in the points table's numbering: the part whose name the test's name ends
-// with, or "" (a points table names tests this way).
+// in the points table's numbering: the part of the first two labs whose
+// name the test's name ends with, or "" (a points table names tests this
+// way; lab 4's tests, named alike in both of its packages, cannot be).
 func partOf(test string) string {
 	for _, p := range knownParts {
-		if strings.HasSuffix(test, p.name) {
+		if p.endings != nil && strings.HasSuffix(test, p.name) {
 			return p.name
 		}
 	}

@@ -35,7 +35,7 @@ func TestParsePointsErrors(t *testing.T) {
 		{"negative", "\n\n2A -1\n", "p.txt:3: points -1 are negative"},
 		{"three decimals", "2A 1.125\n", "p.txt:1: points 1.125 have more than two decimals"},
 		{"infinite", "2A Inf\n", `p.txt:1: points "Inf" are not a number`},
-		{"unknown part", "4A 10\n", `p.txt:1: "4A" is neither a part`},
+		{"unknown part", "5A 10\n", `p.txt:1: "5A" is neither a part`},
 		{"test of no part", "2A 10\nTestSomething 3\n", "p.txt:2: test TestSomething belongs to no part"},
 		{"duplicate part", "2A 10\n# x\n2A 5\n", "p.txt:3: part 2A already has points (line 1)"},
 		{"duplicate test", "2A 10\nTestX2A 1\nTestX2A 2\n", "p.txt:3: test TestX2A already has points (line 2)"},
@@ -58,15 +58,11 @@ func TestDefaultPointsTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lab2, lab3 cents
+	labs := map[byte]cents{}
 	for p, total := range pt.totals {
-		if p[0] == '2' {
-			lab2 += total
-		} else {
-			lab3 += total
-		}
+		labs[p[0]] += total
 	}
-	if len(pt.totals) != len(knownParts) || lab2 != 10000 || lab3 != 10000 {
+	if len(pt.totals) != len(knownParts) || len(labs) != 3 || labs['2'] != 10000 || labs['3'] != 10000 || labs['4'] != 10000 {
 		t.Errorf("totals %v: want every part, 100 points per lab", pt.totals)
 	}
 }
@@ -114,10 +110,33 @@ func TestAllocate(t *testing.T) {
 func TestPartOf(t *testing.T) {
 	for name, want := range map[string]string{
 		"TestFigure82C": "2C", "TestSnapshotRPC3B": "3B", "TestInitialElection2A": "2A",
-		"TestNoPart": "", "Test2Afoo": "", "TestSnapshotInit2D": "2D",
+		"TestNoPart": "", "Test2Afoo": "", "TestSnapshotInit2D": "2D", "TestBasic": "",
 	} {
 		if got := partOf(name); got != want {
 			t.Errorf("partOf(%s) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	cases := []struct{ pkg, test, part, shown string }{
+		{"./raft", "TestFigure82C", "2C", "2C"},
+		{"./raft", "TestFigure83C", "2C", "3C"}, // a 2024 course's numbering
+		{"./raft", "TestInitialElection3A", "2A", "3A"},
+		{"./raftkv", "TestSnapshotRPC3B", "3B", "3B"},
+		{"./raftkv", "TestSnapshotRPC4B", "3B", "4B"},
+		{"./raftkv", "TestBasic4A", "3A", "4A"},
+		{"./shardctrler", "TestBasic", "4A", "4A"},
+		{"./shardctrler", "TestRebalanceTable", "4A", "4A"},
+		{"./shardkv", "TestChallenge2Partial", "4B", "4B"},
+		{"./raft", "TestNoPart", "", ""},
+		{"./raftkv", "TestFigure82C", "", ""},
+		{"./labrpc", "TestBasic", "", ""},
+	}
+	for _, c := range cases {
+		p, shown, ok := classify(c.pkg, c.test)
+		if p.name != c.part || shown != c.shown || ok != (c.part != "") {
+			t.Errorf("classify(%s, %s) = %q shown %q (%v); want %q shown %q", c.pkg, c.test, p.name, shown, ok, c.part, c.shown)
 		}
 	}
 }

@@ -20,7 +20,9 @@
 //   - Left out entirely: the handout's own sources (handout/), this tool
 //     (cmd/handout/), the mutation runner and its catalogue (cmd/mutate/,
 //     mutations/), and the top-level README.md, which the lab guide replaces.
-//   - In raft/ and raftkv/ (the files directly in those folders; their
+//   - Left out too: internal/rsm/, the replicated state machine that the
+//     solutions of shardctrler and shardkv share.
+//   - In raft/, raftkv/, shardctrler/ and shardkv/ (the files directly in those folders; their
 //     subfolders are copied unchanged), a Go file is kept only if it is a
 //     tester file or an external test. The tester files are config.go,
 //     test_test.go and, in raft/ only, persister.go: the files a course
@@ -35,7 +37,7 @@
 //   - Every other file is copied byte for byte, with its permission bits.
 //
 // Then the starting files are added: handout/raft/* becomes raft/*,
-// handout/raftkv/* becomes raftkv/*, and handout/README.md (the lab guide)
+// handout/raftkv/* becomes raftkv/* (likewise for shardctrler and shardkv), and handout/README.md (the lab guide)
 // becomes README.md. handout/go.mod is not copied: it only makes handout/ a
 // module of its own, which the main module's `go vet ./...` and
 // `go test ./...` skip (the starting files cannot build in place, without

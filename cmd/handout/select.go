@@ -11,13 +11,14 @@ import (
 // excludedPrefixes are the folders that never reach the handout: the
 // handout's own sources, this tool, and the mutation runner with its
 // catalogue (excluded whether or not they exist yet).
-var excludedPrefixes = []string{"handout/", "cmd/handout/", "cmd/mutate/", "mutations/"}
+var excludedPrefixes = []string{"handout/", "cmd/handout/", "cmd/mutate/", "mutations/",
+	"internal/rsm/"} // the solution's replicated state machine, used by shardctrler and shardkv
 
 // guideFile is the top-level README.md, replaced by the lab guide.
 const guideFile = "README.md"
 
 // studentPackages are the folders whose solution the handout replaces.
-var studentPackages = map[string]bool{"raft": true, "raftkv": true}
+var studentPackages = map[string]bool{"raft": true, "raftkv": true, "shardctrler": true, "shardkv": true}
 
 // testerFiles are the files of a student package that a course replaces
 // with its own copies (docs/course-files.md): they belong to the framework.
@@ -27,6 +28,11 @@ var testerFiles = map[string]bool{
 	"raft/test_test.go":   true,
 	"raftkv/config.go":    true,
 	"raftkv/test_test.go": true,
+	// Lab 4's tester files.
+	"shardctrler/config.go":    true,
+	"shardctrler/test_test.go": true,
+	"shardkv/config.go":        true,
+	"shardkv/test_test.go":     true,
 }
 
 // action is what the generator does with one file of the source tree.
