@@ -105,7 +105,9 @@ func buildTests(ctx context.Context, m Mutation, o *Options, scratch string) (ma
 			if err != nil {
 				return nil, err
 			}
-			args = append(args, "-overlay", overlay)
+			if overlay != "" {
+				args = append(args, "-overlay", overlay)
+			}
 		}
 		cmd := exec.CommandContext(ctx, o.GoCmd, append(args, pkg)...)
 		cmd.Dir = scratch
@@ -196,7 +198,7 @@ func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string
 		for _, name := range set.Names {
 			var extra []string
 			if o.Virtual {
-				name, extra = virtualName(ctx, bins[set.Pkg], name), virtualArgs
+				name, extra = virtualName(ctx, bins[set.Pkg], name)
 			}
 			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout, extra...)
 			if failed || ctx.Err() != nil {

@@ -23,24 +23,30 @@ import (
 // the catalogue names does a minute of pure CPU work.
 var virtualArgs = []string{"-virtual.stall", "15s"}
 
-// virtualName is the test to run for test in virtual time: its wrapper, or
-// test itself when it has none (a test that calls t.Run or t.Parallel,
-// which a synctest bubble forbids, runs in real time).
-func virtualName(ctx context.Context, bin, test string) string {
+// virtualName is the test to run for test in virtual time, and the extra
+// arguments it needs: its wrapper with virtualArgs, or test itself, in real
+// time, when it has none (a test that calls t.Run or t.Parallel, which a
+// synctest bubble forbids, or one of a package whose tester cannot run in
+// virtual time).
+func virtualName(ctx context.Context, bin, test string) (string, []string) {
 	wrapper := virtualtest.WrapperName(test)
 	out, err := exec.CommandContext(ctx, bin, "-test.list", runRegexp([]string{wrapper})).Output()
 	if err != nil || !slices.Contains(strings.Fields(string(out)), wrapper) {
-		return test
+		return test, nil
 	}
-	return wrapper
+	return wrapper, virtualArgs
 }
 
 // virtualOverlay writes the overlay that adds the wrappers to pkg of the
-// scratch tree and returns its path.
+// scratch tree and returns its path, or "" for a package whose tester
+// cannot run in virtual time (its tests then run in real time).
 func virtualOverlay(pkg, scratch string) (string, error) {
 	p, err := virtualtest.Load(pkg, scratch)
 	if err != nil {
 		return "", err
+	}
+	if virtualtest.Supported(p) != nil {
+		return "", nil
 	}
 	dir := filepath.Join(scratch, ".mutate-bin")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
