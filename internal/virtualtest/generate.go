@@ -98,9 +98,9 @@ func Supported(p Package) error {
 			}
 		}
 	}
-	return fmt.Errorf("%s: its tester has no %s, so it cannot run in virtual time; "+
-		"virtual time needs this project's own config.go (a course's config.go leaves goroutines "+
-		"running after each test, which a synctest bubble does not allow)", p.Dir, enterFunc)
+	return fmt.Errorf("%s: its tester (config.go) has no %s, so its tests cannot run in virtual time "+
+		"(this project's raft and raftkv testers have it; a course's config.go does not, and leaves "+
+		"goroutines running after each test, which a synctest bubble does not allow)", p.Dir, enterFunc)
 }
 
 // TestNames returns the tests of the given test files of the package, in
