@@ -281,6 +281,10 @@ func (kv *KVServer) PutAppend(args *PutAppendArgs, reply *PutAppendReply) {
 		reply.Err = ErrBadOp
 		return
 	}
+	if tooLarge(args.Key, args.Value) {
+		reply.Err = ErrTooLarge
+		return
+	}
 	reply.Err = kv.submit(op, topicPut).Err
 }
 
