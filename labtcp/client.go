@@ -25,7 +25,22 @@ type Client struct {
 	dialing  chan struct{} // closed when the dial under way ends; nil if none
 	nextDial time.Time     // no dial before then
 	backoff  time.Duration // the wait after the latest failed dial; 0 after a success
+	dialErr  error         // the latest dial's error; nil once a dial succeeds
 	shut     bool          // Close was called
+}
+
+// ErrRefused is wrapped by the dial error (see Client.Err) of a server
+// that refused the connection, as one whose cluster token differs does.
+var ErrRefused = errors.New("the server refused the connection")
+
+// Err returns why the latest dial failed, or nil if the Client has not
+// dialled yet or its latest dial succeeded. Calls only say false; a
+// command uses Err to tell its user why (errors.Is(err, ErrRefused) for a
+// refusal, such as a wrong cluster token).
+func (c *Client) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dialErr
 }
 
 // NewClient returns a Client of the server at addr. It does not dial yet.
@@ -112,6 +127,7 @@ func (c *Client) dialOnce() {
 	defer c.mu.Unlock()
 	defer close(c.dialing)
 	c.dialing = nil
+	c.dialErr = err
 	if err != nil {
 		if c.backoff == 0 {
 			c.opts.Logf("labtcp: peer %s unreachable: %v", c.addr, err)
@@ -123,6 +139,9 @@ func (c *Client) dialOnce() {
 	if c.shut {
 		cc.close(nil)
 		return
+	}
+	if c.backoff > 0 {
+		c.opts.Logf("labtcp: peer %s back", c.addr)
 	}
 	c.backoff = 0
 	c.conn = cc
@@ -164,10 +183,16 @@ func clientHello(nc net.Conn, opts Options) error {
 	}
 	body, err := readFrame(nc, opts.MaxFrame)
 	if err != nil {
-		return fmt.Errorf("no answer to hello (wrong cluster token?): %w", err)
+		return fmt.Errorf("no answer to hello: %w", err)
 	}
-	if m, err := parseMessage(body); err != nil || m.kind != kindHelloOK {
-		return fmt.Errorf("the server's answer to hello is not helloOK (%v)", err)
+	m, err := parseMessage(body)
+	switch {
+	case err != nil:
+		return fmt.Errorf("the server's answer to hello: %w", err)
+	case m.kind == kindRefused:
+		return fmt.Errorf("%w: %q", ErrRefused, m.payload)
+	case m.kind != kindHelloOK:
+		return fmt.Errorf("the server's answer to hello: %w", unexpected(m.kind, kindHelloOK))
 	}
 	return nil
 }

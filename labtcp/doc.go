@@ -28,6 +28,8 @@
 // truncated or malformed frame closes its connection with a log line,
 // never a panic. A server with Options.Token set closes every connection
 // whose opening hello does not carry the same token, so a stray client
-// cannot pose as a peer. The token is not encryption: run a cluster on a
+// cannot pose as a peer; it tells the client why first, and the Client's
+// Err then wraps ErrRefused. A peer that becomes unreachable is logged
+// once, and again when it is back. The token is not encryption: run a cluster on a
 // network you trust.
 package labtcp

@@ -136,7 +136,8 @@ func (s *Server) serveConn(l *link) {
 }
 
 // acceptHello reads the client's hello within the dial timeout, checks its
-// token, and answers helloOK. A wrong token gets no answer.
+// token, and answers helloOK. A wrong token is answered with a refusal
+// that says so, so the client can tell its user why.
 func (s *Server) acceptHello(l *link) error {
 	l.nc.SetDeadline(time.Now().Add(s.opts.DialTimeout))
 	defer l.nc.SetDeadline(time.Time{})
@@ -152,11 +153,16 @@ func (s *Server) acceptHello(l *link) error {
 		return unexpected(m.kind, kindHello)
 	}
 	if s.opts.Token != "" && subtle.ConstantTimeCompare(m.payload, []byte(s.opts.Token)) != 1 {
-		return errors.New("wrong cluster token")
+		l.nc.Write(appendFrame(nil, message{kind: kindRefused, payload: []byte(wrongToken)}))
+		return errors.New(wrongToken)
 	}
 	_, err = l.nc.Write(appendFrame(nil, message{kind: kindHelloOK}))
 	return err
 }
+
+// wrongToken is what a server tells a client whose hello carries another
+// cluster token than its own, or none.
+const wrongToken = "wrong cluster token"
 
 // handle runs one request's handler and queues its reply. An unknown
 // method, undecodable args or a reply over the frame limit is an error
