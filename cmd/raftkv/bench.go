@@ -37,6 +37,12 @@ func parseBench(args []string, stderr io.Writer) (benchConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if fs.NArg() > 0 {
+		return c, usageError{fmt.Sprintf("bench: unexpected argument %q (bench takes only flags)", fs.Arg(0))}
+	}
+	if c.valueSize > raftkv.MaxValueBytes-16 {
+		return c, usageError{fmt.Sprintf("bench: -value-size %d exceeds the limit of about %d bytes", c.valueSize, raftkv.MaxValueBytes-16)}
+	}
 	if c.clients < 1 || c.duration <= 0 || c.keys < 1 || c.valueSize < 0 || c.gets < 0 || c.gets > 1 {
 		return c, usageError{"bench: -clients, -duration and -keys must be positive, -gets between 0 and 1"}
 	}
@@ -54,7 +60,11 @@ type benchRun struct {
 
 // bench runs the clients, printing a progress line each second, then the
 // throughput, latency percentiles and each server's disk work meanwhile.
-func bench(ends []*labrpc.ClientEnd, args []string, stdout, stderr io.Writer) error {
+//
+// A client's operation may block for as long as no leader serves it: the
+// run ends with an error if the clients have not all finished within
+// timeout after the duration, or at once if no server can be reached.
+func bench(ends []*labrpc.ClientEnd, w watch, args []string, timeout time.Duration, stdout, stderr io.Writer) error {
 	cfg, err := parseBench(args, stderr)
 	if err != nil {
 		return err
@@ -71,9 +81,14 @@ func bench(ends []*labrpc.ClientEnd, args []string, stdout, stderr io.Writer) er
 			lats[i] = r.client(int64(i))
 		}(i)
 	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
 	stopProgress := r.progress(stdout, start)
-	wg.Wait()
+	err = w.await(finished, cfg.duration+timeout)
 	stopProgress()
+	if err != nil {
+		return fmt.Errorf("bench: gave up after %d operations; %w", r.completed.Load(), err)
+	}
 	elapsed := time.Since(start)
 	after := statuses(ends)
 	printSummary(stdout, cfg, merge(lats), elapsed)
