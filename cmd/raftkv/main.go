@@ -3,7 +3,8 @@
 //	raftkv get KEY            prints the value ("" for a missing key)
 //	raftkv put KEY VALUE      VALUE "-" reads the value from standard input
 //	raftkv append KEY VALUE   likewise
-//	raftkv status             each server's term, role and disk counts
+//	raftkv status [-wait]     each server's term, role and disk counts;
+//	                          -wait: until all answer (make cluster uses it)
 //	raftkv bench [flags]      N clients for a duration: ops/s, p50/p99
 //
 // Global flags come before the command: -servers (default: the three
@@ -82,7 +83,8 @@ const commandList = `commands:
   get KEY            print KEY's value ("" if missing)
   put KEY VALUE      set KEY; VALUE "-" reads it from standard input
   append KEY VALUE   append to KEY's value; VALUE "-" as for put
-  status             each server's term, role and disk counts
+  status [-wait]     each server's term, role and disk counts; -wait asks
+                     until every server answers, up to -timeout
   bench [flags]      load test (raftkv bench -h lists its flags)
 `
 
@@ -149,10 +151,7 @@ func dispatch(g globals, cmd string, args []string, stdin io.Reader, stdout, std
 	case "get", "put", "append":
 		return single(ends, w, cmd, args, g.timeout, stdin, stdout)
 	case "status":
-		if len(args) > 0 {
-			return usageError{fmt.Sprintf("status takes no arguments, got %q", args)}
-		}
-		return status(ends, w, stdout)
+		return status(ends, w, args, g.timeout, stdout, stderr)
 	case "bench":
 		return bench(ends, w, args, g.timeout, stdout, stderr)
 	}
@@ -216,12 +215,61 @@ func valueArg(arg string, stdin io.Reader) (string, error) {
 	return string(b), nil
 }
 
-// status prints one line per server; an error if none answered.
-func status(ends []*labrpc.ClientEnd, w watch, stdout io.Writer) error {
-	answered := 0
+// statusRetry is how often status -wait asks the servers that have not
+// answered yet.
+const statusRetry = 100 * time.Millisecond
+
+// status prints one line per server; an error if none answered. With
+// -wait it asks until every server has answered, for up to timeout, and
+// it is an error if one has not.
+func status(ends []*labrpc.ClientEnd, w watch, args []string, timeout time.Duration, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("raftkv status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	wait := fs.Bool("wait", false, "ask until every server answers (up to -timeout); an error if one does not")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("status takes no arguments, got %q", fs.Args())}
+	}
+	replies := make([]*kvnode.StatusReply, len(ends))
+	deadline := time.Now().Add(timeout)
+	for missing := askStatus(ends, replies); *wait && missing > 0 && time.Now().Before(deadline); {
+		time.Sleep(statusRetry)
+		missing = askStatus(ends, replies)
+	}
+	answered := printStatus(replies, w, stdout)
+	switch {
+	case answered == 0:
+		return errors.New("no server answered")
+	case *wait && answered < len(ends):
+		return fmt.Errorf("%d of %d servers answered within %v", answered, len(ends), timeout)
+	}
+	return nil
+}
+
+// askStatus asks every server that has not answered yet for its status,
+// and returns how many still have not.
+func askStatus(ends []*labrpc.ClientEnd, replies []*kvnode.StatusReply) int {
+	missing := 0
 	for i, end := range ends {
-		st, ok := kvnode.QueryStatus(end)
-		if !ok {
+		if replies[i] != nil {
+			continue
+		}
+		if st, ok := kvnode.QueryStatus(end); ok {
+			replies[i] = &st
+		} else {
+			missing++
+		}
+	}
+	return missing
+}
+
+// printStatus prints a line per server and returns how many answered.
+func printStatus(replies []*kvnode.StatusReply, w watch, stdout io.Writer) int {
+	answered := 0
+	for i, st := range replies {
+		if st == nil {
 			fmt.Fprintf(stdout, "%d %s: %s\n", i, w.addrs[i], w.why(i))
 			continue
 		}
@@ -233,10 +281,7 @@ func status(ends []*labrpc.ClientEnd, w watch, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%d %s: term %d %s; disk: %d appends, %d rewrites, %d fsyncs, %d bytes\n",
 			i, w.addrs[i], st.Term, role, st.Appends, st.Rewrites, st.Fsyncs, st.Bytes)
 	}
-	if answered == 0 {
-		return errors.New("no server answered")
-	}
-	return nil
+	return answered
 }
 
 // startProfile starts a CPU profile into path and returns what ends it.

@@ -75,6 +75,9 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{stuck, "-timeout=300ms", "bench", "-clients", "2", "-duration", "200ms"}, "", exitTimeout,
 			"no leader applied", 2 * time.Second},
 		{[]string{dead, "status"}, "", exitError, "no server answered", 2 * time.Second},
+		{[]string{dead + ",127.0.0.1:2", "-timeout=300ms", "status", "-wait"}, "", exitError, "no server answered", 2 * time.Second},
+		{[]string{stuck + ",127.0.0.1:1", "-timeout=300ms", "status", "-wait"}, "", exitError,
+			"1 of 2 servers answered within 300ms", 2 * time.Second},
 	}
 	for _, c := range cases {
 		start := time.Now()
