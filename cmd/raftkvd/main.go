@@ -149,6 +149,7 @@ func run(cfg config) error {
 	}
 	ends, clients := kvnode.Dial(cfg.addrs, opts)
 	kv := raftkv.StartKVServer(ends, cfg.id, store.Persister(), cfg.maxRaftState)
+	kv.Raft().SetLogf(log.Printf)
 	if cfg.maxRaftState <= 0 || cfg.maxRaftState/4 > appendBytes {
 		kv.Raft().SetMaxAppendBytes(appendBytes) // else the service's own bound is smaller
 	}
