@@ -211,9 +211,13 @@
 //     through its exported Save, and uses our Persister's chunked save
 //     path only when a type assertion finds it.
 //   - SetMaxAppendBytes, beside the lab API, bounds the bytes of entries one
-//     AppendEntries carries (by their average persisted size). A service
-//     that bounds its persisted state (raftkv, by maxraftstate) sets it, so
-//     that a follower never saves more at once than it can compact.
+//     AppendEntries carries (by their average persisted size, and by each
+//     entry's own size when its command implements CommandSizer, as
+//     raftkv's does; at least one entry). A service that bounds its
+//     persisted state (raftkv, by maxraftstate) sets it, so that a
+//     follower never saves more at once than it can compact; a real
+//     cluster sets it so that no call is so large that heartbeats queue
+//     behind it.
 //   - ReadIndex, beside the lab API, serves read-only queries without log
 //     entries (dissertation §6.4). The read index is commitIndex when the
 //     read arrives; the leader refuses until it has committed an entry of

@@ -221,7 +221,7 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 		LeaderId:     rf.me,
 		PrevLogIndex: prev,
 		PrevLogTerm:  prevTerm,
-		Entries:      rf.log.copyRange(prev+1, rf.log.lastIndex(), rf.appendBatchLimit()),
+		Entries:      rf.boundBatchBytes(rf.log.copyRange(prev+1, rf.log.lastIndex(), rf.appendBatchLimit())),
 		LeaderCommit: rf.commitIndex,
 	}
 	rf.progress[peer].sentCommit = rf.commitIndex
@@ -234,18 +234,6 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
 	rf.mu.Unlock()
 	rf.appendEntriesTo(peer, args, seq, sent, fromSender)
-}
-
-// appendBatchLimit is how many entries one AppendEntries may carry: at
-// most maxEntriesPerAppend and, with a byte bound set (SetMaxAppendBytes),
-// about that many bytes at the average persisted size of an entry, but
-// always at least one. Caller holds rf.mu.
-func (rf *Raft) appendBatchLimit() int {
-	perEntry := rf.stream.bytesPerEntry()
-	if rf.maxAppendBytes <= 0 || perEntry == 0 {
-		return maxEntriesPerAppend
-	}
-	return min(maxEntriesPerAppend, max(rf.maxAppendBytes/perEntry, 1))
 }
 
 // appendEntriesTo makes one AppendEntries call, sent at time sent, and
