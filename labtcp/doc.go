@@ -19,7 +19,9 @@
 // refused or reset, no reply within Options.CallTimeout, or an error reply
 // from the server (an unknown service or method, arguments that do not
 // decode), which is logged. Many calls share one connection at once, each
-// matched to its reply by an id. A broken connection is dialled again by
+// matched to its reply by an id; calls whose arguments reach BulkBytes
+// share a second one, so that small calls such as heartbeats never queue
+// on the wire behind them. A broken connection is dialled again by
 // the next call; after a failed dial, calls fail at once until a backoff
 // (doubling from Options.MinBackoff up to MaxBackoff) has passed.
 //
