@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"miniraftkv/internal/kvnode"
@@ -139,7 +140,8 @@ func parseGlobals(args []string, stderr io.Writer) (globals, []string, error) {
 		return g, nil, usageError{fmt.Sprintf("-max-message %d: want a positive size in bytes", g.opts.MaxFrame)}
 	}
 	g.servers = addrs
-	g.opts.Logf = func(string, ...interface{}) {} // a client reports failures by its exit status
+	g.opts.Logf = func(string, ...interface{}) {}    // a client reports failures by its exit status
+	g.opts.CallTimeout = min(g.timeout, time.Second) // so that status, too, ends within -timeout
 	return g, fs.Args(), nil
 }
 
@@ -249,16 +251,26 @@ func status(ends []*labrpc.ClientEnd, w watch, args []string, timeout time.Durat
 }
 
 // askStatus asks every server that has not answered yet for its status,
-// and returns how many still have not.
+// all at once (a call to a silent server takes labtcp's call timeout), and
+// returns how many still have not answered.
 func askStatus(ends []*labrpc.ClientEnd, replies []*kvnode.StatusReply) int {
-	missing := 0
+	var wg sync.WaitGroup
 	for i, end := range ends {
 		if replies[i] != nil {
 			continue
 		}
-		if st, ok := kvnode.QueryStatus(end); ok {
-			replies[i] = &st
-		} else {
+		wg.Add(1)
+		go func(i int, end *labrpc.ClientEnd) {
+			defer wg.Done()
+			if st, ok := kvnode.QueryStatus(end); ok {
+				replies[i] = &st
+			}
+		}(i, end)
+	}
+	wg.Wait()
+	missing := 0
+	for _, r := range replies {
+		if r == nil {
 			missing++
 		}
 	}
