@@ -11,8 +11,12 @@
 //	raftkvd -id 2 -servers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 -data data/2
 //
 // Every server gets the same -servers list; -id picks its own address in
-// it. The process logs one line per notable event (leadership won or lost,
-// a snapshot saved, a peer unreachable or back) and stops cleanly on
+// it. raftkvd takes flags only and checks every one before it starts: a
+// mistake is one line naming the flag, and exit status 2. It locks its
+// data folder, so a second server on the same folder names the process
+// holding it and exits. The process logs one line per notable event
+// (leadership won or lost, a snapshot saved, a peer unreachable or back, a
+// follower that lost entries it had acknowledged) and stops cleanly on
 // SIGTERM or SIGINT. Besides the services KVServer and Raft it serves Node
 // (internal/kvnode), whose Status reports its Raft state and disk counts.
 package main
