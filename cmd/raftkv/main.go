@@ -214,6 +214,10 @@ func valueArg(arg string, stdin io.Reader) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the value from standard input: %w", err)
 	}
+	if len(b) > raftkv.MaxValueBytes {
+		return "", fmt.Errorf("the value on standard input exceeds the limit of %d bytes (raftkv.MaxValueBytes)",
+			raftkv.MaxValueBytes)
+	}
 	return string(b), nil
 }
 

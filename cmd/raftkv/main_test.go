@@ -66,7 +66,7 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{dead, "-timeout=0s", "get", "k"}, "", exitUsage, "-timeout 0s", time.Second},
 		{[]string{dead, "bench", "-clients", "0"}, "", exitUsage, "must be positive", time.Second},
 		{[]string{dead, "put", "k", big}, "", exitError, "exceed the limit", time.Second},
-		{[]string{dead, "put", "k", "-"}, big, exitError, "exceed the limit", time.Second},
+		{[]string{dead, "put", "k", "-"}, big + "!", exitError, "standard input exceeds the limit", time.Second},
 		{[]string{dead, "-timeout=5s", "get", "k"}, "", exitError, "no server can be reached", time.Second},
 		{[]string{dead, "-timeout=5s", "bench", "-clients", "2", "-duration", "1s"}, "", exitError,
 			"no server can be reached", time.Second},
