@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"miniraftkv/internal/kvnode"
+	"miniraftkv/internal/latency"
 	"miniraftkv/labrpc"
 	"miniraftkv/raftkv"
 )
@@ -91,7 +91,7 @@ func bench(ends []*labrpc.ClientEnd, w watch, args []string, timeout time.Durati
 	}
 	elapsed := time.Since(start)
 	after := statuses(ends)
-	printSummary(stdout, cfg, merge(lats), elapsed)
+	printSummary(stdout, cfg, latency.Merge(lats), elapsed)
 	printDisk(stdout, before, after, r.writes.Load(), elapsed)
 	return nil
 }
@@ -141,28 +141,11 @@ func (r *benchRun) progress(stdout io.Writer, start time.Time) (stop func()) {
 	return func() { close(done); <-finished }
 }
 
-func merge(lats [][]time.Duration) []time.Duration {
-	var all []time.Duration
-	for _, l := range lats {
-		all = append(all, l...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	return all
-}
-
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(p * float64(len(sorted)-1))
-	return sorted[i]
-}
-
 func printSummary(stdout io.Writer, cfg benchConfig, lats []time.Duration, elapsed time.Duration) {
 	fmt.Fprintf(stdout, "%d clients, %.0f%% gets, %v: %d ops, %.0f ops/s, latency p50 %v p99 %v max %v\n",
 		cfg.clients, cfg.gets*100, elapsed.Round(time.Millisecond), len(lats),
-		float64(len(lats))/elapsed.Seconds(), percentile(lats, 0.50).Round(time.Microsecond),
-		percentile(lats, 0.99).Round(time.Microsecond), percentile(lats, 1).Round(time.Microsecond))
+		float64(len(lats))/elapsed.Seconds(), latency.Percentile(lats, 0.50).Round(time.Microsecond),
+		latency.Percentile(lats, 0.99).Round(time.Microsecond), latency.Percentile(lats, 1).Round(time.Microsecond))
 }
 
 // statuses asks every server for its status; a missing answer is left
