@@ -13,7 +13,8 @@ import (
 
 // Server serves a labrpc.Server's services to Clients over TCP. Every
 // request runs its handler in a goroutine of its own, as in the
-// simulator, and replies go back as handlers finish, in any order.
+// simulator (goroutines are reused, see handlerPool), and replies go back
+// as handlers finish, in any order.
 type Server struct {
 	rpc  *labrpc.Server
 	ln   net.Listener
@@ -23,6 +24,8 @@ type Server struct {
 	mu    sync.Mutex // protects conns and shut
 	conns map[*link]bool
 	shut  bool
+
+	handlers handlerPool
 }
 
 // Listen listens on addr and serves rpc there. A host left out of addr
@@ -46,6 +49,7 @@ func Listen(addr string, rpc *labrpc.Server, opts Options) (*Server, error) {
 // Serve serves rpc on connections accepted from ln until Close.
 func Serve(ln net.Listener, rpc *labrpc.Server, opts Options) *Server {
 	s := &Server{rpc: rpc, ln: ln, opts: opts.withDefaults(), conns: map[*link]bool{}}
+	s.handlers.init()
 	s.wg.Add(1)
 	go s.acceptLoop()
 	return s
@@ -72,6 +76,7 @@ func (s *Server) Close() error {
 		l.close(nil)
 	}
 	s.wg.Wait()
+	s.handlers.close()
 	return err
 }
 
@@ -132,7 +137,9 @@ func (s *Server) serveConn(l *link) {
 		defer s.wg.Done()
 		l.writeLoop(s.opts.CallTimeout)
 	}()
-	l.readLoop(s.opts.MaxFrame, kindRequest, "client", func(m message) { go s.handle(l, m) })
+	l.readLoop(s.opts.MaxFrame, kindRequest, "client", func(m message) {
+		s.handlers.run(func() { s.handle(l, m) })
+	})
 }
 
 // acceptHello reads the client's hello within the dial timeout, checks its
