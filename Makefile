@@ -166,7 +166,8 @@ cluster-stop:
 		[ -f "$$f" ] || continue; $(cluster-stop-one); done; true
 
 # Three raftkvd processes under recorded client load, the leader SIGKILLed
-# and restarted, another server SIGSTOPped and resumed; then the history's
-# linearizability check (cmd/clustertest). About 40 s.
+# and restarted, another server SIGSTOPped and resumed, the leader and then
+# a follower cut off by network partitions and healed; then the history's
+# linearizability check (cmd/clustertest). About 50 s.
 cluster-test:
 	$(GO) run ./cmd/clustertest
