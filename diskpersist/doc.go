@@ -33,5 +33,7 @@
 // told from a torn one and is dropped too. A save that cannot be written
 // panics: Raft must not go on as if it had been.
 //
-// Two processes must not open the same folder at once.
+// Two processes must not open the same folder at once: Open locks it
+// (flock, on the systems that have it) and refuses a folder another Store
+// holds, naming the process that holds it.
 package diskpersist

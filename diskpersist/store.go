@@ -16,6 +16,11 @@ import (
 // StateFile+".tmp" that of the file a rewrite builds before renaming it.
 const StateFile = "raftstate.dat"
 
+// LockFile is the name of the file in a Store's folder that an open Store
+// holds an exclusive lock on (flock, where the system has it), and which
+// names the process holding it.
+const LockFile = "LOCK"
+
 // Options configure a Store. The zero value is what a server wants.
 type Options struct {
 	// NoSync skips every fsync: saves reach the operating system, not the
@@ -41,6 +46,7 @@ type Store struct {
 	opts Options
 	p    *raft.Persister
 	f    *os.File // the state file, open for appending; used under p's lock
+	lock *os.File // LockFile, locked while the Store is open; nil where there is no flock
 
 	appends, rewrites, fsyncs, bytes atomic.Int64
 }
@@ -55,6 +61,8 @@ type writeThrough interface {
 // a Persister that holds what was saved there. Every later save of that
 // Persister is on disk before it returns. A torn last record is dropped
 // (and logged); any other damage is an error naming the file and offset.
+// A folder that another open Store holds, in this process or another, is
+// an error naming the process.
 func Open(dir string, opts Options) (*Store, error) {
 	if opts.Logf == nil {
 		opts.Logf = log.Printf
@@ -62,6 +70,23 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openLocked(dir, opts)
+	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+// openLocked is Open once the folder is locked.
+func openLocked(dir string, opts Options) (*Store, error) {
 	s := &Store{path: filepath.Join(dir, StateFile), opts: opts, p: raft.MakePersister()}
 	wt, ok := interface{}(s.p).(writeThrough)
 	if !ok {
@@ -129,7 +154,11 @@ func (s *Store) Close() error {
 	if wt, ok := interface{}(s.p).(writeThrough); ok { // always, since Open succeeded
 		wt.SetWriteThrough(nil)
 	}
-	return s.f.Close()
+	err := s.f.Close()
+	if s.lock != nil {
+		s.lock.Close()
+	}
+	return err
 }
 
 // write is the Persister's write-through. A save that cannot reach the

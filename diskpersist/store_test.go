@@ -49,6 +49,7 @@ func TestRoundTrip(t *testing.T) {
 	s, _ := open(t, dir)
 	s.Persister().Save([]byte("state-1"), []byte("snap-1"))
 	// No Close: the process might have been killed right after the save.
+	s.crash()
 	expectContents(t, dir, "state-1", "snap-1")
 
 	s, _ = open(t, dir)
@@ -58,6 +59,7 @@ func TestRoundTrip(t *testing.T) {
 
 	s, _ = open(t, dir)
 	s.Persister().SaveStateAndSnapshot(nil, nil)
+	s.crash()
 	expectContents(t, dir, "", "")
 }
 
@@ -112,6 +114,7 @@ func TestCrashBetweenWriteAndRename(t *testing.T) {
 	if err := os.WriteFile(tmp, half[:len(half)-2], 0o644); err != nil {
 		t.Fatal(err)
 	}
+	s.crash()
 	logs := expectContents(t, dir, "old", "old-snap")
 	if _, err := os.Stat(tmp); err == nil {
 		t.Fatal("Open left the temporary file in place")

@@ -14,24 +14,71 @@ import (
 // Client calls one server over TCP. It opens its connection on the first
 // Call and again after the connection breaks; a failed dial makes Calls
 // fail at once until a backoff has passed. All Calls share the one
-// connection, each waiting for its own reply. A Client is safe for
-// concurrent use.
+// connection, each waiting for its own reply, except those whose arguments
+// reach BulkBytes: they travel on a second connection of their own, so
+// that a small call (a heartbeat) never waits on the wire behind a large
+// one (a snapshot, a batch of entries). A Client is safe for concurrent
+// use.
 type Client struct {
 	addr string
 	opts Options
+	bulk *Client // the Client of large calls; nil in that Client itself
 
 	mu       sync.Mutex    // protects the fields below
 	conn     *clientConn   // nil before the first dial and after Close
 	dialing  chan struct{} // closed when the dial under way ends; nil if none
 	nextDial time.Time     // no dial before then
 	backoff  time.Duration // the wait after the latest failed dial; 0 after a success
+	dialErr  error         // the latest dial's error; nil once a dial succeeds
 	shut     bool          // Close was called
 }
 
+// ErrRefused is wrapped by the dial error (see Client.Err) of a server
+// that refused the connection, as one whose cluster token differs does.
+var ErrRefused = errors.New("the server refused the connection")
+
+// Err returns why the latest dial failed, or nil if the Client has not
+// dialled yet or its latest dial succeeded. Calls only say false; a
+// command uses Err to tell its user why (errors.Is(err, ErrRefused) for a
+// refusal, such as a wrong cluster token).
+func (c *Client) Err() error {
+	c.mu.Lock()
+	err, dialed := c.dialErr, c.conn != nil || c.backoff > 0
+	c.mu.Unlock()
+	if !dialed && c.bulk != nil {
+		return c.bulk.Err() // only large calls were made
+	}
+	return err
+}
+
+// BulkBytes is the size of encoded arguments from which a call travels on
+// a Client's second connection.
+const BulkBytes = 64 << 10
+
 // NewClient returns a Client of the server at addr. It does not dial yet.
 func NewClient(addr string, opts Options) *Client {
-	return &Client{addr: addr, opts: opts.withDefaults()}
+	opts = opts.withDefaults()
+	bulkOpts := opts
+	bulkOpts.Logf = quietReachability(opts.Logf) // the first connection reports the peer's comings and goings
+	return &Client{addr: addr, opts: opts, bulk: &Client{addr: addr, opts: bulkOpts}}
 }
+
+// quietReachability passes on every line but those saying a peer is
+// unreachable or back.
+func quietReachability(logf func(string, ...interface{})) func(string, ...interface{}) {
+	return func(format string, args ...interface{}) {
+		if format == unreachableLine || format == backLine {
+			return
+		}
+		logf(format, args...)
+	}
+}
+
+// The log lines of a peer's comings and goings.
+const (
+	unreachableLine = "labtcp: peer %s unreachable: %v"
+	backLine        = "labtcp: peer %s back"
+)
 
 // MakeEnd returns a labrpc.ClientEnd whose Calls reach the server at addr
 // over TCP, for raft.Make and raftkv.StartKVServer, and the Client behind
@@ -46,6 +93,9 @@ func MakeEnd(addr string, opts Options) (*labrpc.ClientEnd, *Client) {
 // unreachable, the connection broke, the message is too large, or the
 // server answered with an error (logged), such as an unknown method.
 func (c *Client) Call(svcMeth string, req []byte) ([]byte, bool) {
+	if c.bulk != nil && len(req) >= BulkBytes {
+		return c.bulk.Call(svcMeth, req)
+	}
 	timer := time.NewTimer(c.opts.CallTimeout)
 	defer timer.Stop()
 	cc, err := c.connection(timer.C)
@@ -55,8 +105,11 @@ func (c *Client) Call(svcMeth string, req []byte) ([]byte, bool) {
 	return cc.call(svcMeth, req, timer.C)
 }
 
-// Close ends the connection; Calls from then on return false.
+// Close ends the connections; Calls from then on return false.
 func (c *Client) Close() {
+	if c.bulk != nil {
+		c.bulk.Close()
+	}
 	c.mu.Lock()
 	c.shut = true
 	cc := c.conn
@@ -112,9 +165,10 @@ func (c *Client) dialOnce() {
 	defer c.mu.Unlock()
 	defer close(c.dialing)
 	c.dialing = nil
+	c.dialErr = err
 	if err != nil {
 		if c.backoff == 0 {
-			c.opts.Logf("labtcp: peer %s unreachable: %v", c.addr, err)
+			c.opts.Logf(unreachableLine, c.addr, err)
 		}
 		c.backoff = min(max(2*c.backoff, c.opts.MinBackoff), c.opts.MaxBackoff)
 		c.nextDial = time.Now().Add(c.backoff)
@@ -123,6 +177,9 @@ func (c *Client) dialOnce() {
 	if c.shut {
 		cc.close(nil)
 		return
+	}
+	if c.backoff > 0 {
+		c.opts.Logf(backLine, c.addr)
 	}
 	c.backoff = 0
 	c.conn = cc
@@ -164,10 +221,16 @@ func clientHello(nc net.Conn, opts Options) error {
 	}
 	body, err := readFrame(nc, opts.MaxFrame)
 	if err != nil {
-		return fmt.Errorf("no answer to hello (wrong cluster token?): %w", err)
+		return fmt.Errorf("no answer to hello: %w", err)
 	}
-	if m, err := parseMessage(body); err != nil || m.kind != kindHelloOK {
-		return fmt.Errorf("the server's answer to hello is not helloOK (%v)", err)
+	m, err := parseMessage(body)
+	switch {
+	case err != nil:
+		return fmt.Errorf("the server's answer to hello: %w", err)
+	case m.kind == kindRefused:
+		return fmt.Errorf("%w: %q", ErrRefused, m.payload)
+	case m.kind != kindHelloOK:
+		return fmt.Errorf("the server's answer to hello: %w", unexpected(m.kind, kindHelloOK))
 	}
 	return nil
 }

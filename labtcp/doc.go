@@ -19,7 +19,9 @@
 // refused or reset, no reply within Options.CallTimeout, or an error reply
 // from the server (an unknown service or method, arguments that do not
 // decode), which is logged. Many calls share one connection at once, each
-// matched to its reply by an id. A broken connection is dialled again by
+// matched to its reply by an id; calls whose arguments reach BulkBytes
+// share a second one, so that small calls such as heartbeats never queue
+// on the wire behind them. A broken connection is dialled again by
 // the next call; after a failed dial, calls fail at once until a backoff
 // (doubling from Options.MinBackoff up to MaxBackoff) has passed.
 //
@@ -28,6 +30,8 @@
 // truncated or malformed frame closes its connection with a log line,
 // never a panic. A server with Options.Token set closes every connection
 // whose opening hello does not carry the same token, so a stray client
-// cannot pose as a peer. The token is not encryption: run a cluster on a
+// cannot pose as a peer; it tells the client why first, and the Client's
+// Err then wraps ErrRefused. A peer that becomes unreachable is logged
+// once, and again when it is back. The token is not encryption: run a cluster on a
 // network you trust.
 package labtcp

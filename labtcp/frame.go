@@ -12,10 +12,12 @@ import (
 //
 //	hello     kind, magic "MRKV", version, token bytes (the rest)
 //	helloOK   kind
+//	refused   kind, why the server refuses the connection (text)
 //	request   kind, id (8 bytes), method length (2 bytes), method, args
 //	reply     kind, id (8 bytes), status (ok or error), reply or error text
 //
-// A client opens a connection with a hello and waits for helloOK; then it
+// A client opens a connection with a hello and waits for helloOK (or
+// refused, after which the server closes the connection); then it
 // sends requests, each with an id of its choosing, and the server answers
 // each with a reply carrying the same id, in any order. The args and reply
 // bytes are labgob-encoded, exactly as labrpc's simulator carries them.
@@ -26,9 +28,10 @@ const (
 	kindHelloOK = 2
 	kindRequest = 3
 	kindReply   = 4
+	kindRefused = 5
 )
 
-var kindNames = map[byte]string{kindHello: "a hello", kindHelloOK: "a helloOK", kindRequest: "a request", kindReply: "a reply"}
+var kindNames = map[byte]string{kindHello: "a hello", kindHelloOK: "a helloOK", kindRequest: "a request", kindReply: "a reply", kindRefused: "a refusal"}
 
 // unexpected is the error for a message of kind got where want belongs.
 func unexpected(got, want byte) error {
@@ -140,6 +143,9 @@ func parseMessage(body []byte) (message, error) {
 		return parseRequest(m, rest)
 	case kindReply:
 		return parseReply(m, rest)
+	case kindRefused:
+		m.payload = rest
+		return m, nil
 	}
 	return message{}, fmt.Errorf("unknown message kind %d", m.kind)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -65,10 +66,13 @@ func (l *link) send(frame []byte, deadline <-chan time.Time) bool {
 
 // writeLoop writes queued frames until the connection closes, flushing
 // when the queue runs dry, so frames queued together go out in one write.
-// A write that cannot finish within timeout (the peer stopped reading)
-// closes the connection.
+// Before it flushes it yields the processor once and takes what was
+// queued meanwhile: replies to a burst of requests finish within
+// microseconds of each other, and each write costs a system call. A write
+// that cannot finish within timeout (the peer stopped reading) closes the
+// connection.
 func (l *link) writeLoop(timeout time.Duration) {
-	w := bufio.NewWriter(l.nc)
+	w := bufio.NewWriterSize(l.nc, 64<<10)
 	for {
 		var frame []byte
 		select {
@@ -79,12 +83,26 @@ func (l *link) writeLoop(timeout time.Duration) {
 		l.nc.SetWriteDeadline(time.Now().Add(timeout))
 		err := writeQueued(w, frame, l.sendq)
 		if err == nil {
+			err = l.writeLate(w)
+		}
+		if err == nil {
 			err = w.Flush()
 		}
 		if err != nil {
 			l.close(err)
 			return
 		}
+	}
+}
+
+// writeLate yields once and writes the frames queued meanwhile.
+func (l *link) writeLate(w *bufio.Writer) error {
+	runtime.Gosched()
+	select {
+	case frame := <-l.sendq:
+		return writeQueued(w, frame, l.sendq)
+	default:
+		return nil
 	}
 }
 

@@ -13,7 +13,8 @@ import (
 
 // Server serves a labrpc.Server's services to Clients over TCP. Every
 // request runs its handler in a goroutine of its own, as in the
-// simulator, and replies go back as handlers finish, in any order.
+// simulator (goroutines are reused, see handlerPool), and replies go back
+// as handlers finish, in any order.
 type Server struct {
 	rpc  *labrpc.Server
 	ln   net.Listener
@@ -23,6 +24,8 @@ type Server struct {
 	mu    sync.Mutex // protects conns and shut
 	conns map[*link]bool
 	shut  bool
+
+	handlers handlerPool
 }
 
 // Listen listens on addr and serves rpc there. A host left out of addr
@@ -46,6 +49,7 @@ func Listen(addr string, rpc *labrpc.Server, opts Options) (*Server, error) {
 // Serve serves rpc on connections accepted from ln until Close.
 func Serve(ln net.Listener, rpc *labrpc.Server, opts Options) *Server {
 	s := &Server{rpc: rpc, ln: ln, opts: opts.withDefaults(), conns: map[*link]bool{}}
+	s.handlers.init()
 	s.wg.Add(1)
 	go s.acceptLoop()
 	return s
@@ -72,6 +76,7 @@ func (s *Server) Close() error {
 		l.close(nil)
 	}
 	s.wg.Wait()
+	s.handlers.close()
 	return err
 }
 
@@ -132,11 +137,14 @@ func (s *Server) serveConn(l *link) {
 		defer s.wg.Done()
 		l.writeLoop(s.opts.CallTimeout)
 	}()
-	l.readLoop(s.opts.MaxFrame, kindRequest, "client", func(m message) { go s.handle(l, m) })
+	l.readLoop(s.opts.MaxFrame, kindRequest, "client", func(m message) {
+		s.handlers.run(func() { s.handle(l, m) })
+	})
 }
 
 // acceptHello reads the client's hello within the dial timeout, checks its
-// token, and answers helloOK. A wrong token gets no answer.
+// token, and answers helloOK. A wrong token is answered with a refusal
+// that says so, so the client can tell its user why.
 func (s *Server) acceptHello(l *link) error {
 	l.nc.SetDeadline(time.Now().Add(s.opts.DialTimeout))
 	defer l.nc.SetDeadline(time.Time{})
@@ -152,11 +160,16 @@ func (s *Server) acceptHello(l *link) error {
 		return unexpected(m.kind, kindHello)
 	}
 	if s.opts.Token != "" && subtle.ConstantTimeCompare(m.payload, []byte(s.opts.Token)) != 1 {
-		return errors.New("wrong cluster token")
+		l.nc.Write(appendFrame(nil, message{kind: kindRefused, payload: []byte(wrongToken)}))
+		return errors.New(wrongToken)
 	}
 	_, err = l.nc.Write(appendFrame(nil, message{kind: kindHelloOK}))
 	return err
 }
+
+// wrongToken is what a server tells a client whose hello carries another
+// cluster token than its own, or none.
+const wrongToken = "wrong cluster token"
 
 // handle runs one request's handler and queues its reply. An unknown
 // method, undecodable args or a reply over the frame limit is an error

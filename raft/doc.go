@@ -181,7 +181,15 @@
 //     at once, then with a backoff from 10 ms up to the heartbeat interval.
 //   - Stale replies: replies can arrive out of order, so matchIndex and
 //     nextIndex only move forward on success, and nextIndex never drops to
-//     or below matchIndex on failure.
+//     or below matchIndex on the failure of an older call.
+//   - A follower that lost entries it had acknowledged (restarted without
+//     its last saved records, as an unsynced write lost in a machine crash
+//     leaves it): when the rejection of the latest call shows it, the
+//     leader forgets that follower's matchIndex, backs up as far as the
+//     follower needs, and reports it through SetLogf's logger. A rejection
+//     of the latest call that brings nextIndex no closer to a match makes
+//     the next call wait the failed-call backoff, so no answer whatever
+//     makes a leader resend in a tight loop.
 //   - InstallSnapshot carries the whole snapshot in one RPC (no offset/done
 //     chunks). A follower ignores a snapshot that does not go beyond its
 //     commitIndex, so it never moves backwards; CondInstallSnapshot always
@@ -203,9 +211,13 @@
 //     through its exported Save, and uses our Persister's chunked save
 //     path only when a type assertion finds it.
 //   - SetMaxAppendBytes, beside the lab API, bounds the bytes of entries one
-//     AppendEntries carries (by their average persisted size). A service
-//     that bounds its persisted state (raftkv, by maxraftstate) sets it, so
-//     that a follower never saves more at once than it can compact.
+//     AppendEntries carries (by their average persisted size, and by each
+//     entry's own size when its command implements CommandSizer, as
+//     raftkv's does; at least one entry). A service that bounds its
+//     persisted state (raftkv, by maxraftstate) sets it, so that a
+//     follower never saves more at once than it can compact; a real
+//     cluster sets it so that no call is so large that heartbeats queue
+//     behind it.
 //   - ReadIndex, beside the lab API, serves read-only queries without log
 //     entries (dissertation §6.4). The read index is commitIndex when the
 //     read arrives; the leader refuses until it has committed an entry of

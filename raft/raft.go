@@ -86,31 +86,32 @@ type Raft struct {
 
 	// Beyond Figure 2.
 	role              role
-	electionDeadline  time.Time      // when a follower or candidate starts an election
-	votesGranted      int            // candidate: votes received in currentTerm, our own included
-	heardInElection   bool           // candidate: some peer answered a RequestVote this term
-	quietElections    int            // consecutive campaigns (pre-vote rounds or elections) no peer answered
-	preVote           bool           // see SetPreVote: ask for pre-votes before an election
-	preVoteRound      preVoteRound   // follower or candidate: the pre-vote in progress, if any (prevote.go)
-	leaderContact     time.Time      // when the leader of currentTerm was last heard from
-	progress          []peerProgress // leader: what is in flight to each follower
-	commitAdvancedAt  time.Time      // leader: when commitIndex last moved
-	snapshot          []byte         // the service's latest snapshot; never modified in place
-	snapshotPending   bool           // snapshot must be handed to the service before more entries
-	applyCond         *sync.Cond     // signalled when commitIndex moves or a snapshot arrives
-	saver             saver          // the goroutine that saves new entries; see save.go
-	saveOrder         sync.Mutex     // held from encoding a save to its write; see save.go
-	senderWake        []*sync.Cond   // per follower: signalled when its sender has a call to make
-	stream            persistStream  // the append-only encoding of the persistent state
-	rand              *rand.Rand     // per-peer randomness for election timeouts
-	maxAppendBytes    int            // see SetMaxAppendBytes; 0: no bound
-	maxStateBytes     int            // see SetMaxStateBytes; 0: no bound
-	compacted         *sync.Cond     // broadcast when a snapshot compacts the log (see backlog.go)
-	reads             readRounds     // leader: read rounds awaiting a majority (see readindex.go)
-	leaseReads        bool           // see SetLeaseReads (lease.go)
-	leaseEndedIn      int            // leader: the term in which it sent TimeoutNow, and so holds no lease (transfer.go)
-	leaderHeardAt     time.Time      // when a leader was last heard from, in any term; kept across terms (lease.go)
-	pauseDiscountedAt time.Time      // when discountPause last took a late tick for a pause (election.go)
+	electionDeadline  time.Time                                // when a follower or candidate starts an election
+	votesGranted      int                                      // candidate: votes received in currentTerm, our own included
+	heardInElection   bool                                     // candidate: some peer answered a RequestVote this term
+	quietElections    int                                      // consecutive campaigns (pre-vote rounds or elections) no peer answered
+	preVote           bool                                     // see SetPreVote: ask for pre-votes before an election
+	preVoteRound      preVoteRound                             // follower or candidate: the pre-vote in progress, if any (prevote.go)
+	leaderContact     time.Time                                // when the leader of currentTerm was last heard from
+	progress          []peerProgress                           // leader: what is in flight to each follower
+	commitAdvancedAt  time.Time                                // leader: when commitIndex last moved
+	snapshot          []byte                                   // the service's latest snapshot; never modified in place
+	snapshotPending   bool                                     // snapshot must be handed to the service before more entries
+	applyCond         *sync.Cond                               // signalled when commitIndex moves or a snapshot arrives
+	saver             saver                                    // the goroutine that saves new entries; see save.go
+	saveOrder         sync.Mutex                               // held from encoding a save to its write; see save.go
+	senderWake        []*sync.Cond                             // per follower: signalled when its sender has a call to make
+	stream            persistStream                            // the append-only encoding of the persistent state
+	rand              *rand.Rand                               // per-peer randomness for election timeouts
+	maxAppendBytes    int                                      // see SetMaxAppendBytes; 0: no bound
+	logf              func(format string, args ...interface{}) // see SetLogf; nil: no notices
+	maxStateBytes     int                                      // see SetMaxStateBytes; 0: no bound
+	compacted         *sync.Cond                               // broadcast when a snapshot compacts the log (see backlog.go)
+	reads             readRounds                               // leader: read rounds awaiting a majority (see readindex.go)
+	leaseReads        bool                                     // see SetLeaseReads (lease.go)
+	leaseEndedIn      int                                      // leader: the term in which it sent TimeoutNow, and so holds no lease (transfer.go)
+	leaderHeardAt     time.Time                                // when a leader was last heard from, in any term; kept across terms (lease.go)
+	pauseDiscountedAt time.Time                                // when discountPause last took a late tick for a pause (election.go)
 
 	// Leader: the leadership transfer in progress, if any (transfer.go).
 	transfer leadershipTransfer
@@ -197,6 +198,17 @@ func (rf *Raft) SetMaxAppendBytes(n int) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	rf.maxAppendBytes = n
+}
+
+// SetLogf gives the peer a logger for the few events an operator must
+// hear of even with debugging off, such as a follower found to have lost
+// entries it had acknowledged (it restarted without its last saved
+// records). It goes beyond the lab API; logf is called without rf.mu
+// held, from the peer's own goroutines. nil, the default, drops them.
+func (rf *Raft) SetLogf(logf func(format string, args ...interface{})) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	rf.logf = logf
 }
 
 // GetState returns currentTerm and whether this peer believes it is the

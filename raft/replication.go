@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"fmt"
 	"runtime"
 	"time"
 )
@@ -49,6 +50,7 @@ type peerProgress struct {
 	handedSeq   uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
 	acked       uint64    // highest seq of a call the follower answered in our term (see readindex.go)
 	ackedSentAt time.Time // when the latest call the follower answered in our term was sent (see lease.go)
+	fruitless   int       // consecutive rejections of the latest call that moved nextIndex no closer to a match
 }
 
 // retryBackoff is how long to wait after the latest call failed before
@@ -81,6 +83,10 @@ func sendDue(p peerProgress, hasWork bool, now time.Time) bool {
 	case p.failures > 0:
 		// The last call was lost: retry soon, backing off while it lasts.
 		return since >= retryBackoff(p.failures)
+	case p.fruitless > 0:
+		// The follower's answers lead nowhere: never resend in a tight
+		// loop, whatever it says.
+		return since >= retryBackoff(p.fruitless+1)
 	case hasWork:
 		return true
 	default:
@@ -215,7 +221,7 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 		LeaderId:     rf.me,
 		PrevLogIndex: prev,
 		PrevLogTerm:  prevTerm,
-		Entries:      rf.log.copyRange(prev+1, rf.log.lastIndex(), rf.appendBatchLimit()),
+		Entries:      rf.boundBatchBytes(rf.log.copyRange(prev+1, rf.log.lastIndex(), rf.appendBatchLimit())),
 		LeaderCommit: rf.commitIndex,
 	}
 	rf.progress[peer].sentCommit = rf.commitIndex
@@ -230,38 +236,41 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 	rf.appendEntriesTo(peer, args, seq, sent, fromSender)
 }
 
-// appendBatchLimit is how many entries one AppendEntries may carry: at
-// most maxEntriesPerAppend and, with a byte bound set (SetMaxAppendBytes),
-// about that many bytes at the average persisted size of an entry, but
-// always at least one. Caller holds rf.mu.
-func (rf *Raft) appendBatchLimit() int {
-	perEntry := rf.stream.bytesPerEntry()
-	if rf.maxAppendBytes <= 0 || perEntry == 0 {
-		return maxEntriesPerAppend
-	}
-	return min(maxEntriesPerAppend, max(rf.maxAppendBytes/perEntry, 1))
-}
-
 // appendEntriesTo makes one AppendEntries call, sent at time sent, and
 // handles its reply; fromSender says it runs on the follower's sender
-// goroutine.
+// goroutine. A notice the reply gave rise to goes to the service's logger
+// once rf.mu is released.
 func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, sent time.Time, fromSender bool) {
 	var reply AppendEntriesReply
 	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
 	rf.mu.Lock()
-	defer rf.mu.Unlock()
-	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
-		return
+	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok, fromSender)
+	logf := rf.logf
+	rf.mu.Unlock()
+	if notice != "" && logf != nil {
+		logf("%s", notice)
 	}
+}
+
+// handleAppendReply acts on the return of an AppendEntries call and sends
+// the next one if it is due, returning a notice for the operator, if any.
+// Caller holds rf.mu.
+func (rf *Raft) handleAppendReply(peer int, args AppendEntriesArgs, reply AppendEntriesReply,
+	seq uint64, sent time.Time, ok, fromSender bool) string {
+	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
+		return ""
+	}
+	notice := ""
 	if reply.Success {
 		rf.handleAppendSuccess(peer, args.PrevLogIndex+len(args.Entries))
 	} else {
-		rf.handleAppendRejection(peer, args, reply)
+		notice = rf.handleAppendRejection(peer, args, reply, rf.progress[peer].seq == seq)
 	}
 	if fromSender {
 		rf.progress[peer].senderBusy = false // so the next batch goes to it
 	}
 	rf.replicateTo(peer, time.Now()) // the next batch, if any, at once
+	return notice
 }
 
 // replyCounts runs the checks every leader-side reply path begins with once
@@ -310,6 +319,7 @@ func (rf *Raft) finishCall(peer int, seq uint64, ok bool) bool {
 // both only move forward. A transfer's target that has caught up gets its
 // TimeoutNow at once (§3.10). Caller holds rf.mu and is the leader.
 func (rf *Raft) handleAppendSuccess(peer int, match int) {
+	rf.progress[peer].fruitless = 0
 	if match > rf.matchIndex[peer] {
 		rf.matchIndex[peer] = match
 	}
@@ -324,22 +334,53 @@ func (rf *Raft) handleAppendSuccess(peer int, match int) {
 
 // handleAppendRejection applies Figure 2's "If AppendEntries fails because
 // of log inconsistency: decrement nextIndex and retry (§5.3)", skipping a
-// whole conflicting term at a time with the follower's hint. nextIndex
-// never drops to or below matchIndex, whatever order replies come in.
-// Caller holds rf.mu and is the leader.
-func (rf *Raft) handleAppendRejection(peer int, args AppendEntriesArgs, reply AppendEntriesReply) {
-	rf.progress[peer].sentCommit = 0 // a rejecting follower ignored LeaderCommit
+// whole conflicting term at a time with the follower's hint. Replies can
+// come in any order, so a stale one never takes nextIndex to or below
+// matchIndex. But the rejection of the latest call may prove that the
+// follower lost entries it had acknowledged (lostAcknowledged): then
+// matchIndex was wrong, and is forgotten, so that nextIndex can fall as
+// far as the follower needs; the returned notice says so. A rejection of
+// the latest call that brings nextIndex no closer to a match counts as
+// fruitless, and the next call waits a backoff (sendDue). latest says the
+// call is the latest sent to peer. Caller holds rf.mu and is the leader.
+func (rf *Raft) handleAppendRejection(peer int, args AppendEntriesArgs, reply AppendEntriesReply, latest bool) string {
+	p := &rf.progress[peer]
+	p.sentCommit = 0 // a rejecting follower ignored LeaderCommit
 	next := rf.log.nextIndexAfterConflict(reply.ConflictTerm, reply.ConflictIndex)
-	next = resumeIndex(next, reply.FollowerCommit)
-	if next > rf.nextIndex[peer] {
-		next = rf.nextIndex[peer]
+	next = min(resumeIndex(next, reply.FollowerCommit), rf.nextIndex[peer])
+	lost := latest && lostAcknowledged(args.PrevLogIndex, rf.matchIndex[peer], reply)
+	notice := ""
+	if lost {
+		next = max(next, 1)
+		notice = fmt.Sprintf("raft: peer %d rejected entry %d after acknowledging entries through %d in term %d: "+
+			"it lost saved state (restarted without its last records?); resending from index %d",
+			peer, args.PrevLogIndex, rf.matchIndex[peer], rf.currentTerm, next)
+		rf.matchIndex[peer] = 0
 	}
-	if next <= rf.matchIndex[peer] {
-		next = rf.matchIndex[peer] + 1
+	next = max(next, rf.matchIndex[peer]+1)
+	if latest && (lost || next > args.PrevLogIndex) {
+		p.fruitless++
+	} else if latest {
+		p.fruitless = 0
 	}
 	rf.dlog(topicLog, "S%d rejected prev %d/T%d (conflict T%d at %d); nextIndex %d -> %d",
 		peer, args.PrevLogIndex, args.PrevLogTerm, reply.ConflictTerm, reply.ConflictIndex, rf.nextIndex[peer], next)
 	rf.nextIndex[peer] = next
+	return notice
+}
+
+// lostAcknowledged reports whether a follower's rejection of an
+// AppendEntries built on prevIndex contradicts matchIndex, the highest
+// index it acknowledged in this term: by its hint its log ends before
+// matchIndex, or it rejects an entry at or below matchIndex. A correct
+// follower does neither; one restarted without its last saved records (an
+// unsynced write lost in a machine crash, a torn record dropped) does. A
+// hint of index 0 is no hint.
+func lostAcknowledged(prevIndex, matchIndex int, reply AppendEntriesReply) bool {
+	if reply.ConflictTerm == 0 && reply.ConflictIndex > 0 {
+		return reply.ConflictIndex <= matchIndex
+	}
+	return prevIndex <= matchIndex
 }
 
 // resumeIndex chooses where a leader resumes sending after a rejection:

@@ -71,17 +71,24 @@ func (ck *Clerk) Get(key string) string {
 	return value
 }
 
-// Put sets key to value.
+// Put sets key to value. Key and value together must not exceed
+// MaxValueBytes: a larger Put panics without being sent, since the
+// servers would refuse it (ErrTooLarge) however often it was retried.
 func (ck *Clerk) Put(key, value string) {
 	ck.putAppend(key, value, opPut)
 }
 
-// Append appends value to key's value (a missing key counts as "").
+// Append appends value to key's value (a missing key counts as ""). Like
+// Put, it panics if key and value together exceed MaxValueBytes.
 func (ck *Clerk) Append(key, value string) {
 	ck.putAppend(key, value, opAppend)
 }
 
 func (ck *Clerk) putAppend(key, value, kind string) {
+	if tooLarge(key, value) {
+		panic(fmt.Sprintf("raftkv: %s of %d bytes of key and value exceeds MaxValueBytes (%d)",
+			kind, len(key)+len(value), MaxValueBytes))
+	}
 	ck.mu.Lock()
 	defer ck.mu.Unlock()
 	ck.seq++
@@ -109,6 +116,8 @@ func (ck *Clerk) call(what string, try func(srv *labrpc.ClientEnd) Err, key stri
 			return
 		case ErrBadOp:
 			panic("raftkv: server rejected " + what + " as malformed")
+		case ErrTooLarge:
+			panic("raftkv: server rejected " + what + " as larger than MaxValueBytes")
 		}
 		debugf(ck.leader, unknownTerm, roleClerk, topicClerk, "C%d#%d %s %q: %q, trying next server",
 			ck.clientId%10000, ck.seq, what, key, err)

@@ -11,7 +11,24 @@ const (
 	// ErrBadOp is answered to a PutAppend whose Op is neither "Put" nor
 	// "Append"; retrying cannot help.
 	ErrBadOp = "ErrBadOp"
+	// ErrTooLarge is answered to a PutAppend whose key and value together
+	// exceed MaxValueBytes; retrying cannot help.
+	ErrTooLarge = "ErrTooLarge"
 )
+
+// MaxValueBytes bounds the key and value of one Put or Append together, in
+// bytes. Every request becomes a log entry that each server keeps in
+// memory, writes to disk and sends to every follower, so one huge value
+// would stall replication (and heartbeats with it) for everyone. A larger
+// request is refused with ErrTooLarge; a Clerk checks before sending. A
+// value grown by many Appends is not bounded by it.
+const MaxValueBytes = 1 << 20
+
+// tooLarge reports whether a Put or Append of key and value exceeds
+// MaxValueBytes.
+func tooLarge(key, value string) bool {
+	return len(key)+len(value) > MaxValueBytes
+}
 
 // Err is the outcome of a KVServer RPC.
 type Err string

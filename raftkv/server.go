@@ -38,6 +38,17 @@ type Op struct {
 	Seq      int64
 }
 
+// Size is about how many bytes op takes once encoded in a log entry: it
+// lets the Raft leader bound each AppendEntries by the sizes of the
+// entries in it (raft.CommandSizer).
+func (op Op) Size() int {
+	return len(op.Key) + len(op.Value) + opFixedBytes
+}
+
+// opFixedBytes is about what an Op's encoding adds to its key and value:
+// field numbers and lengths, the kind, the client id and the sequence number.
+const opFixedBytes = 32
+
 // opGobName is the name Op is registered under with labgob. Gob writes the
 // name of a command's type into every log entry it encodes (in the
 // persisted state and in every AppendEntries), so a short one saves a
@@ -279,6 +290,10 @@ func (kv *KVServer) PutAppend(args *PutAppendArgs, reply *PutAppendReply) {
 		op.Kind = kindAppend
 	default:
 		reply.Err = ErrBadOp
+		return
+	}
+	if tooLarge(args.Key, args.Value) {
+		reply.Err = ErrTooLarge
 		return
 	}
 	reply.Err = kv.submit(op, topicPut).Err

@@ -10,14 +10,28 @@ import (
 
 // faults runs the schedule, each step phase long: load with no fault; the
 // leader SIGKILLed; it restarted; another server SIGSTOPped; it resumed;
-// load with no fault. It fails if no leader emerges in time or a signal
-// cannot be sent.
+// the leader cut off from the other servers by a network partition;
+// healed; a follower cut off (a 2/1 split); healed; load with no fault.
+// It fails if no leader emerges in time or a signal cannot be sent.
 func faults(c *cluster, w *workload, phase time.Duration) error {
 	step := func(format string, args ...interface{}) {
 		fmt.Printf("clustertest: %6.1fs %5d ops: %s\n", time.Since(w.rec.start).Seconds(),
 			w.rec.count(), fmt.Sprintf(format, args...))
 	}
 	time.Sleep(phase)
+	if err := crashFaults(c, step, phase); err != nil {
+		return err
+	}
+	if err := partitionFaults(c, step, phase); err != nil {
+		return err
+	}
+	step("stop the clients")
+	return nil
+}
+
+// crashFaults SIGKILLs the leader and restarts it, then SIGSTOPs a server
+// and resumes it.
+func crashFaults(c *cluster, step func(string, ...interface{}), phase time.Duration) error {
 	victim, err := awaitLeader(c, -1)
 	if err != nil {
 		return err
@@ -47,7 +61,36 @@ func faults(c *cluster, w *workload, phase time.Duration) error {
 		return err
 	}
 	time.Sleep(phase)
-	step("stop the clients")
+	return nil
+}
+
+// partitionFaults cuts the leader off from the other servers, then,
+// healed, a follower; each time the majority must elect or keep a leader.
+func partitionFaults(c *cluster, step func(string, ...interface{}), phase time.Duration) error {
+	leader, err := awaitLeader(c, -1)
+	if err != nil {
+		return err
+	}
+	step("partition: server %d (the leader) cut off from the other servers", leader)
+	c.net.isolate(leader)
+	time.Sleep(phase)
+	newLeader, err := awaitLeaderAmong(c, others(len(c.addrs), leader))
+	if err != nil {
+		return fmt.Errorf("with server %d cut off: %v", leader, err)
+	}
+	step("heal the partition (server %d leads the majority)", newLeader)
+	c.net.heal()
+	time.Sleep(phase)
+	follower := (newLeader + 1) % len(c.addrs)
+	if isLeader(c, follower) {
+		follower = (follower + 1) % len(c.addrs)
+	}
+	step("partition: server %d (a follower) cut off, a 2/1 split", follower)
+	c.net.isolate(follower)
+	time.Sleep(phase)
+	step("heal the partition")
+	c.net.heal()
+	time.Sleep(phase)
 	return nil
 }
 
@@ -94,4 +137,33 @@ func awaitLeader(c *cluster, avoid int) (int, error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return -1, fmt.Errorf("no leader within 10 s")
+}
+
+// others is every server index but i.
+func others(n, i int) []int {
+	var out []int
+	for j := 0; j < n; j++ {
+		if j != i {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// awaitLeaderAmong returns the server among servers that leads with the
+// highest term; an error if none does within 10 s.
+func awaitLeaderAmong(c *cluster, servers []int) (int, error) {
+	addrs := make([]string, len(servers))
+	for k, i := range servers {
+		addrs[k] = c.addrs[i]
+	}
+	ends, tcp := kvnode.Dial(addrs, quietTCP())
+	defer kvnode.CloseAll(tcp)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		if l := kvnode.FindLeader(ends); l >= 0 {
+			return servers[l], nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return -1, fmt.Errorf("no leader among servers %v within 10 s", servers)
 }

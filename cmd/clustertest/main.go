@@ -7,6 +7,10 @@
 //     data folder;
 //   - SIGSTOPs another server (the leader then, if it is another) for a
 //     few seconds and SIGCONTs it;
+//   - cuts the leader off from the other servers by a network partition
+//     (every server reaches each peer through a forwarder of this
+//     program's, which can cut the pair apart), and heals it;
+//   - cuts a follower off, a 2/1 split, and heals it;
 //
 // then stops the clients, reads every key, and checks the whole history
 // with the linearizability checker's KV model, that every acknowledged
@@ -53,7 +57,7 @@ func (e setupError) Error() string { return e.err.Error() }
 
 func main() {
 	var opts options
-	flag.DurationVar(&opts.phase, "phase", 4*time.Second, "length of each step of the fault schedule (about 6 steps)")
+	flag.DurationVar(&opts.phase, "phase", 4*time.Second, "length of each step of the fault schedule (about 10 steps)")
 	flag.BoolVar(&opts.keep, "keep", false, "keep the data folders and server logs")
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "clustertest-")
@@ -113,7 +117,13 @@ func setup(c *cluster) error {
 	if err != nil {
 		return setupError{err}
 	}
-	c.addrs = addrs
+	nw, err := newNetwork(addrs)
+	if err != nil {
+		return setupError{err}
+	}
+	c.mu.Lock()
+	c.addrs, c.net = addrs, nw
+	c.mu.Unlock()
 	for i := range addrs {
 		if err := c.start(i); err != nil {
 			return setupError{err}

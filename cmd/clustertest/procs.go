@@ -18,6 +18,7 @@ type cluster struct {
 	bin   string // the raftkvd binary
 	dir   string // data folders and logs
 	addrs []string
+	net   *network // the links between the servers, which partitions cut
 
 	mu     sync.Mutex
 	procs  []*exec.Cmd // nil where a server is not running
@@ -58,7 +59,7 @@ func (c *cluster) start(i int) error {
 		return err
 	}
 	defer logf.Close() // the child has its own copy
-	cmd := exec.Command(c.bin, "-id", fmt.Sprint(i), "-servers", strings.Join(c.addrs, ","),
+	cmd := exec.Command(c.bin, "-id", fmt.Sprint(i), "-servers", strings.Join(c.net.serversFor(i, c.addrs), ","),
 		"-data", filepath.Join(c.dir, fmt.Sprintf("server-%d", i)), "-maxraftstate", "20000")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = childAttr()
@@ -94,13 +95,18 @@ func (c *cluster) kill(i int) {
 	cmd.Wait()
 }
 
-// killAll kills every server still running and starts no more.
+// killAll kills every server still running, starts no more, and closes
+// the links between them.
 func (c *cluster) killAll() {
 	c.mu.Lock()
 	c.closed = true
+	nw := c.net
 	c.mu.Unlock()
 	for i := range c.addrs {
 		c.kill(i)
+	}
+	if nw != nil {
+		nw.close()
 	}
 }
 

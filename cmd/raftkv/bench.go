@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"miniraftkv/internal/kvnode"
+	"miniraftkv/internal/latency"
 	"miniraftkv/labrpc"
 	"miniraftkv/raftkv"
 )
@@ -37,6 +37,12 @@ func parseBench(args []string, stderr io.Writer) (benchConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if fs.NArg() > 0 {
+		return c, usageError{fmt.Sprintf("bench: unexpected argument %q (bench takes only flags)", fs.Arg(0))}
+	}
+	if c.valueSize > raftkv.MaxValueBytes-16 {
+		return c, usageError{fmt.Sprintf("bench: -value-size %d exceeds the limit of about %d bytes", c.valueSize, raftkv.MaxValueBytes-16)}
+	}
 	if c.clients < 1 || c.duration <= 0 || c.keys < 1 || c.valueSize < 0 || c.gets < 0 || c.gets > 1 {
 		return c, usageError{"bench: -clients, -duration and -keys must be positive, -gets between 0 and 1"}
 	}
@@ -54,7 +60,11 @@ type benchRun struct {
 
 // bench runs the clients, printing a progress line each second, then the
 // throughput, latency percentiles and each server's disk work meanwhile.
-func bench(ends []*labrpc.ClientEnd, args []string, stdout, stderr io.Writer) error {
+//
+// A client's operation may block for as long as no leader serves it: the
+// run ends with an error if the clients have not all finished within
+// timeout after the duration, or at once if no server can be reached.
+func bench(ends []*labrpc.ClientEnd, w watch, args []string, timeout time.Duration, stdout, stderr io.Writer) error {
 	cfg, err := parseBench(args, stderr)
 	if err != nil {
 		return err
@@ -71,12 +81,17 @@ func bench(ends []*labrpc.ClientEnd, args []string, stdout, stderr io.Writer) er
 			lats[i] = r.client(int64(i))
 		}(i)
 	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
 	stopProgress := r.progress(stdout, start)
-	wg.Wait()
+	err = w.await(finished, cfg.duration+timeout)
 	stopProgress()
+	if err != nil {
+		return fmt.Errorf("bench: gave up after %d operations; %w", r.completed.Load(), err)
+	}
 	elapsed := time.Since(start)
 	after := statuses(ends)
-	printSummary(stdout, cfg, merge(lats), elapsed)
+	printSummary(stdout, cfg, latency.Merge(lats), elapsed)
 	printDisk(stdout, before, after, r.writes.Load(), elapsed)
 	return nil
 }
@@ -126,28 +141,11 @@ func (r *benchRun) progress(stdout io.Writer, start time.Time) (stop func()) {
 	return func() { close(done); <-finished }
 }
 
-func merge(lats [][]time.Duration) []time.Duration {
-	var all []time.Duration
-	for _, l := range lats {
-		all = append(all, l...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	return all
-}
-
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(p * float64(len(sorted)-1))
-	return sorted[i]
-}
-
 func printSummary(stdout io.Writer, cfg benchConfig, lats []time.Duration, elapsed time.Duration) {
 	fmt.Fprintf(stdout, "%d clients, %.0f%% gets, %v: %d ops, %.0f ops/s, latency p50 %v p99 %v max %v\n",
 		cfg.clients, cfg.gets*100, elapsed.Round(time.Millisecond), len(lats),
-		float64(len(lats))/elapsed.Seconds(), percentile(lats, 0.50).Round(time.Microsecond),
-		percentile(lats, 0.99).Round(time.Microsecond), percentile(lats, 1).Round(time.Microsecond))
+		float64(len(lats))/elapsed.Seconds(), latency.Percentile(lats, 0.50).Round(time.Microsecond),
+		latency.Percentile(lats, 0.99).Round(time.Microsecond), latency.Percentile(lats, 1).Round(time.Microsecond))
 }
 
 // statuses asks every server for its status; a missing answer is left

@@ -11,8 +11,12 @@
 //	raftkvd -id 2 -servers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 -data data/2
 //
 // Every server gets the same -servers list; -id picks its own address in
-// it. The process logs one line per notable event (leadership won or lost,
-// a snapshot saved, a peer unreachable or back) and stops cleanly on
+// it. raftkvd takes flags only and checks every one before it starts: a
+// mistake is one line naming the flag, and exit status 2. It locks its
+// data folder, so a second server on the same folder names the process
+// holding it and exits. The process logs one line per notable event
+// (leadership won or lost, a snapshot saved, a peer unreachable or back, a
+// follower that lost entries it had acknowledged) and stops cleanly on
 // SIGTERM or SIGINT. Besides the services KVServer and Raft it serves Node
 // (internal/kvnode), whose Status reports its Raft state and disk counts.
 package main
@@ -21,10 +25,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,37 +53,72 @@ type config struct {
 	statsEvery   time.Duration
 }
 
-func parseFlags(args []string) (config, error) {
+// Bounds of the flags.
+const (
+	// minMaxMessage is the smallest -max-message: one AppendEntries must
+	// carry the largest Put the service accepts, with room for its
+	// encoding and the call's other fields.
+	minMaxMessage = raftkv.MaxValueBytes + 64<<10
+	// maxMaxMessage is the largest: a frame's length is 32 bits, and a
+	// peer may allocate this much per connection.
+	maxMaxMessage = 1 << 30
+	// appendBytes bounds the entries of one AppendEntries (about that many
+	// bytes), so a heartbeat never waits long behind a batch on the wire.
+	appendBytes = raftkv.MaxValueBytes
+)
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	var servers string
 	fs := flag.NewFlagSet("raftkvd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.IntVar(&cfg.id, "id", -1, "this server's index in -servers (0-based)")
 	fs.StringVar(&servers, "servers", kvnode.DefaultServers, "comma-separated host:port of every server, the same list and order on each")
 	fs.StringVar(&cfg.dataDir, "data", "", "data folder (default data/server-ID)")
 	fs.IntVar(&cfg.maxRaftState, "maxraftstate", 1<<20, "snapshot when Raft's persisted state reaches this many bytes; -1: never")
-	fs.BoolVar(&cfg.fsync, "fsync", true, "fsync every save; false risks acknowledged writes on a machine crash")
+	fs.BoolVar(&cfg.fsync, "fsync", true, "fsync every save (write -fsync=false to turn it off); off risks acknowledged writes on a machine crash")
 	fs.StringVar(&cfg.token, "token", "", "shared cluster token; connections without it are refused")
 	fs.IntVar(&cfg.maxFrame, "max-message", labtcp.DefaultMaxFrame, "largest RPC message in bytes, sent or received")
 	fs.DurationVar(&cfg.statsEvery, "stats", 0, "log the disk counts this often (0: only at shutdown)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q: raftkvd takes only flags (a boolean flag takes its value as -fsync=false)", fs.Arg(0))
+	}
 	addrs, err := kvnode.SplitAddrs(servers)
 	if err != nil {
-		return cfg, err
+		return cfg, fmt.Errorf("-servers: %v", err)
 	}
 	cfg.addrs = addrs
-	if cfg.id < 0 || cfg.id >= len(addrs) {
-		return cfg, fmt.Errorf("-id %d is not an index of the %d servers in -servers", cfg.id, len(addrs))
-	}
-	if cfg.dataDir == "" {
+	if cfg.dataDir == "" && cfg.id >= 0 {
 		cfg.dataDir = filepath.Join("data", fmt.Sprintf("server-%d", cfg.id))
 	}
-	return cfg, nil
+	return cfg, cfg.validate()
+}
+
+// validate checks the flags' values against each other and their bounds,
+// so that a mistake stops the server at once with one line naming the
+// flag, rather than as a panic or a cluster that never elects a leader.
+func (cfg config) validate() error {
+	switch {
+	case cfg.id < 0 || cfg.id >= len(cfg.addrs):
+		return fmt.Errorf("-id %d is not an index of the %d servers in -servers (0 to %d)", cfg.id, len(cfg.addrs), len(cfg.addrs)-1)
+	case cfg.maxRaftState < -1:
+		return fmt.Errorf("-maxraftstate %d: want -1 (never snapshot) or a size in bytes", cfg.maxRaftState)
+	case cfg.maxFrame < minMaxMessage || cfg.maxFrame > maxMaxMessage:
+		return fmt.Errorf("-max-message %d: want %d to %d bytes (the largest Put is %d bytes)",
+			cfg.maxFrame, minMaxMessage, maxMaxMessage, raftkv.MaxValueBytes)
+	case cfg.statsEvery < 0:
+		return fmt.Errorf("-stats %v: want a positive interval, or 0 for only at shutdown", cfg.statsEvery)
+	case strings.TrimSpace(cfg.dataDir) == "":
+		return errors.New("-data: empty folder name")
+	}
+	return nil
 }
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:])
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
 	}
@@ -112,6 +153,10 @@ func run(cfg config) error {
 	}
 	ends, clients := kvnode.Dial(cfg.addrs, opts)
 	kv := raftkv.StartKVServer(ends, cfg.id, store.Persister(), cfg.maxRaftState)
+	kv.Raft().SetLogf(log.Printf)
+	if cfg.maxRaftState <= 0 || cfg.maxRaftState/4 > appendBytes {
+		kv.Raft().SetMaxAppendBytes(appendBytes) // else the service's own bound is smaller
+	}
 	rpcs.AddService(labrpc.MakeService(kv))
 	rpcs.AddService(labrpc.MakeService(kv.Raft()))
 	rpcs.AddService(labrpc.MakeService(&kvnode.Node{Report: reporter(cfg.id, loaded, kv, store)}))

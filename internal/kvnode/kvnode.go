@@ -6,6 +6,8 @@ package kvnode
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 
 	"miniraftkv/labrpc"
@@ -16,23 +18,54 @@ import (
 // loopback.
 const DefaultServers = "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003"
 
-// SplitAddrs parses a comma-separated list of host:port addresses.
+// SplitAddrs parses a comma-separated list of host:port addresses. Every
+// entry must be a host (which may be empty, meaning this machine) and a
+// port from 1 to 65535, and no address may appear twice: a list that
+// names one server twice would make it talk to itself as a peer.
 func SplitAddrs(list string) ([]string, error) {
-	var addrs []string
-	for _, a := range strings.Split(list, ",") {
+	parts := strings.Split(list, ",")
+	addrs := make([]string, 0, len(parts))
+	seen := map[string]int{}
+	for i, a := range parts {
 		a = strings.TrimSpace(a)
-		if a == "" {
-			continue
+		if err := checkAddr(a); err != nil {
+			return nil, fmt.Errorf("server address %d of %d in %q: %v", i+1, len(parts), list, err)
 		}
-		if !strings.Contains(a, ":") {
-			return nil, fmt.Errorf("server address %q has no port (want host:port)", a)
+		key := normalAddr(a)
+		if j, dup := seen[key]; dup {
+			return nil, fmt.Errorf("server addresses %d and %d in %q are the same (%s)", j+1, i+1, list, a)
 		}
+		seen[key] = i
 		addrs = append(addrs, a)
 	}
-	if len(addrs) == 0 {
-		return nil, fmt.Errorf("no server addresses given")
-	}
 	return addrs, nil
+}
+
+// checkAddr checks one host:port address.
+func checkAddr(a string) error {
+	if a == "" {
+		return fmt.Errorf("empty (want host:port)")
+	}
+	_, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port", a)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("%q: port %q is not a number from 1 to 65535", a, port)
+	}
+	return nil
+}
+
+// normalAddr is the form of a checked address that duplicates share: an
+// empty host, "localhost" and 127.0.0.1 are one machine.
+func normalAddr(a string) string {
+	host, port, _ := net.SplitHostPort(a)
+	switch strings.ToLower(host) {
+	case "", "localhost":
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // Dial returns one ClientEnd per address, in order, and the TCP clients
