@@ -6,9 +6,6 @@ package raft_test
 // the file compiles against any Raft with the 6.824 API; there the tests
 // skip.
 //
-//   - ReadIndex (§6.4): a read is confirmed only by answers to calls sent
-//     after it arrived; a read arriving once a round's calls are out waits
-//     for a round of its own, and that round needs a majority.
 //   - Lease reads (§6.4.1): a peer that has stepped down serves no read,
 //     whatever its lease fields say; a leader that sent TimeoutNow holds no
 //     lease for the rest of its term.
@@ -20,120 +17,11 @@ package raft_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"miniraftkv/raft"
 )
-
-// phasedHolds scripts every fake to hold each AppendEntries until the gate
-// of the phase in force when the call arrived, fake by fake, is opened.
-type phasedHolds struct {
-	p       *paperNet
-	mu      sync.Mutex // protects phase and seen
-	phase   int
-	gates   [][]chan struct{} // [phase][fake]
-	arrived [][]chan struct{} // [phase][fake]: closed when fake holds a call of phase
-	seen    [][]bool
-}
-
-func newPhasedHolds(p *paperNet, phases int) *phasedHolds {
-	h := &phasedHolds{p: p}
-	for k := 0; k < phases; k++ {
-		h.gates = append(h.gates, make([]chan struct{}, p.n))
-		h.arrived = append(h.arrived, make([]chan struct{}, p.n))
-		h.seen = append(h.seen, make([]bool, p.n))
-		for i := 1; i < p.n; i++ {
-			h.gates[k][i] = make(chan struct{})
-			h.arrived[k][i] = make(chan struct{})
-		}
-	}
-	for i := 1; i < p.n; i++ {
-		i := i
-		p.fakes[i].script(nil, func(a raft.AppendEntriesArgs) raft.AppendEntriesReply {
-			h.mu.Lock()
-			k := h.phase
-			if !h.seen[k][i] {
-				h.seen[k][i] = true
-				close(h.arrived[k][i])
-			}
-			h.mu.Unlock()
-			p.hold(h.gates[k][i])
-			return raft.AppendEntriesReply{Term: a.Term, Success: true}
-		})
-	}
-	return h
-}
-
-// enter makes calls arriving from now on belong to phase k.
-func (h *phasedHolds) enter(k int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.phase = k
-}
-
-// awaitHeld waits until every fake holds a call of phase k.
-func (h *phasedHolds) awaitHeld(k int) {
-	h.p.t.Helper()
-	for i := 1; i < h.p.n; i++ {
-		select {
-		case <-h.arrived[k][i]:
-		case <-time.After(waitLong):
-			h.p.t.Fatalf("fake S%d received no AppendEntries in phase %d within %v", i, k, waitLong)
-		}
-	}
-}
-
-// open releases the calls of phase k that fakes hold, and later ones.
-func (h *phasedHolds) open(k int, fakes ...int) {
-	for _, i := range fakes {
-		close(h.gates[k][i])
-	}
-}
-
-// fakeIDs returns 1..n-1.
-func fakeIDs(n int) []int {
-	ids := make([]int, 0, n-1)
-	for i := 1; i < n; i++ {
-		ids = append(ids, i)
-	}
-	return ids
-}
-
-// TestReadIndexLateReadGetsNewRound: read 1 starts a round whose calls go
-// out; read 2 arrives after they went out. Answers to those calls confirm
-// read 1 only: read 2 waits for answers to later calls from a majority
-// (two of four followers with 5 peers, one of two with 3).
-func TestReadIndexLateReadGetsNewRound(t *testing.T) {
-	for _, n := range []int{3, 5} {
-		t.Run(fmt.Sprintf("%d peers", n), func(t *testing.T) {
-			p := newPaperNet(t, n)
-			defer p.cleanup()
-			index := p.leadWithCommit()
-			h := newPhasedHolds(p, 3)
-			h.awaitHeld(0) // every follower holds a call made before the reads
-			read1 := startRead(t, p.real())
-			h.enter(1)
-			h.open(0, fakeIDs(n)...)
-			h.awaitHeld(1) // calls made after read 1 arrived are out
-			h.enter(2)
-			read2 := startRead(t, p.real())
-			h.open(1, fakeIDs(n)...)
-			h.awaitHeld(2)
-			expectNoRead(t, read2, 20*time.Millisecond, "confirmed by answers to calls sent before it arrived")
-			majority := n/2 + 1
-			if majority > 2 {
-				h.open(2, fakeIDs(n)[:majority-2]...)
-				expectNoRead(t, read2, 50*time.Millisecond,
-					fmt.Sprintf("with %d of %d peers, the leader included, confirming it", majority-1, n))
-			}
-			h.open(2, fakeIDs(n)[majority-2:]...)
-			expectRead(t, read2, index, "once a majority answered calls sent after it arrived")
-			expectRead(t, read1, index, "once a majority answered calls sent after it arrived")
-		})
-	}
-}
 
 // TestLeaseReadRefusedAfterStepDown: a leader holding a fresh lease learns
 // of a higher term and steps down; its lease fields are still fresh, but
