@@ -41,6 +41,9 @@
 //   - liveness: the next call after a broken connection dials a new one,
 //     and a call that timed out on a connection where nothing at all
 //     arrived closes it (TestStalledConnectionIsReplaced);
+//   - liveness: a write that cannot finish within the call timeout (the
+//     peer stopped reading) closes its connection rather than blocking the
+//     writer for good (TestStalledPeerWriteTimesOut);
 //   - a frame of exactly MaxFrame bytes passes and one byte more is
 //     refused before it is allocated (TestFrameOfExactlyTheLimit,
 //     TestReadFrameRefusesBeforeAllocating); a wrong token is refused

@@ -237,3 +237,18 @@ func exactFrame(t *testing.T, about int) (EchoArgs, int) {
 	t.Fatal("no string length gives frames one byte apart")
 	return EchoArgs{}, 0
 }
+
+// TestStalledPeerWriteTimesOut: a server whose writes to a client stall
+// (the client stopped reading; its buffers are full) gives up on the
+// connection once its call timeout passes, instead of blocking its writer
+// for good: the client's call fails long before its own, longer, timeout,
+// and its next call gets a new connection.
+func TestStalledPeerWriteTimesOut(t *testing.T) {
+	f := serveFaulty(t, Options{CallTimeout: 100 * time.Millisecond})
+	c := f.client(t, Options{CallTimeout: time.Minute})
+	expectSaid(t, c, "first", "on a new connection")
+	f.nextConn(t).Stall()
+	expectFailed(t, goCall(c, "Echo.Say", encoded(t, EchoArgs{S: "stalled"})),
+		"whose reply the server could not write within its call timeout")
+	expectSaid(t, c, "fresh", "after the server gave up on a stalled connection")
+}

@@ -3,7 +3,9 @@ package faults
 import (
 	"errors"
 	"net"
+	"os"
 	"sync"
+	"time"
 )
 
 // ErrInjected is the error of an operation a cue made fail.
@@ -19,6 +21,7 @@ type Conn struct {
 	failWrite error         // non-nil: every Write fails with it, writing nothing
 	shortAt   int           // >= 0: the next Write writes this many bytes, then the connection drops
 	stalled   chan struct{} // non-nil: Writes wait until it is closed (Resume) or the connection drops
+	deadline  time.Time     // the write deadline; a stalled Write fails when it passes, as a blocked one would
 	dropped   chan struct{} // closed by Drop
 	dropOnce  sync.Once
 }
@@ -76,16 +79,30 @@ func (c *Conn) Resume() {
 	}
 }
 
+// SetWriteDeadline sets the write deadline, which a stalled Write honours.
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.deadline = t
+	c.mu.Unlock()
+	return c.Conn.SetWriteDeadline(t)
+}
+
+// SetDeadline sets both deadlines, as net.Conn's does.
+func (c *Conn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.deadline = t
+	c.mu.Unlock()
+	return c.Conn.SetDeadline(t)
+}
+
 // Write applies the cues in force, then writes.
 func (c *Conn) Write(p []byte) (int, error) {
 	c.mu.Lock()
-	stalled := c.stalled
+	stalled, deadline := c.stalled, c.deadline
 	c.mu.Unlock()
 	if stalled != nil {
-		select {
-		case <-stalled:
-		case <-c.dropped:
-			return 0, net.ErrClosed
+		if err := c.awaitResume(stalled, deadline); err != nil {
+			return 0, err
 		}
 	}
 	c.mu.Lock()
@@ -101,6 +118,25 @@ func (c *Conn) Write(p []byte) (int, error) {
 		return n, ErrInjected
 	}
 	return c.Conn.Write(p)
+}
+
+// awaitResume waits for a stalled write to be resumed, failing it when the
+// connection drops or the write deadline passes.
+func (c *Conn) awaitResume(stalled chan struct{}, deadline time.Time) error {
+	var expired <-chan time.Time
+	if !deadline.IsZero() {
+		timer := time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		expired = timer.C
+	}
+	select {
+	case <-stalled:
+		return nil
+	case <-c.dropped:
+		return net.ErrClosed
+	case <-expired:
+		return os.ErrDeadlineExceeded
+	}
 }
 
 // Listener wraps every connection it accepts in a Conn and hands it to the
