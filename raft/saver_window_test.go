@@ -6,7 +6,10 @@ package raft
 //     is saved, also when those entries were encoded by an earlier call
 //     and their write is still in flight;
 //   - a save asked for while the saver writes an earlier one is written
-//     too, before its asker is told it is done.
+//     too, before its asker is told it is done;
+//   - saves reach the persister in the order their states were encoded: a
+//     synchronous save (a vote) made while the saver's write is in flight
+//     lands after it, never before it to be overwritten by it.
 
 import (
 	"sync"
@@ -20,20 +23,38 @@ import (
 // each write reports on blocked and waits until gate is closed, then goes
 // to the persister through its plain Save.
 type gatedSaver struct {
-	p       *Persister
-	mu      sync.Mutex
-	gate    chan struct{} // nil: writes go through at once
-	blocked chan struct{}
-	once    sync.Once
+	p         *Persister
+	mu        sync.Mutex
+	gate      chan struct{} // nil: writes go through at once
+	firstOnly bool          // the gate holds only the first write after arm
+	holding   bool          // a write waits at the gate
+	overtook  bool          // a write went through while an earlier one waited
+	blocked   chan struct{}
+	once      sync.Once
 }
 
 func (g *gatedSaver) saveChunks(full [][]byte, last []byte, snapshot []byte) {
 	g.mu.Lock()
 	gate := g.gate
+	if g.holding {
+		g.overtook = true
+	}
+	if gate != nil && g.firstOnly && g.holding {
+		gate = nil
+	}
+	if gate != nil {
+		g.holding = true
+	}
 	g.mu.Unlock()
 	if gate != nil {
 		g.blocked <- struct{}{}
 		<-gate
+		g.mu.Lock()
+		g.holding = false
+		if g.firstOnly {
+			g.gate = nil
+		}
+		g.mu.Unlock()
 	}
 	state := append([]byte(nil), last...)
 	if len(full) > 0 {
@@ -172,4 +193,51 @@ func TestSaveAskedDuringWriteIsWritten(t *testing.T) {
 		t.Fatalf("AppendEntries of entries 1..2 answered Success with the disk holding entries through %d", saved)
 	}
 	<-first
+}
+
+// TestSavesLandInOrder: while the saver's write of entry 1 is held, a
+// candidate of a higher term asks for this peer's vote; the vote is saved
+// synchronously, and must reach the persister after the saver's earlier
+// state, or that state, landing later, would erase the vote (and the
+// peer could vote twice in the term after a restart).
+func TestSavesLandInOrder(t *testing.T) {
+	const term = 3
+	rf, g, p := gatedFollower(t, term)
+	defer rf.Kill()
+	defer g.release()
+	g.mu.Lock()
+	g.firstOnly = true
+	g.mu.Unlock()
+	g.arm()
+	appended := goAppend(rf, AppendEntriesArgs{Term: term, LeaderId: 1, Entries: []LogEntry{{Term: term, Command: "a"}}})
+	<-g.blocked
+	voted := make(chan RequestVoteReply, 1)
+	go func() {
+		var reply RequestVoteReply
+		rf.RequestVote(&RequestVoteArgs{Term: term + 1, CandidateId: 2, LastLogIndex: 1, LastLogTerm: term}, &reply)
+		voted <- reply
+	}()
+	var vote RequestVoteReply
+	select { // a correct peer's vote waits for the write ahead of it
+	case vote = <-voted:
+		g.release()
+	case <-time.After(100 * time.Millisecond):
+		g.release()
+		vote = <-voted
+	}
+	if r := vote; !r.VoteGranted {
+		t.Fatalf("the vote for an up-to-date candidate of term %d was refused: %+v", term+1, r)
+	}
+	<-appended
+	g.mu.Lock()
+	overtook := g.overtook
+	g.mu.Unlock()
+	if overtook {
+		t.Errorf("a save reached the persister while an earlier one was still being written")
+	}
+	restarted := idlePeer(p.Copy())
+	if restarted.currentTerm != term+1 || restarted.votedFor != 2 {
+		t.Fatalf("after both saves a restart finds term %d, votedFor %d; want term %d, votedFor 2",
+			restarted.currentTerm, restarted.votedFor, term+1)
+	}
 }
