@@ -36,6 +36,8 @@ import "sync"
 //     TestAppendEntriesSavedBeforeSuccess);
 //   - safety: a save asked for during a write is written before its asker
 //     is told it is done (TestSaveAskedDuringWriteIsWritten);
+//   - safety: saves reach the persister in the order they were encoded: a
+//     vote saved during the saver's write lands after it (TestSavesLandInOrder);
 //   - safety: a leader counts its own copy of an entry only once it is
 //     saved (TestLeaderCountsOnlySavedEntries).
 
