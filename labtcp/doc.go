@@ -47,5 +47,5 @@
 //   - a frame of exactly MaxFrame bytes passes and one byte more is
 //     refused before it is allocated (TestFrameOfExactlyTheLimit,
 //     TestReadFrameRefusesBeforeAllocating); a wrong token is refused
-//     (TestClusterToken).
+//     (TestClusterToken), and compared whole (TestTokenMustMatchExactly).
 package labtcp
