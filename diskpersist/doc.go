@@ -33,6 +33,19 @@
 // told from a torn one and is dropped too. A save that cannot be written
 // panics: Raft must not go on as if it had been.
 //
+// Claims, each checked by a test that fails when it is broken (a file
+// layer crashes the save on cue at each of its operations):
+//   - safety: a crash anywhere in a replacement leaves the old state and
+//     snapshot or the new ones, never a mixture or nothing
+//     (TestRewriteCrashLeavesOldOrNew); the order is write, fsync, rename,
+//     fsync of the folder (TestRewriteOrder);
+//   - safety: an append is fsynced before the save returns
+//     (TestAppendSyncedBeforeReturn);
+//   - liveness: a crash inside an append, even inside its header, costs
+//     that append only, and the folder opens (TestCrashMidAppendKeepsEarlierSaves,
+//     TestTornTailIsDropped); damage elsewhere is an error
+//     (TestFlippedByteIsAnError).
+//
 // Two processes must not open the same folder at once: Open locks it
 // (flock, on the systems that have it) and refuses a folder another Store
 // holds, naming the process that holds it.

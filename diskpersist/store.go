@@ -45,7 +45,8 @@ type Store struct {
 	path string
 	opts Options
 	p    *raft.Persister
-	f    *os.File // the state file, open for appending; used under p's lock
+	fs   fileSystem
+	f    file     // the state file, open for appending; used under p's lock
 	lock *os.File // LockFile, locked while the Store is open; nil where there is no flock
 
 	appends, rewrites, fsyncs, bytes atomic.Int64
@@ -64,6 +65,11 @@ type writeThrough interface {
 // A folder that another open Store holds, in this process or another, is
 // an error naming the process.
 func Open(dir string, opts Options) (*Store, error) {
+	return openWith(dir, opts, osFiles{})
+}
+
+// openWith is Open with the Store's file operations going to fsys.
+func openWith(dir string, opts Options, fsys fileSystem) (*Store, error) {
 	if opts.Logf == nil {
 		opts.Logf = log.Printf
 	}
@@ -74,7 +80,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := openLocked(dir, opts)
+	s, err := openLocked(dir, opts, fsys)
 	if err != nil {
 		if lock != nil {
 			lock.Close()
@@ -85,9 +91,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// openLocked is Open once the folder is locked.
-func openLocked(dir string, opts Options) (*Store, error) {
-	s := &Store{path: filepath.Join(dir, StateFile), opts: opts, p: raft.MakePersister()}
+// openLocked is openWith once the folder is locked.
+func openLocked(dir string, opts Options, fsys fileSystem) (*Store, error) {
+	s := &Store{path: filepath.Join(dir, StateFile), opts: opts, p: raft.MakePersister(), fs: fsys}
 	wt, ok := interface{}(s.p).(writeThrough)
 	if !ok {
 		return nil, errors.New("diskpersist: this raft.Persister has no SetWriteThrough (a course's persister.go?); durable state needs the project's own")
@@ -118,12 +124,12 @@ func openLocked(dir string, opts Options) (*Store, error) {
 // file that a crash left behind.
 func (s *Store) load() (contents, error) {
 	tmp := s.path + ".tmp"
-	if err := os.Remove(tmp); err == nil {
+	if err := s.fs.Remove(tmp); err == nil {
 		s.opts.Logf("diskpersist: removed %s, left by a save that did not finish", tmp)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return contents{}, err
 	}
-	data, err := os.ReadFile(s.path)
+	data, err := s.fs.ReadFile(s.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return contents{}, nil
 	}
@@ -204,7 +210,7 @@ func (s *Store) rewrite(state [][]byte, snapshot []byte) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := s.fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
@@ -219,7 +225,7 @@ func (s *Store) rewrite(state [][]byte, snapshot []byte) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.path); err != nil {
+	if err := s.fs.Rename(tmp, s.path); err != nil {
 		return err
 	}
 	if err := s.syncDir(); err != nil {
@@ -250,7 +256,7 @@ func fileContents(state [][]byte, snapshot []byte) ([]byte, error) {
 
 // reopen opens the (new) state file for appending, closing the old one.
 func (s *Store) reopen() error {
-	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND, 0)
+	f, err := s.fs.OpenFile(s.path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return err
 	}
@@ -261,7 +267,7 @@ func (s *Store) reopen() error {
 	return nil
 }
 
-func (s *Store) sync(f *os.File) error {
+func (s *Store) sync(f file) error {
 	if s.opts.NoSync {
 		return nil
 	}
@@ -271,7 +277,7 @@ func (s *Store) sync(f *os.File) error {
 
 // syncDir makes a rename in the folder durable.
 func (s *Store) syncDir() error {
-	d, err := os.Open(filepath.Dir(s.path))
+	d, err := s.fs.OpenFile(filepath.Dir(s.path), os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

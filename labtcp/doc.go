@@ -34,4 +34,22 @@
 // Err then wraps ErrRefused. A peer that becomes unreachable is logged
 // once, and again when it is back. The token is not encryption: run a cluster on a
 // network you trust.
+//
+// Claims, each checked by a test that fails when it is broken (the server's
+// end of a connection is a faults.Conn that drops, cuts a write short or
+// stalls on cue):
+//   - safety: a call whose connection drops while the server runs it, or
+//     whose reply is cut off part way, returns false, never true with an
+//     empty or partial reply (TestCallFailsWhenConnectionDropsMidCall,
+//     TestCallFailsOnCutReply);
+//   - liveness: the next call after a broken connection dials a new one,
+//     and a call that timed out on a connection where nothing at all
+//     arrived closes it (TestStalledConnectionIsReplaced);
+//   - liveness: a write that cannot finish within the call timeout (the
+//     peer stopped reading) closes its connection rather than blocking the
+//     writer for good (TestStalledPeerWriteTimesOut);
+//   - a frame of exactly MaxFrame bytes passes and one byte more is
+//     refused before it is allocated (TestFrameOfExactlyTheLimit,
+//     TestReadFrameRefusesBeforeAllocating); a wrong token is refused
+//     (TestClusterToken), and compared whole (TestTokenMustMatchExactly).
 package labtcp

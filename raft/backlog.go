@@ -14,6 +14,16 @@ import "time"
 // the dissertation's chapter 5 (log compaction), where the state machine
 // and the log must keep pace with each other.
 
+// Claims, each checked by a test that fails when it is broken:
+//   - safety (the bound): a state of exactly maxStateBytes holding
+//     committed, uncompacted entries holds new entries back
+//     (TestStateBoundAtItsEdges, TestFollowerWaitsForSnapshotWhenOverStateBound);
+//   - liveness: nothing is held back when no snapshot could help: entries
+//     only uncommitted, or every committed one compacted already
+//     (TestStateBoundIgnoresUncommittedEntries, TestStateBoundIgnoresCompactedCommits);
+//   - liveness: the wait ends at compactionWaitLimit, on a snapshot, or on
+//     Kill (TestFollowerStateWaitIsBounded).
+
 // compactionWaitLimit bounds how long an AppendEntries handler waits for
 // the service to compact. It is far below the election timeout, so the
 // leader's call returns long before this follower could time out; after it

@@ -59,11 +59,15 @@ type Raft struct {
 	onVote     func(args raft.RequestVoteArgs) raft.RequestVoteReply
 	onAppend   func(args raft.AppendEntriesArgs) raft.AppendEntriesReply
 	onSnapshot func(args raft.InstallSnapshotArgs) raft.InstallSnapshotReply
-	votes      []raft.RequestVoteArgs
-	voteTimes  []time.Time // when each of votes arrived
-	appends    []raft.AppendEntriesArgs
-	snapshots  []raft.InstallSnapshotArgs
-	changed    chan struct{} // closed and replaced whenever an RPC is recorded
+	// onPreVote answers PreVotes; nil means the default: would vote.
+	onPreVote   func(args raft.RequestVoteArgs) raft.RequestVoteReply
+	votes       []raft.RequestVoteArgs
+	voteTimes   []time.Time // when each of votes arrived
+	preVotes    []raft.RequestVoteArgs
+	timeoutNows []timeoutNowArgs
+	appends     []raft.AppendEntriesArgs
+	snapshots   []raft.InstallSnapshotArgs
+	changed     chan struct{} // closed and replaced whenever an RPC is recorded
 }
 
 func newFake(id int) *Raft {
@@ -91,8 +95,40 @@ func (f *Raft) RequestVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteRe
 // script, as one without pre-vote does. Its arguments and reply have the
 // same fields as RequestVote's, so the fake decodes them with those types
 // and compiles against any Raft with the 6.824 API.
+// A test may script other answers with scriptPreVotes.
 func (f *Raft) PreVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
-	*reply = raft.RequestVoteReply{Term: args.Term - 1, VoteGranted: true}
+	f.mu.Lock()
+	f.preVotes = append(f.preVotes, *args)
+	f.notifyLocked()
+	handle := f.onPreVote
+	f.mu.Unlock()
+	if handle == nil {
+		*reply = raft.RequestVoteReply{Term: args.Term - 1, VoteGranted: true}
+		return
+	}
+	*reply = handle(*args)
+}
+
+// timeoutNowArgs and timeoutNowReply have the fields of the TimeoutNow RPC
+// of leadership transfer (dissertation §3.10), beside the lab API: the fake
+// and the tests declare them here so that they compile against any Raft.
+type timeoutNowArgs struct {
+	Term     int
+	LeaderId int
+}
+
+type timeoutNowReply struct {
+	Term int
+}
+
+// TimeoutNow records a leader's request to start an election at once and
+// answers in the leader's term without starting one.
+func (f *Raft) TimeoutNow(args *timeoutNowArgs, reply *timeoutNowReply) {
+	f.mu.Lock()
+	f.timeoutNows = append(f.timeoutNows, *args)
+	f.notifyLocked()
+	f.mu.Unlock()
+	reply.Term = args.Term
 }
 
 // AppendEntries records the request and answers it with onAppend.
@@ -144,6 +180,14 @@ func (f *Raft) scriptVotes(vote func(raft.RequestVoteArgs) raft.RequestVoteReply
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.onVote = vote
+}
+
+// scriptPreVotes sets the fake's PreVote handler; nil restores the default
+// (would vote).
+func (f *Raft) scriptPreVotes(preVote func(raft.RequestVoteArgs) raft.RequestVoteReply) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onPreVote = preVote
 }
 
 // scriptSnapshot sets the fake's InstallSnapshot handler; nil restores the

@@ -43,6 +43,18 @@ import (
 // is no drift at all, and the margin only covers the time between reading
 // the clock and making the call.
 
+// Claims, each checked by a test that fails when it is broken:
+//   - safety: the lease starts when the calls a majority answered were
+//     sent, not when the answers came, and from the majority's, not the
+//     freshest follower's (TestLeaseWindow, TestLeaseCountsFromSend);
+//   - safety: it has ended at exactly leaseDuration (TestLeaseWindow);
+//   - safety: a peer that stepped down, or a leader that sent TimeoutNow in
+//     its term, serves no read under a lease (TestLeaseReadRefusedAfterStepDown,
+//     TestNoLeaseReadAfterTimeoutNow);
+//   - safety: with lease reads on, a follower that heard from a leader
+//     within electionTimeoutMin refuses votes (TestLeaseFollowerRefusesVotes);
+//   - liveness: within the lease a read needs no round (TestLeaseReadNeedsNoRound).
+
 const (
 	// leaseDriftMargin is how much shorter than electionTimeoutMin a
 	// lease is, for drift between the leader's clock and its followers'.

@@ -19,6 +19,16 @@ import "time"
 // and its followers, no longer hearing from it, grant pre-votes again.
 // Lease reads need more: the same refusal for real votes (lease.go).
 
+// Claims, each checked by a test that fails when it is broken:
+//   - liveness (no disruption): a peer raises its term only once a
+//     majority, itself included, would vote for it: not with 1 of 3 or 2 of
+//     5 (TestPreVoteNeedsMajority, TestRejoiningFollowerPreVote);
+//   - liveness: a leader, and a follower that heard from one within
+//     electionTimeoutMin, would vote for no one (TestLeaderRefusesPreVote,
+//     TestPreVoteGrantRule);
+//   - safety: answering a pre-vote changes nothing, and asking for one does
+//     not raise the asker's term (TestPreVoteChangesNothing).
+
 // preVoteRound is a would-be candidate's pre-vote in progress.
 type preVoteRound struct {
 	id      int  // numbers the rounds, so that a reply to an earlier one is not counted

@@ -21,6 +21,20 @@ import "time"
 // extra, and a busy one sends nothing beyond its usual one call per follower
 // at a time.
 
+// Claims, each checked by a test that fails when it is broken:
+//   - safety: a read is confirmed only by answers in our term to calls sent
+//     after it arrived; a read arriving once the newest round's calls are
+//     out starts a round of its own (TestReadRoundWindows,
+//     TestReadIndexNeedsMajorityAfterRead);
+//   - safety: a round needs a majority, the leader included: one of two
+//     followers with 3 peers, two of four with 5 (TestReadRoundWindows,
+//     TestReadRoundConfirmed);
+//   - safety: no read before the leader committed an entry of its term, on
+//     a follower, or after Kill (TestReadIndexRefusedBeforeCommitInTerm,
+//     TestReadIndexRefusedByFollower);
+//   - liveness: reads arriving before any call of the newest round went
+//     out share it (TestReadRoundWindows, TestReadIndexReadsShareRound).
+
 // readRound is one round of heartbeats confirming leadership for the reads
 // that joined it.
 type readRound struct {

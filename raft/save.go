@@ -28,6 +28,19 @@ import "sync"
 // its write is done. Until the saver's write is done, the state it holds
 // counts as unsaved (saver.writing), and Kill waits for it.
 
+// Claims, each checked by a test that fails when it is broken (a persister
+// that holds the saver's write on cue puts the test in the window):
+//   - safety: an AppendEntries answers Success only once every entry it
+//     relies on is saved, also entries an earlier call added whose write is
+//     still in flight outside rf.mu (TestAppendAckWaitsForSaveInFlight,
+//     TestAppendEntriesSavedBeforeSuccess);
+//   - safety: a save asked for during a write is written before its asker
+//     is told it is done (TestSaveAskedDuringWriteIsWritten);
+//   - safety: saves reach the persister in the order they were encoded: a
+//     vote saved during the saver's write lands after it (TestSavesLandInOrder);
+//   - safety: a leader counts its own copy of an entry only once it is
+//     saved (TestLeaderCountsOnlySavedEntries).
+
 // saver is the state of the saver goroutine, protected by rf.mu.
 type saver struct {
 	running   bool       // saveLoop has been started (unit tests may not start it)

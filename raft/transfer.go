@@ -19,6 +19,16 @@ import (
 // completed within an election timeout (the target is cut off, crashed, or
 // lost the election), the leader abandons it and accepts commands again.
 
+// Claims, each checked by a test that fails when it is broken:
+//   - liveness: TimeoutNow from the leader of our term starts an election
+//     at once, without a pre-vote (TestTimeoutNowStartsElectionAtOnce);
+//   - liveness: TimeoutNow of an older term, or to a leader, changes
+//     nothing (TestTimeoutNowIgnoredWhenStaleOrLeading);
+//   - safety: the leader sends TimeoutNow only once the target holds its
+//     whole log, refuses commands meanwhile, and keeps no lease after
+//     sending it (TestTransferCatchesUpTarget, TestTransferRefusesStart,
+//     TestNoLeaseReadAfterTimeoutNow).
+
 // transferTimeout bounds a transfer: "If the transfer does not complete
 // after about one election timeout, the leader aborts the transfer and
 // resumes accepting client requests" (§3.10). The longest timeout of the

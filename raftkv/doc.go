@@ -62,6 +62,17 @@
 // on (at every server), ReadIndex answers at once while the leader's lease
 // holds (raft/lease.go), so most Gets of a busy leader need no round.
 //
+// Claims of the duplicate table and the read path, each checked by a test
+// that fails when it is broken (entries applied to a server one by one):
+//   - safety: a Put or Append takes effect once per (ClientId, Seq): a
+//     retry of the latest, or of an older one arriving after a newer op of
+//     the same client, changes nothing; other clients are apart
+//     (TestDuplicateTable);
+//   - safety: a Get waiting for read index i is answered once entry i is
+//     applied, not one entry earlier (TestReadReleasedAtItsIndex,
+//     TestGetWaitsForReadIndexApplied);
+//   - liveness: Kill releases a waiting Get (TestReadReleasedByKill).
+//
 // # Snapshots
 //
 // snapshot.go encodes the map, the duplicate table and the last applied index.
