@@ -7,8 +7,9 @@
 //	go run ./cmd/mutate -check              # patches apply and compile (make mutate-check)
 //
 // The catalogue is the folder mutations/: one unified diff per bug,
-// NN-short-name.patch, against the non-test code of raft/ and raftkv/ (and
-// of lab 4's shardctrler/ and shardkv/). Its
+// NN-short-name.patch, against the non-test code of raft/ and raftkv/, of
+// lab 4's shardctrler/ and shardkv/, and of the real cluster's labtcp/ and
+// diskpersist/. Its
 // header, before the diff, says what the bug is, what kind it is and which
 // tests kill it:
 //
@@ -50,9 +51,8 @@
 // # Adding a bug
 //
 //  1. Make the bug in the working tree: a small, real mistake, the kind a
-//     student makes, in raft/, raftkv/, shardctrler/ or shardkv/ code that
-//     is not a course file (config.go, test_test.go, persister.go) or being rewritten
-//     (persist.go, save.go).
+//     student or an engineer makes, in non-test code of those packages
+//     that is not a course file (config.go, test_test.go, persister.go).
 //  2. git diff > mutations/NN-short-name.patch, then git checkout the file.
 //  3. Put the header above the diff: Bug, Kind, Tests (the cheapest tests
 //     that should catch it), and Why when the older tests miss it.

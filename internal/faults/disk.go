@@ -50,6 +50,18 @@ type Disk struct {
 	crashAt func(Op) bool // nil: no crash cued
 	keep    int
 	crashed bool
+	failAt  func(Op) bool // nil: no failure cued
+	failErr error
+}
+
+// FailAt cues a failure at the first later operation for which at returns
+// true: that operation does nothing and returns err (syscall.EIO for a
+// failing disk, syscall.ENOSPC for a full one); the operations after it run
+// as usual, as they would on a disk that failed once.
+func (d *Disk) FailAt(at func(Op) bool, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.failAt, d.failErr = at, err
 }
 
 // CrashAt cues a crash at the first later operation for which at returns
@@ -74,26 +86,31 @@ func (d *Disk) Trace() []Op {
 	return append([]Op(nil), d.trace...)
 }
 
-// begin records op and reports whether it may run (false from the crash on)
-// and, for the operation that crashes, how many bytes of a write to keep.
-func (d *Disk) begin(op Op) (ok bool, keep int) {
+// begin records op and returns nil if it may run; ErrCrashed from the
+// crash on, with, for the operation that crashes, how many bytes of a write
+// to keep; or the cued failure's error.
+func (d *Disk) begin(op Op) (keep int, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.trace = append(d.trace, op)
 	if d.crashed {
-		return false, 0
+		return 0, ErrCrashed
 	}
 	if d.crashAt != nil && d.crashAt(op) {
 		d.crashed = true
-		return false, d.keep
+		return d.keep, ErrCrashed
 	}
-	return true, 0
+	if d.failAt != nil && d.failAt(op) {
+		d.failAt = nil
+		return 0, d.failErr
+	}
+	return 0, nil
 }
 
 // OpenFile opens a file as os.OpenFile does.
 func (d *Disk) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
-	if ok, _ := d.begin(Op{Kind: "open", Path: name}); !ok {
-		return nil, ErrCrashed
+	if _, err := d.begin(Op{Kind: "open", Path: name}); err != nil {
+		return nil, err
 	}
 	f, err := os.OpenFile(name, flag, perm)
 	if err != nil {
@@ -104,24 +121,24 @@ func (d *Disk) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
 
 // Rename renames as os.Rename does.
 func (d *Disk) Rename(oldpath, newpath string) error {
-	if ok, _ := d.begin(Op{Kind: "rename", Path: oldpath, To: newpath}); !ok {
-		return ErrCrashed
+	if _, err := d.begin(Op{Kind: "rename", Path: oldpath, To: newpath}); err != nil {
+		return err
 	}
 	return os.Rename(oldpath, newpath)
 }
 
 // Remove removes as os.Remove does.
 func (d *Disk) Remove(name string) error {
-	if ok, _ := d.begin(Op{Kind: "remove", Path: name}); !ok {
-		return ErrCrashed
+	if _, err := d.begin(Op{Kind: "remove", Path: name}); err != nil {
+		return err
 	}
 	return os.Remove(name)
 }
 
 // ReadFile reads as os.ReadFile does.
 func (d *Disk) ReadFile(name string) ([]byte, error) {
-	if ok, _ := d.begin(Op{Kind: "read", Path: name}); !ok {
-		return nil, ErrCrashed
+	if _, err := d.begin(Op{Kind: "read", Path: name}); err != nil {
+		return nil, err
 	}
 	return os.ReadFile(name)
 }
@@ -133,17 +150,17 @@ type diskFile struct {
 }
 
 func (f *diskFile) Write(p []byte) (int, error) {
-	ok, keep := f.d.begin(Op{Kind: "write", Path: f.f.Name(), N: len(p)})
-	if !ok {
+	keep, err := f.d.begin(Op{Kind: "write", Path: f.f.Name(), N: len(p)})
+	if err != nil {
 		n, _ := f.f.Write(p[:min(keep, len(p))])
-		return n, ErrCrashed
+		return n, err
 	}
 	return f.f.Write(p)
 }
 
 func (f *diskFile) Sync() error {
-	if ok, _ := f.d.begin(Op{Kind: "sync", Path: f.f.Name()}); !ok {
-		return ErrCrashed
+	if _, err := f.d.begin(Op{Kind: "sync", Path: f.f.Name()}); err != nil {
+		return err
 	}
 	return f.f.Sync()
 }
@@ -151,10 +168,9 @@ func (f *diskFile) Sync() error {
 // Close closes the file even after the crash (the process is gone, and so
 // are its descriptors), but reports the crash.
 func (f *diskFile) Close() error {
-	ok, _ := f.d.begin(Op{Kind: "close", Path: f.f.Name()})
-	err := f.f.Close()
-	if !ok {
-		return ErrCrashed
+	_, failed := f.d.begin(Op{Kind: "close", Path: f.f.Name()})
+	if err := f.f.Close(); failed == nil {
+		return err
 	}
-	return err
+	return failed
 }
