@@ -40,7 +40,7 @@ func grade(cfg config, stdout, stderr io.Writer) int {
 	if cfg.virtual {
 		fmt.Fprintln(stderr, "grade:", practiceBanner)
 	}
-	fmt.Fprintf(stderr, "grade: %s%s, parts %s, %d runs per test, %d at a time, limit %v per run\n",
+	fmt.Fprintf(stderr, "grade: %s%s, parts %s (as the points table numbers them), %d runs per test, %d at a time, limit %v per run\n",
 		root, map[bool]string{true: " with course files from " + cfg.courseFiles}[cfg.courseFiles != ""],
 		strings.Join(parts, " "), cfg.runs, cfg.parallel, cfg.timeout)
 	var tests []*gradedTest
@@ -189,7 +189,8 @@ func planTests(cfg config, table *pointsTable, pkg string, parts, names []string
 			fmt.Fprintln(stderr, "grade: warning:", w)
 		}
 		if len(inPart) == 0 {
-			fmt.Fprintf(stderr, "grade: warning: part %s has no tests\n", p)
+			fmt.Fprintf(stderr, "grade: warning: part %s has no tests in %s%s\n", p, pkg,
+				map[bool]string{true: ": the course files declare none there"}[cfg.courseFiles != ""])
 		}
 		all = append(all, inPart...)
 		for _, n := range inPart {
