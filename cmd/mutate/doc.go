@@ -31,8 +31,9 @@
 // temporary folder, and go build's -overlay flag puts them in place of the
 // originals. It compiles, in the tree, the test binaries of the packages
 // the patch touches and the tests are in (go test -c); the packages the
-// patch leaves alone keep their paths and come from the build cache. It
-// checks the named tests exist (-test.list), then runs them one at a time
+// patch leaves alone keep their paths and come from the build cache (so
+// leave the tree unchanged while mutate runs: each bug is built from it as
+// it is then). It checks the named tests exist (-test.list), then runs them one at a time
 // in the order the header names them (-test.run '^A$' -test.v, in the
 // package's folder), up to 10 times for a safety bug and 20 times for a
 // liveness bug, and stops at the first failing test. A test that panics, times out or ends the process (the testers' appliers call
