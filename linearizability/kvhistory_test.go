@@ -161,6 +161,28 @@ func TestKvRecorderSharesPrefixes(t *testing.T) {
 	if ops[id].Return != NeverReturned {
 		t.Fatalf("unfinished op has Return %d, want NeverReturned", ops[id].Return)
 	}
+	if n := l.Returned(); n != len(values) {
+		t.Fatalf("Returned() = %d, want %d", n, len(values))
+	}
+}
+
+// TestKvRecorderOperationsIsACopy: operations that return after Operations
+// was taken do not change the slice it gave (a client that outlived the
+// test's wait), and a second Return of one operation is refused.
+func TestKvRecorderOperationsIsACopy(t *testing.T) {
+	l := NewKvRecorder()
+	id := l.Call(0, KvInput{Op: KvPut, Key: "k", Value: "a"})
+	ops := l.Operations()
+	l.Return(id, "")
+	if ops[0].Return != NeverReturned || l.Operations()[0].Return == NeverReturned {
+		t.Fatalf("a later Return changed the copy, or was lost")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("a second Return of one operation was accepted")
+		}
+	}()
+	l.Return(id, "")
 }
 
 // TestKvRecorderFaultAnnotations checks the recorder's fault ranges for the
