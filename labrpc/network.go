@@ -133,7 +133,7 @@ func (n *Network) MakeEnd(endname interface{}) *ClientEnd {
 	if _, ok := n.ends[endname]; ok {
 		panic(fmt.Sprintf("labrpc: MakeEnd: end %v already exists", endname))
 	}
-	e := &ClientEnd{endname: endname, net: n}
+	e := &ClientEnd{transport: simulated{net: n, endname: endname}, inProcess: true}
 	n.ends[endname] = e
 	n.enabled[endname] = false
 	n.connections[endname] = nil
