@@ -1,12 +1,11 @@
 package raftkv
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"sync"
 	"time"
 
+	"miniraftkv/internal/clientid"
 	"miniraftkv/labrpc"
 )
 
@@ -41,15 +40,7 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 			panic(fmt.Sprintf("raftkv.MakeClerk: servers[%d] is nil; want a *labrpc.ClientEnd", i))
 		}
 	}
-	return &Clerk{servers: servers, clientId: randomClientId()}
-}
-
-func randomClientId() int64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("raftkv: crypto/rand failed: " + err.Error())
-	}
-	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+	return &Clerk{servers: servers, clientId: clientid.New()}
 }
 
 // Get returns the current value of key, or "" if key is missing. It keeps
