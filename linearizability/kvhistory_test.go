@@ -196,6 +196,7 @@ func TestKvRecorderFaultAnnotations(t *testing.T) {
 	l.End("S2 partitioned")
 	l.End("S2 partitioned") // ending twice changes nothing
 	l.Begin("S2", "S2 partitioned", "partitioned (minority)", "", "")
+	l.Mark("join 101", "")
 	now := l.Now()
 	got := l.Annotations()
 	rows := ""
@@ -205,9 +206,13 @@ func TestKvRecorderFaultAnnotations(t *testing.T) {
 			t.Errorf("%s %q spans [%d, %d], outside the clock (now %d)", a.Row, a.Label, a.Start, a.End, now)
 		}
 	}
-	if rows != "S1 S2 S2 network " {
-		t.Fatalf("rows %q, want S1 S2 S2 network", rows)
+	if rows != " S1 S2 S2 network " {
+		t.Fatalf("rows %q, want the mark's empty row, then S1 S2 S2 network", rows)
 	}
+	if mark := got[0]; mark.Label != "join 101" || mark.Start != mark.End {
+		t.Fatalf("the mark is %+v, want an instant labelled \"join 101\"", mark)
+	}
+	got = got[1:]
 	if got[1].End > got[2].Start {
 		t.Fatalf("the first partition range [%d, %d] ends after the second starts at %d",
 			got[1].Start, got[1].End, got[2].Start)

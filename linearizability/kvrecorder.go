@@ -181,6 +181,15 @@ func (l *KvRecorder) End(key string) {
 	}
 }
 
+// Mark records an instant across the whole timeline (no row), such as a
+// change of configuration; label and color are as in Annotation.
+func (l *KvRecorder) Mark(label, color string) {
+	t := l.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.faults = append(l.faults, Annotation{Start: t, End: t, Label: label, Color: color})
+}
+
 // Annotations returns the fault ranges, those still open ending now, sorted
 // by row (stable: ranges of one row stay in the order they began).
 func (l *KvRecorder) Annotations() []Annotation {
