@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"miniraftkv/internal/clientid"
+	"miniraftkv/internal/debugline"
 	"miniraftkv/labrpc"
 )
 
@@ -102,7 +103,7 @@ func (ck *Clerk) call(what string, try func(srv *labrpc.ClientEnd) Err, key stri
 		err := try(ck.servers[ck.leader])
 		switch err {
 		case OK, ErrNoKey:
-			debugf(ck.leader, unknownTerm, roleClerk, topicClerk, "C%d#%d %s %q done: %s",
+			debugf(ck.leader, debugline.UnknownTerm, debugline.RoleClerk, debugline.Clerk, "C%d#%d %s %q done: %s",
 				ck.clientId%10000, ck.seq, what, key, err)
 			return
 		case ErrBadOp:
@@ -110,7 +111,7 @@ func (ck *Clerk) call(what string, try func(srv *labrpc.ClientEnd) Err, key stri
 		case ErrTooLarge:
 			panic("raftkv: server rejected " + what + " as larger than MaxValueBytes")
 		}
-		debugf(ck.leader, unknownTerm, roleClerk, topicClerk, "C%d#%d %s %q: %q, trying next server",
+		debugf(ck.leader, debugline.UnknownTerm, debugline.RoleClerk, debugline.Clerk, "C%d#%d %s %q: %q, trying next server",
 			ck.clientId%10000, ck.seq, what, key, err)
 		ck.leader = (ck.leader + 1) % len(ck.servers)
 		if (failures+1)%len(ck.servers) == 0 {
