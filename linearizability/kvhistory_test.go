@@ -185,6 +185,27 @@ func TestKvRecorderOperationsIsACopy(t *testing.T) {
 	l.Return(id, "")
 }
 
+// TestKvRecorderClose: Close hands over the history with every output
+// filled in, and later Calls and Returns leave it as it was.
+func TestKvRecorderClose(t *testing.T) {
+	l := NewKvRecorder()
+	get := l.Call(0, KvInput{Op: KvGet, Key: "k"})
+	l.Return(get, "ab")
+	late := l.Call(1, KvInput{Op: KvAppend, Key: "k", Value: "c"})
+	ops := l.Close()
+	l.Return(late, "")
+	if id := l.Call(2, KvInput{Op: KvGet, Key: "k"}); id != -1 {
+		t.Fatalf("Call after Close gave id %d, want -1", id)
+	}
+	l.Return(-1, "x")
+	again := l.Operations()
+	for _, h := range [][]Operation{ops, again} {
+		if len(h) != 2 || h[0].Output.(KvOutput).Value != "ab" || h[1].Return != NeverReturned {
+			t.Fatalf("history after Close is %+v, want the Get of \"ab\" and the unreturned Append", h)
+		}
+	}
+}
+
 // TestKvRecorderFaultAnnotations checks the recorder's fault ranges for the
 // timeline: a range per begin, ended by end or, still open, when taken;
 // rows in order; times on the history's clock.

@@ -41,6 +41,7 @@ type KvRecorder struct {
 	ops       []Operation
 	outs      []valueRef // outs[i] is the output of ops[i] if it is a returned Get
 	returned  int        // operations that returned
+	closed    bool       // by Close: Call and Return record nothing more
 	chains    map[string]*valueChain
 	getInputs map[string]interface{} // key -> the boxed KvInput of a Get of it
 	// faults are what the test did to the servers, on the same clock;
@@ -85,6 +86,9 @@ func (l *KvRecorder) stamp() int64 {
 func (l *KvRecorder) Call(cli int, in KvInput) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return -1
+	}
 	l.ops = append(l.ops, Operation{ClientId: cli, Input: l.box(in), Call: l.stamp(),
 		Output: noOutput, Return: NeverReturned})
 	l.outs = append(l.outs, valueRef{})
@@ -110,6 +114,9 @@ func (l *KvRecorder) box(in KvInput) interface{} {
 func (l *KvRecorder) Return(id int, value string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
 	if l.ops[id].Return != NeverReturned {
 		panic(fmt.Sprintf("linearizability: operation %d returned twice", id))
 	}
@@ -149,12 +156,33 @@ func (l *KvRecorder) Operations() []Operation {
 	defer l.mu.Unlock()
 	ops := make([]Operation, len(l.ops))
 	copy(ops, l.ops)
-	for i := range ops {
-		if r := l.outs[i]; r.chain != nil {
+	for i, r := range l.outs { // none after Close, which filled them in
+		if r.chain != nil {
 			ops[i].Output = KvOutput{Value: r.chain.s[:r.n]}
 		}
 	}
 	return ops
+}
+
+// Close ends the recording and returns the history, as Operations does but
+// without copying it: for a history of hundreds of thousands of operations
+// that is checked once, at the end of a run. The history is the
+// recorder's own and stays as returned: Call and Return record nothing
+// after Close (an operation that returns later stays unreturned in it).
+// Fault ranges and marks can still be added.
+func (l *KvRecorder) Close() []Operation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		l.closed = true
+		for i, r := range l.outs {
+			if r.chain != nil {
+				l.ops[i].Output = KvOutput{Value: r.chain.s[:r.n]}
+			}
+		}
+		l.outs, l.chains, l.getInputs = nil, nil, nil
+	}
+	return l.ops[:len(l.ops):len(l.ops)]
 }
 
 // Begin starts a fault range named key in the timeline row row (ending an

@@ -19,8 +19,8 @@ import (
 // mix on 3 keys) against an in-memory store for historyBenchOps operations
 // through the recorder kvsim uses. Metrics: bytes/op, the growth of the
 // live heap (after a full collection) per operation while the recorder
-// holds the history; check-bytes/op, the same once Operations() has also
-// handed the checker its copy of the operations (both live, as when kvsim
+// holds the history; check-bytes/op, the same once Close() has also
+// handed the checker its operations (both live, as when kvsim
 // checks a run).
 
 const historyBenchOps = 200000
@@ -63,12 +63,12 @@ func measureHistoryPerOp(n int) (recorded, checked float64) {
 	store.data = nil // the store's values are not part of the history
 	ops := rec.Returned()
 	withRecorder := heapstat.Live()
-	history := rec.Operations()
+	history := rec.Close()
 	withHistory := heapstat.Live()
 	if len(history) != ops {
-		panic("Operations() lost operations")
+		panic("Close() lost operations")
 	}
-	runtime.KeepAlive(rec) // checkAndReport still uses it after Operations()
+	runtime.KeepAlive(rec) // checkAndReport still uses it after Close()
 	runtime.KeepAlive(history)
 	return heapstat.PerItem(before, withRecorder, ops), heapstat.PerItem(before, withHistory, ops)
 }
