@@ -13,21 +13,23 @@ import (
 const deadCheckInterval = 100 * time.Millisecond
 
 // ClientEnd is one end of a connection: a client of one server at a time.
-// It belongs either to a simulated Network (MakeEnd) or to a Transport
-// (MakeTransportEnd).
+// Its calls go through a Transport: a simulated Network's (MakeEnd) or
+// another, such as TCP (MakeTransportEnd).
 type ClientEnd struct {
-	endname   interface{}
-	net       *Network
-	transport Transport // nil for an end of a simulated Network
+	transport Transport
+	// inProcess is set for an end of a simulated Network: its server is in
+	// this process, so a reply that does not decode is a programming error
+	// (a panic), not a message from another version of the program.
+	inProcess bool
 }
 
-// Transport carries encoded calls to a server outside the simulated
-// network, such as another process over TCP (package labtcp). Call sends
-// req, the labgob-encoded arguments of svcMeth ("Service.Method"), and
-// returns the encoded reply, or false if none came back: the connection
-// failed, the call timed out, or the server answered with an error such as
-// an unknown method. Like the simulator, false does not tell whether the
-// server ran the handler. Call must be safe for concurrent use.
+// Transport carries encoded calls to a server, such as another process
+// over TCP (package labtcp). Call sends req, the labgob-encoded arguments of
+// svcMeth ("Service.Method"), and returns the encoded reply, or false if
+// none came back: the connection failed, the call timed out, or the server
+// answered with an error such as an unknown method. Like the simulator,
+// false does not tell whether the server ran the handler. Call must be safe
+// for concurrent use.
 type Transport interface {
 	Call(svcMeth string, req []byte) ([]byte, bool)
 }
@@ -38,25 +40,6 @@ type Transport interface {
 // end belongs to no Network: it counts towards no Network's totals.
 func MakeTransportEnd(t Transport) *ClientEnd {
 	return &ClientEnd{transport: t}
-}
-
-// callTransport is Call on an end of a Transport. A reply that does not
-// decode comes from another process, perhaps of another version, so it is
-// a failed call and a log line, not a panic.
-func (e *ClientEnd) callTransport(svcMeth string, args interface{}, reply interface{}) bool {
-	req, err := labgob.EncodeMessage(args)
-	if err != nil {
-		panic(fmt.Sprintf("labrpc: Call(%q): cannot encode args of type %T: %v", svcMeth, args, err))
-	}
-	replyBytes, ok := e.transport.Call(svcMeth, req)
-	if !ok {
-		return false
-	}
-	if err := labgob.DecodeMessage(replyBytes, reply); err != nil {
-		log.Printf("labrpc: Call(%q): cannot decode the reply into %T: %v", svcMeth, reply, err)
-		return false
-	}
-	return true
 }
 
 // Call sends an RPC to the server this end is connected to and waits for the
@@ -70,33 +53,46 @@ func (e *ClientEnd) callTransport(svcMeth string, args interface{}, reply interf
 // On a simulated Network, naming a service or method the server does not
 // have is a programming error: Call panics with a message listing what the
 // server offers. On an end of a Transport it is the server's error reply,
-// and Call returns false.
+// and Call returns false; so is a reply that does not decode (it comes from
+// another process, perhaps of another version), which is logged.
 func (e *ClientEnd) Call(svcMeth string, args interface{}, reply interface{}) bool {
-	if e.transport != nil {
-		return e.callTransport(svcMeth, args, reply)
-	}
-	n := e.net
-	select {
-	case <-n.done:
-		return false
-	default:
-	}
-	n.totalCount.Add(1)
-
 	req, err := labgob.EncodeMessage(args)
 	if err != nil {
 		panic(fmt.Sprintf("labrpc: Call(%q): cannot encode args of type %T: %v", svcMeth, args, err))
 	}
-	n.totalBytes.Add(int64(len(req)))
-
-	replyBytes, ok := n.deliver(e.endname, svcMeth, req)
+	replyBytes, ok := e.transport.Call(svcMeth, req)
 	if !ok {
 		return false
 	}
 	if err := labgob.DecodeMessage(replyBytes, reply); err != nil {
-		panic(fmt.Sprintf("labrpc: Call(%q): cannot decode reply into %T: %v", svcMeth, reply, err))
+		msg := fmt.Sprintf("labrpc: Call(%q): cannot decode the reply into %T: %v", svcMeth, reply, err)
+		if e.inProcess {
+			panic(msg)
+		}
+		log.Print(msg)
+		return false
 	}
 	return true
+}
+
+// simulated is the Transport of an end of a simulated Network.
+type simulated struct {
+	net     *Network
+	endname interface{}
+}
+
+// Call carries req through the network, counting it in the network's
+// totals unless the network was cleaned up.
+func (s simulated) Call(svcMeth string, req []byte) ([]byte, bool) {
+	n := s.net
+	select {
+	case <-n.done:
+		return nil, false
+	default:
+	}
+	n.totalCount.Add(1)
+	n.totalBytes.Add(int64(len(req)))
+	return n.deliver(s.endname, svcMeth, req)
 }
 
 // deliver carries one request through the simulated network and returns the

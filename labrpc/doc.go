@@ -26,7 +26,10 @@
 //	ok := end.Call("Raft.RequestVote", &args, &reply)
 //
 // A handler is an exported method (args T, reply *R) with no results, where
-// args may be a value or a pointer. Call returns false when no reply came
+// args may be a value or a pointer. A service is named after its
+// receiver's type; MakeNamedService gives it another name, so that a
+// stand-in (a test's fake peer, say) can answer "Raft.RequestVote" under a
+// type name of its own. Call returns false when no reply came
 // back: lost, timed out, disabled end, deleted server. Every RPC runs its
 // handler in a goroutine of its own, so a slow handler never blocks others,
 // and a Call waiting on a server that is deleted meanwhile returns false.
@@ -40,8 +43,9 @@
 //   - a Call on a disabled or unconnected end, or to a deleted server, fails
 //     after 0-99 ms, or after 0-6999 ms with LongDelays(true).
 //
-// The same code can run over a real network too: MakeTransportEnd makes a
-// ClientEnd whose Calls go through a Transport (package labtcp carries them
+// The same code can run over a real network too. Every ClientEnd sends its
+// calls through a Transport: the simulated network is one, and
+// MakeTransportEnd makes an end of another (package labtcp carries calls
 // over TCP), and Server.Dispatch runs a request that arrived that way,
 // answering an unknown service or method with an error rather than a panic.
 //

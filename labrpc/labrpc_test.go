@@ -89,6 +89,36 @@ func TestBasicCall(t *testing.T) {
 	}
 }
 
+// TestMakeNamedService checks that a service can be served under a name
+// other than its type's: calls by that name reach it, calls by the type's
+// name do not, and the error lists the name it was given.
+func TestMakeNamedService(t *testing.T) {
+	c := newCluster(t)
+	c.srv.AddService(MakeNamedService("Stand", &JunkServer{}))
+	var reply string
+	if !c.end.Call("Stand.Handler2", 7, &reply) || reply != "handler2-7" {
+		t.Fatalf("Stand.Handler2: got %q", reply)
+	}
+	other := MakeServer()
+	other.AddService(MakeNamedService("Stand", &JunkServer{}))
+	c.net.AddServer("other", other)
+	c.net.Connect("end", "other")
+	expectPanic(t, []string{"unknown service", "JunkServer", "[Stand]"}, func() {
+		c.end.Call("JunkServer.Handler2", 7, &reply)
+	})
+}
+
+// TestReplyOfTheWrongTypePanicsInProcess checks that, on a simulated
+// network, a reply that does not decode into the caller's reply type is a
+// programming error, as it is at an end of a Transport a failed call.
+func TestReplyOfTheWrongTypePanicsInProcess(t *testing.T) {
+	c := newCluster(t)
+	var wrong struct{ X chan int }
+	expectPanic(t, []string{"cannot decode the reply"}, func() {
+		c.end.Call("JunkServer.Handler2", 7, &wrong)
+	})
+}
+
 func TestValueAndPointerArgs(t *testing.T) {
 	c := newCluster(t)
 	cases := []struct {

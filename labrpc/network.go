@@ -74,9 +74,14 @@ func (n *Network) Cleanup() {
 // means short random request delays and a 10% drop rate for both requests and
 // replies.
 func (n *Network) Reliable(yes bool) {
+	n.setMode(&n.reliable, yes)
+}
+
+// setMode sets one of the network's modes, a field that n.mu protects.
+func (n *Network) setMode(mode *bool, on bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.reliable = yes
+	*mode = on
 }
 
 // Seed makes the network's random choices (which messages are dropped, how
@@ -111,18 +116,14 @@ func (n *Network) SetLatency(d time.Duration) {
 // LongReordering makes the network hold back most replies for 200 ms to about
 // 2.2 s, so that replies arrive long after later ones.
 func (n *Network) LongReordering(yes bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.longReordering = yes
+	n.setMode(&n.longReordering, yes)
 }
 
 // LongDelays makes a Call to a disabled or unconnected end take up to 7 s to
 // fail instead of up to 100 ms, which catches senders that wait for replies
 // one after another.
 func (n *Network) LongDelays(yes bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.longDelays = yes
+	n.setMode(&n.longDelays, yes)
 }
 
 // MakeEnd creates a new ClientEnd called endname. The end starts out neither
@@ -133,7 +134,7 @@ func (n *Network) MakeEnd(endname interface{}) *ClientEnd {
 	if _, ok := n.ends[endname]; ok {
 		panic(fmt.Sprintf("labrpc: MakeEnd: end %v already exists", endname))
 	}
-	e := &ClientEnd{endname: endname, net: n}
+	e := &ClientEnd{transport: simulated{net: n, endname: endname}, inProcess: true}
 	n.ends[endname] = e
 	n.enabled[endname] = false
 	n.connections[endname] = nil

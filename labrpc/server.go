@@ -45,20 +45,29 @@ func (rs *Server) lookup(svcMeth string) (*Service, *method, error) {
 	svcName, methName := svcMeth[:dot], svcMeth[dot+1:]
 	rs.mu.Lock()
 	svc, ok := rs.services[svcName]
-	known := make([]string, 0, len(rs.services))
-	for name := range rs.services {
-		known = append(known, name)
-	}
 	rs.mu.Unlock()
 	if !ok {
-		sort.Strings(known)
-		return nil, nil, fmt.Errorf("labrpc: unknown service %q in %q; this server has services %v", svcName, svcMeth, known)
+		return nil, nil, fmt.Errorf("labrpc: unknown service %q in %q; this server has services %v",
+			svcName, svcMeth, rs.serviceNames())
 	}
 	m, ok := svc.methods[methName]
 	if !ok {
 		return nil, nil, svc.unknownMethod(methName)
 	}
 	return svc, m, nil
+}
+
+// serviceNames returns the names of the server's services, sorted, for an
+// error message (the path of a call that succeeds never builds it).
+func (rs *Server) serviceNames() []string {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	known := make([]string, 0, len(rs.services))
+	for name := range rs.services {
+		known = append(known, name)
+	}
+	sort.Strings(known)
+	return known
 }
 
 // dispatch decodes the request, runs the handler and encodes its reply.
@@ -103,13 +112,22 @@ type method struct {
 	replyType reflect.Type // R
 }
 
-// MakeService makes rcvr's handler methods callable. A handler is an exported
-// method with two parameters, args (a value or a pointer) and reply (a
-// pointer), and no results. Exported methods of another shape are not
-// handlers; naming one in a Call panics with an explanation.
+// MakeService makes rcvr's handler methods callable under the name of
+// rcvr's type ("Raft" for a *Raft). A handler is an exported method with two
+// parameters, args (a value or a pointer) and reply (a pointer), and no
+// results. Exported methods of another shape are not handlers; naming one
+// in a Call panics with an explanation.
 func MakeService(rcvr interface{}) *Service {
+	return MakeNamedService(reflect.Indirect(reflect.ValueOf(rcvr)).Type().Name(), rcvr)
+}
+
+// MakeNamedService is MakeService with the service named name rather than
+// after rcvr's type: a stand-in for a service (a test's fake peer, say) can
+// then have a type name that says what it is and still answer the calls
+// the real one does ("Raft.RequestVote" with name "Raft").
+func MakeNamedService(name string, rcvr interface{}) *Service {
 	svc := &Service{
-		name:     reflect.Indirect(reflect.ValueOf(rcvr)).Type().Name(),
+		name:     name,
 		rcvr:     reflect.ValueOf(rcvr),
 		methods:  map[string]*method{},
 		rejected: map[string]string{},

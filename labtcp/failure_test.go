@@ -42,6 +42,10 @@ func TestCallTimesOut(t *testing.T) {
 	}
 }
 
+// TestCallFailsWhenTheServerCloses: Close cuts the connection at once, so
+// the call whose handler still runs fails, and then waits for that handler
+// to return (as net/rpc waits for its handlers): no goroutine of the server
+// outlives Close.
 func TestCallFailsWhenTheServerCloses(t *testing.T) {
 	f := startServer(t, Options{})
 	e, _ := end(t, f.addr, Options{CallTimeout: 10 * time.Second})
@@ -50,8 +54,14 @@ func TestCallFailsWhenTheServerCloses(t *testing.T) {
 		var reply EchoReply
 		done <- e.Call("Echo.Block", EchoArgs{}, &reply)
 	}()
-	time.Sleep(50 * time.Millisecond) // let the call reach its handler
-	f.srv.Close()
+	for f.echo.blocked.Load() == 0 { // wait for the call to reach its handler
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan struct{})
+	go func() {
+		f.srv.Close()
+		close(closed)
+	}()
 	select {
 	case ok := <-done:
 		if ok {
@@ -59,6 +69,16 @@ func TestCallFailsWhenTheServerCloses(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("a call cut off by the server's Close did not return")
+	}
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a handler was still running")
+	case <-time.After(200 * time.Millisecond):
+	}
+	f.echo.releaseBlocked()
+	<-closed
+	if n := f.echo.blocked.Load(); n != 0 {
+		t.Fatalf("Close returned with %d handlers still running", n)
 	}
 }
 

@@ -10,10 +10,13 @@ import "sync"
 // tenth of its CPU. There are never fewer goroutines than handlers
 // running, so a handler that blocks (a KV request waiting for its entry
 // to commit) holds up no other; the idle ones wait for work and end when
-// the Server closes, all but maxIdleHandlers of them.
+// the Server closes, all but maxIdleHandlers of them. Like net/rpc, which
+// waits for a connection's handlers before it closes the connection, the
+// pool's close waits for every goroutine, so none outlives its Server.
 type handlerPool struct {
-	jobs      chan func()   // unbuffered: a send succeeds only if a goroutine is idle
-	done      chan struct{} // closed by close
+	jobs      chan func()    // unbuffered: a send succeeds only if a goroutine is idle
+	done      chan struct{}  // closed by close
+	running   sync.WaitGroup // every goroutine of the pool
 	closeOnce sync.Once
 
 	mu   sync.Mutex // protects idle
@@ -34,6 +37,7 @@ func (p *handlerPool) run(job func()) {
 	select {
 	case p.jobs <- job:
 	default:
+		p.running.Add(1)
 		go p.work(job)
 	}
 }
@@ -41,6 +45,7 @@ func (p *handlerPool) run(job func()) {
 // work runs job, then the jobs handed to it while idle, until the pool
 // closes or enough other goroutines are idle.
 func (p *handlerPool) work(job func()) {
+	defer p.running.Done()
 	for {
 		job()
 		if !p.goIdle() {
@@ -73,7 +78,9 @@ func (p *handlerPool) wake() {
 	p.mu.Unlock()
 }
 
-// close ends the idle goroutines; running handlers end when they return.
+// close ends the idle goroutines and waits for the running handlers to
+// return. Caller makes sure that run is not called any more.
 func (p *handlerPool) close() {
 	p.closeOnce.Do(func() { close(p.done) })
+	p.running.Wait()
 }

@@ -29,6 +29,13 @@ type Echo struct {
 	allIn    chan struct{} // closed when gatherN calls are inside Gather at once
 	gatherN  int64
 	release  chan struct{} // Block returns when it is closed
+	released sync.Once     // closes release
+	blocked  atomic.Int64  // calls inside Block
+}
+
+// releaseBlocked lets every call to Block return, now and from now on.
+func (e *Echo) releaseBlocked() {
+	e.released.Do(func() { close(e.release) })
 }
 
 func (e *Echo) Say(args EchoArgs, reply *EchoReply) {
@@ -49,6 +56,8 @@ func (e *Echo) Gather(args EchoArgs, reply *EchoReply) {
 }
 
 func (e *Echo) Block(args EchoArgs, reply *EchoReply) {
+	e.blocked.Add(1)
+	defer e.blocked.Add(-1)
 	<-e.release
 }
 
@@ -99,7 +108,7 @@ func serveEcho(t testing.TB, addr string, opts Options) *fixture {
 	}
 	f.srv, f.addr = srv, srv.Addr().String()
 	t.Cleanup(func() {
-		close(f.echo.release)
+		f.echo.releaseBlocked()
 		srv.Close()
 	})
 	return f

@@ -61,8 +61,11 @@ func (s *Server) Addr() net.Addr {
 }
 
 // Close stops accepting, closes every connection, and waits for the
-// server's own goroutines to end. Handlers still running finish on their
-// own; their replies are dropped.
+// server's own goroutines to end, handlers included: like net/rpc, it
+// returns only once every handler still running has returned (their
+// replies are dropped). A handler that can block for long must be
+// unblocked first (for a raftkv server: Kill it, or let its handlers' wait
+// limit run out).
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.shut = true

@@ -161,6 +161,49 @@ func TestKvRecorderSharesPrefixes(t *testing.T) {
 	if ops[id].Return != NeverReturned {
 		t.Fatalf("unfinished op has Return %d, want NeverReturned", ops[id].Return)
 	}
+	if n := l.Returned(); n != len(values) {
+		t.Fatalf("Returned() = %d, want %d", n, len(values))
+	}
+}
+
+// TestKvRecorderOperationsIsACopy: operations that return after Operations
+// was taken do not change the slice it gave (a client that outlived the
+// test's wait), and a second Return of one operation is refused.
+func TestKvRecorderOperationsIsACopy(t *testing.T) {
+	l := NewKvRecorder()
+	id := l.Call(0, KvInput{Op: KvPut, Key: "k", Value: "a"})
+	ops := l.Operations()
+	l.Return(id, "")
+	if ops[0].Return != NeverReturned || l.Operations()[0].Return == NeverReturned {
+		t.Fatalf("a later Return changed the copy, or was lost")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("a second Return of one operation was accepted")
+		}
+	}()
+	l.Return(id, "")
+}
+
+// TestKvRecorderClose: Close hands over the history with every output
+// filled in, and later Calls and Returns leave it as it was.
+func TestKvRecorderClose(t *testing.T) {
+	l := NewKvRecorder()
+	get := l.Call(0, KvInput{Op: KvGet, Key: "k"})
+	l.Return(get, "ab")
+	late := l.Call(1, KvInput{Op: KvAppend, Key: "k", Value: "c"})
+	ops := l.Close()
+	l.Return(late, "")
+	if id := l.Call(2, KvInput{Op: KvGet, Key: "k"}); id != -1 {
+		t.Fatalf("Call after Close gave id %d, want -1", id)
+	}
+	l.Return(-1, "x")
+	again := l.Operations()
+	for _, h := range [][]Operation{ops, again} {
+		if len(h) != 2 || h[0].Output.(KvOutput).Value != "ab" || h[1].Return != NeverReturned {
+			t.Fatalf("history after Close is %+v, want the Get of \"ab\" and the unreturned Append", h)
+		}
+	}
 }
 
 // TestKvRecorderFaultAnnotations checks the recorder's fault ranges for the
@@ -174,6 +217,7 @@ func TestKvRecorderFaultAnnotations(t *testing.T) {
 	l.End("S2 partitioned")
 	l.End("S2 partitioned") // ending twice changes nothing
 	l.Begin("S2", "S2 partitioned", "partitioned (minority)", "", "")
+	l.Mark("join 101", "")
 	now := l.Now()
 	got := l.Annotations()
 	rows := ""
@@ -183,9 +227,13 @@ func TestKvRecorderFaultAnnotations(t *testing.T) {
 			t.Errorf("%s %q spans [%d, %d], outside the clock (now %d)", a.Row, a.Label, a.Start, a.End, now)
 		}
 	}
-	if rows != "S1 S2 S2 network " {
-		t.Fatalf("rows %q, want S1 S2 S2 network", rows)
+	if rows != " S1 S2 S2 network " {
+		t.Fatalf("rows %q, want the mark's empty row, then S1 S2 S2 network", rows)
 	}
+	if mark := got[0]; mark.Label != "join 101" || mark.Start != mark.End {
+		t.Fatalf("the mark is %+v, want an instant labelled \"join 101\"", mark)
+	}
+	got = got[1:]
 	if got[1].End > got[2].Start {
 		t.Fatalf("the first partition range [%d, %d] ends after the second starts at %d",
 			got[1].Start, got[1].End, got[2].Start)

@@ -1,6 +1,7 @@
 package linearizability
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -30,14 +31,19 @@ import (
 // Get outputs can be long (a key appended to for a whole test) and there
 // are thousands of them, so each is stored as a length into a per-key string
 // that later values extend: n Gets of an append-only key cost the longest
-// value, not n copies.
+// value, not n copies. A long run records a few hundred thousand
+// operations, so what repeats is shared too: the boxed input of a Get of
+// each key, and the boxed empty output of every operation without a value.
 type KvRecorder struct {
-	mu     sync.Mutex // protects everything below
-	start  time.Time
-	last   int64 // the latest time handed out by stamp
-	ops    []Operation
-	outs   []valueRef // outs[i] is the output of ops[i] if it is a returned Get
-	chains map[string]*valueChain
+	mu        sync.Mutex // protects everything below
+	start     time.Time
+	last      int64 // the latest time handed out by stamp
+	ops       []Operation
+	outs      []valueRef // outs[i] is the output of ops[i] if it is a returned Get
+	returned  int        // operations that returned
+	closed    bool       // by Close: Call and Return record nothing more
+	chains    map[string]*valueChain
+	getInputs map[string]interface{} // key -> the boxed KvInput of a Get of it
 	// faults are what the test did to the servers, on the same clock;
 	// open indexes those not yet ended, by key.
 	faults []Annotation
@@ -57,8 +63,12 @@ type valueRef struct {
 
 // NewKvRecorder returns an empty history whose clock starts now.
 func NewKvRecorder() *KvRecorder {
-	return &KvRecorder{start: time.Now(), chains: make(map[string]*valueChain), open: make(map[string]int)}
+	return &KvRecorder{start: time.Now(), chains: make(map[string]*valueChain),
+		getInputs: make(map[string]interface{}), open: make(map[string]int)}
 }
+
+// noOutput is the Output of every operation that has no value (yet).
+var noOutput interface{} = KvOutput{}
 
 // Now returns the recorder's clock: nanoseconds since it was made.
 func (l *KvRecorder) Now() int64 {
@@ -76,10 +86,27 @@ func (l *KvRecorder) stamp() int64 {
 func (l *KvRecorder) Call(cli int, in KvInput) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.ops = append(l.ops, Operation{ClientId: cli, Input: in, Call: l.stamp(),
-		Output: KvOutput{}, Return: NeverReturned})
+	if l.closed {
+		return -1
+	}
+	l.ops = append(l.ops, Operation{ClientId: cli, Input: l.box(in), Call: l.stamp(),
+		Output: noOutput, Return: NeverReturned})
 	l.outs = append(l.outs, valueRef{})
 	return len(l.ops) - 1
+}
+
+// box returns in as an interface value, one shared by every Get of a key.
+// Caller holds l.mu.
+func (l *KvRecorder) box(in KvInput) interface{} {
+	if in.Op != KvGet || in.Value != "" {
+		return in
+	}
+	boxed, ok := l.getInputs[in.Key]
+	if !ok {
+		boxed = in
+		l.getInputs[in.Key] = boxed
+	}
+	return boxed
 }
 
 // Return completes operation id; value is what a Get returned ("" for a
@@ -87,7 +114,14 @@ func (l *KvRecorder) Call(cli int, in KvInput) int {
 func (l *KvRecorder) Return(id int, value string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return
+	}
+	if l.ops[id].Return != NeverReturned {
+		panic(fmt.Sprintf("linearizability: operation %d returned twice", id))
+	}
 	l.ops[id].Return = l.stamp()
+	l.returned++
 	if in := l.ops[id].Input.(KvInput); in.Op == KvGet {
 		l.outs[id] = l.share(in.Key, value)
 	}
@@ -108,6 +142,13 @@ func (l *KvRecorder) share(key, value string) valueRef {
 	return valueRef{chain: c, n: len(value)}
 }
 
+// Returned reports how many operations have returned so far.
+func (l *KvRecorder) Returned() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.returned
+}
+
 // Operations returns a copy of the history so far, every Get output filled
 // in.
 func (l *KvRecorder) Operations() []Operation {
@@ -115,12 +156,33 @@ func (l *KvRecorder) Operations() []Operation {
 	defer l.mu.Unlock()
 	ops := make([]Operation, len(l.ops))
 	copy(ops, l.ops)
-	for i := range ops {
-		if r := l.outs[i]; r.chain != nil {
+	for i, r := range l.outs { // none after Close, which filled them in
+		if r.chain != nil {
 			ops[i].Output = KvOutput{Value: r.chain.s[:r.n]}
 		}
 	}
 	return ops
+}
+
+// Close ends the recording and returns the history, as Operations does but
+// without copying it: for a history of hundreds of thousands of operations
+// that is checked once, at the end of a run. The history is the
+// recorder's own and stays as returned: Call and Return record nothing
+// after Close (an operation that returns later stays unreturned in it).
+// Fault ranges and marks can still be added.
+func (l *KvRecorder) Close() []Operation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		l.closed = true
+		for i, r := range l.outs {
+			if r.chain != nil {
+				l.ops[i].Output = KvOutput{Value: r.chain.s[:r.n]}
+			}
+		}
+		l.outs, l.chains, l.getInputs = nil, nil, nil
+	}
+	return l.ops[:len(l.ops):len(l.ops)]
 }
 
 // Begin starts a fault range named key in the timeline row row (ending an
@@ -145,6 +207,15 @@ func (l *KvRecorder) End(key string) {
 		l.faults[i].End = t
 		delete(l.open, key)
 	}
+}
+
+// Mark records an instant across the whole timeline (no row), such as a
+// change of configuration; label and color are as in Annotation.
+func (l *KvRecorder) Mark(label, color string) {
+	t := l.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.faults = append(l.faults, Annotation{Start: t, End: t, Label: label, Color: color})
 }
 
 // Annotations returns the fault ranges, those still open ending now, sorted

@@ -2,9 +2,8 @@ package raft_test
 
 // The harness of the paper tests (paper_test.go): one real Raft peer on a
 // labrpc network, every other peer a scripted fake, and the test itself able
-// to act as a leader or candidate towards the real peer. It is in the
-// external package raft_test so that the fake can be a type named Raft:
-// labrpc names a service after its receiver's type, so a fake answers
+// to act as a leader or candidate towards the real peer. A fake is served
+// under the name "Raft" (labrpc.MakeNamedService), so it answers
 // "Raft.RequestVote" like a real peer would.
 //
 // The real peer is observed only through its public face: GetState, what it
@@ -46,11 +45,11 @@ const (
 	termJump = 100
 )
 
-// Raft is a scripted fake peer: it records every RPC it receives and answers
+// fakePeer is a scripted fake peer: it records every RPC it receives and answers
 // as the test's handler functions say. A handler may block (to hold a reply
 // back until it is stale); it must then also watch the harness's stop
 // channel, which cleanup closes.
-type Raft struct {
+type fakePeer struct {
 	id int
 	mu sync.Mutex // protects every field below
 	// onVote, onAppend and onSnapshot compute the replies; nil means the
@@ -70,12 +69,12 @@ type Raft struct {
 	changed     chan struct{} // closed and replaced whenever an RPC is recorded
 }
 
-func newFake(id int) *Raft {
-	return &Raft{id: id, changed: make(chan struct{})}
+func newFake(id int) *fakePeer {
+	return &fakePeer{id: id, changed: make(chan struct{})}
 }
 
 // RequestVote records the request and answers it with onVote.
-func (f *Raft) RequestVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
+func (f *fakePeer) RequestVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
 	f.mu.Lock()
 	f.votes = append(f.votes, *args)
 	f.voteTimes = append(f.voteTimes, time.Now())
@@ -96,7 +95,7 @@ func (f *Raft) RequestVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteRe
 // same fields as RequestVote's, so the fake decodes them with those types
 // and compiles against any Raft with the 6.824 API.
 // A test may script other answers with scriptPreVotes.
-func (f *Raft) PreVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
+func (f *fakePeer) PreVote(args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) {
 	f.mu.Lock()
 	f.preVotes = append(f.preVotes, *args)
 	f.notifyLocked()
@@ -123,7 +122,7 @@ type timeoutNowReply struct {
 
 // TimeoutNow records a leader's request to start an election at once and
 // answers in the leader's term without starting one.
-func (f *Raft) TimeoutNow(args *timeoutNowArgs, reply *timeoutNowReply) {
+func (f *fakePeer) TimeoutNow(args *timeoutNowArgs, reply *timeoutNowReply) {
 	f.mu.Lock()
 	f.timeoutNows = append(f.timeoutNows, *args)
 	f.notifyLocked()
@@ -132,7 +131,7 @@ func (f *Raft) TimeoutNow(args *timeoutNowArgs, reply *timeoutNowReply) {
 }
 
 // AppendEntries records the request and answers it with onAppend.
-func (f *Raft) AppendEntries(args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) {
+func (f *fakePeer) AppendEntries(args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) {
 	f.mu.Lock()
 	f.appends = append(f.appends, *args)
 	f.notifyLocked()
@@ -146,7 +145,7 @@ func (f *Raft) AppendEntries(args *raft.AppendEntriesArgs, reply *raft.AppendEnt
 }
 
 // InstallSnapshot records the request and answers it with onSnapshot.
-func (f *Raft) InstallSnapshot(args *raft.InstallSnapshotArgs, reply *raft.InstallSnapshotReply) {
+func (f *fakePeer) InstallSnapshot(args *raft.InstallSnapshotArgs, reply *raft.InstallSnapshotReply) {
 	f.mu.Lock()
 	f.snapshots = append(f.snapshots, *args)
 	f.notifyLocked()
@@ -160,13 +159,13 @@ func (f *Raft) InstallSnapshot(args *raft.InstallSnapshotArgs, reply *raft.Insta
 }
 
 // notifyLocked wakes everyone waiting for a new RPC. Caller holds f.mu.
-func (f *Raft) notifyLocked() {
+func (f *fakePeer) notifyLocked() {
 	close(f.changed)
 	f.changed = make(chan struct{})
 }
 
 // script sets the fake's handlers; a nil handler keeps its default.
-func (f *Raft) script(vote func(raft.RequestVoteArgs) raft.RequestVoteReply,
+func (f *fakePeer) script(vote func(raft.RequestVoteArgs) raft.RequestVoteReply,
 	appendEntries func(raft.AppendEntriesArgs) raft.AppendEntriesReply) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -176,7 +175,7 @@ func (f *Raft) script(vote func(raft.RequestVoteArgs) raft.RequestVoteReply,
 
 // scriptVotes sets only the fake's RequestVote handler; nil restores the
 // default (deny).
-func (f *Raft) scriptVotes(vote func(raft.RequestVoteArgs) raft.RequestVoteReply) {
+func (f *fakePeer) scriptVotes(vote func(raft.RequestVoteArgs) raft.RequestVoteReply) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.onVote = vote
@@ -184,7 +183,7 @@ func (f *Raft) scriptVotes(vote func(raft.RequestVoteArgs) raft.RequestVoteReply
 
 // scriptPreVotes sets the fake's PreVote handler; nil restores the default
 // (would vote).
-func (f *Raft) scriptPreVotes(preVote func(raft.RequestVoteArgs) raft.RequestVoteReply) {
+func (f *fakePeer) scriptPreVotes(preVote func(raft.RequestVoteArgs) raft.RequestVoteReply) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.onPreVote = preVote
@@ -192,7 +191,7 @@ func (f *Raft) scriptPreVotes(preVote func(raft.RequestVoteArgs) raft.RequestVot
 
 // scriptSnapshot sets the fake's InstallSnapshot handler; nil restores the
 // default (accept).
-func (f *Raft) scriptSnapshot(install func(raft.InstallSnapshotArgs) raft.InstallSnapshotReply) {
+func (f *fakePeer) scriptSnapshot(install func(raft.InstallSnapshotArgs) raft.InstallSnapshotReply) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.onSnapshot = install
@@ -200,14 +199,14 @@ func (f *Raft) scriptSnapshot(install func(raft.InstallSnapshotArgs) raft.Instal
 
 // votesSeen returns a copy of every RequestVote received so far and when
 // each arrived.
-func (f *Raft) votesSeen() ([]raft.RequestVoteArgs, []time.Time) {
+func (f *fakePeer) votesSeen() ([]raft.RequestVoteArgs, []time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]raft.RequestVoteArgs(nil), f.votes...), append([]time.Time(nil), f.voteTimes...)
 }
 
 // appendsSeen returns a copy of every AppendEntries received so far.
-func (f *Raft) appendsSeen() []raft.AppendEntriesArgs {
+func (f *fakePeer) appendsSeen() []raft.AppendEntriesArgs {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]raft.AppendEntriesArgs(nil), f.appends...)
@@ -215,7 +214,7 @@ func (f *Raft) appendsSeen() []raft.AppendEntriesArgs {
 
 // awaitVote waits up to waitLong for a RequestVote satisfying ok and
 // returns it, failing the test if none arrives.
-func (f *Raft) awaitVote(t *testing.T, what string, ok func(raft.RequestVoteArgs) bool) raft.RequestVoteArgs {
+func (f *fakePeer) awaitVote(t *testing.T, what string, ok func(raft.RequestVoteArgs) bool) raft.RequestVoteArgs {
 	t.Helper()
 	var found raft.RequestVoteArgs
 	f.await(t, what, func() bool {
@@ -232,7 +231,7 @@ func (f *Raft) awaitVote(t *testing.T, what string, ok func(raft.RequestVoteArgs
 
 // awaitAppend waits up to waitLong for an AppendEntries satisfying ok and
 // returns it, failing the test if none arrives.
-func (f *Raft) awaitAppend(t *testing.T, what string, ok func(raft.AppendEntriesArgs) bool) raft.AppendEntriesArgs {
+func (f *fakePeer) awaitAppend(t *testing.T, what string, ok func(raft.AppendEntriesArgs) bool) raft.AppendEntriesArgs {
 	t.Helper()
 	var found raft.AppendEntriesArgs
 	f.await(t, what, func() bool {
@@ -249,7 +248,7 @@ func (f *Raft) awaitAppend(t *testing.T, what string, ok func(raft.AppendEntries
 
 // awaitSnapshot waits up to waitLong for an InstallSnapshot satisfying ok
 // and returns it, failing the test if none arrives.
-func (f *Raft) awaitSnapshot(t *testing.T, what string, ok func(raft.InstallSnapshotArgs) bool) raft.InstallSnapshotArgs {
+func (f *fakePeer) awaitSnapshot(t *testing.T, what string, ok func(raft.InstallSnapshotArgs) bool) raft.InstallSnapshotArgs {
 	t.Helper()
 	var found raft.InstallSnapshotArgs
 	f.await(t, what, func() bool {
@@ -266,7 +265,7 @@ func (f *Raft) awaitSnapshot(t *testing.T, what string, ok func(raft.InstallSnap
 
 // await waits up to waitLong for seen, which runs with f.mu held, to report
 // true, failing the test (with what) if it does not.
-func (f *Raft) await(t *testing.T, what string, seen func() bool) {
+func (f *fakePeer) await(t *testing.T, what string, seen func() bool) {
 	t.Helper()
 	deadline := time.After(waitLong)
 	for {
@@ -297,7 +296,7 @@ type paperNet struct {
 	t         *testing.T
 	net       *labrpc.Network
 	n         int
-	fakes     []*Raft // fakes[0] is nil: server 0 is the real peer
+	fakes     []*fakePeer // fakes[0] is nil: server 0 is the real peer
 	stop      chan struct{}
 	tester    *labrpc.ClientEnd
 	persister *raft.Persister
@@ -317,7 +316,7 @@ func newPaperNet(t *testing.T, n int) *paperNet {
 		t:              t,
 		net:            labrpc.MakeNetwork(),
 		n:              n,
-		fakes:          make([]*Raft, n),
+		fakes:          make([]*fakePeer, n),
 		stop:           make(chan struct{}),
 		persister:      raft.MakePersister(),
 		appliedChanged: make(chan struct{}),
@@ -325,7 +324,7 @@ func newPaperNet(t *testing.T, n int) *paperNet {
 	for i := 1; i < n; i++ {
 		p.fakes[i] = newFake(i)
 		srv := labrpc.MakeServer()
-		srv.AddService(labrpc.MakeService(p.fakes[i]))
+		srv.AddService(labrpc.MakeNamedService("Raft", p.fakes[i]))
 		p.net.AddServer(i, srv)
 	}
 	p.tester = p.net.MakeEnd("tester")

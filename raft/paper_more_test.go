@@ -16,7 +16,7 @@ import (
 const rpcEvery = 50 * time.Millisecond
 
 // votesFrom returns the RequestVotes the real peer has sent fake f.
-func votesFrom(f *Raft) []raft.RequestVoteArgs {
+func votesFrom(f *fakePeer) []raft.RequestVoteArgs {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]raft.RequestVoteArgs(nil), f.votes...)

@@ -603,7 +603,7 @@ func TestPaperElectionTimeoutsRandomized2A(t *testing.T) {
 // campaignStarts waits for the real peer's first n campaigns (RequestVotes
 // of successive new terms) and returns when each one's first RequestVote
 // reached the fake f.
-func campaignStarts(t *testing.T, f *Raft, n int) []time.Time {
+func campaignStarts(t *testing.T, f *fakePeer, n int) []time.Time {
 	t.Helper()
 	term := 0
 	for k := 0; k < n; k++ {

@@ -83,7 +83,7 @@ func (p *paperNet) leadWithCommit() int {
 // holdAppends scripts fake f to hold its next AppendEntries until first is
 // closed and every later one until later is closed, and returns a channel
 // closed once the first one has arrived.
-func (p *paperNet) holdAppends(f *Raft, first, later <-chan struct{}) <-chan struct{} {
+func (p *paperNet) holdAppends(f *fakePeer, first, later <-chan struct{}) <-chan struct{} {
 	arrived := make(chan struct{})
 	var calls atomic.Int32
 	f.script(nil, func(a raft.AppendEntriesArgs) raft.AppendEntriesReply {

@@ -1,12 +1,11 @@
 package shardctrler
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"sync"
 	"time"
 
+	"miniraftkv/internal/clientid"
 	"miniraftkv/labrpc"
 )
 
@@ -29,15 +28,7 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 	if len(servers) == 0 {
 		panic("shardctrler.MakeClerk: servers is empty")
 	}
-	return &Clerk{servers: servers, clientId: randomClientId()}
-}
-
-func randomClientId() int64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("shardctrler: crypto/rand failed: " + err.Error())
-	}
-	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+	return &Clerk{servers: servers, clientId: clientid.New()}
 }
 
 // Query returns config num, or the latest if num is -1 or beyond it.

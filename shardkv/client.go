@@ -1,11 +1,10 @@
 package shardkv
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"sync"
 	"time"
 
+	"miniraftkv/internal/clientid"
 	"miniraftkv/labrpc"
 	"miniraftkv/shardctrler"
 )
@@ -47,18 +46,10 @@ func MakeClerk(ctrlers []*labrpc.ClientEnd, make_end func(string) *labrpc.Client
 	return &Clerk{
 		sm:       shardctrler.MakeClerk(ctrlers),
 		makeEnd:  make_end,
-		clientId: randomClientId(),
+		clientId: clientid.New(),
 		ends:     make(map[string]*labrpc.ClientEnd),
 		leaders:  make(map[int]int),
 	}
-}
-
-func randomClientId() int64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("shardkv: crypto/rand failed: " + err.Error())
-	}
-	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 }
 
 // Get returns the current value of key, or "" if key is missing.

@@ -15,7 +15,6 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,7 +76,7 @@ type config struct {
 	groups       []*group
 	maxraftstate int
 
-	history *opLog
+	history *linearizability.KvRecorder
 	nextCli int32
 
 	title string    // the part's title, from begin()
@@ -187,7 +186,7 @@ func (cfg *config) ShutdownServer(gi int, i int) {
 	cfg.mu.Unlock()
 	if kv != nil {
 		kv.Kill()
-		cfg.history.begin(fmt.Sprintf("G%d", gg.gid), cfg.servername(gg.gid, i), fmt.Sprintf("S%d down", i),
+		cfg.history.Begin(fmt.Sprintf("G%d", gg.gid), cfg.servername(gg.gid, i), fmt.Sprintf("S%d down", i),
 			"crashed; restarted later from its persisted state, if at all", "#8e44ad")
 	}
 }
@@ -229,7 +228,7 @@ func (cfg *config) StartServer(gi int, i int) {
 	gg.servers[i] = kv
 	cfg.mu.Unlock()
 	cfg.net.AddServer(cfg.servername(gg.gid, i), srv)
-	cfg.history.end(cfg.servername(gg.gid, i))
+	cfg.history.End(cfg.servername(gg.gid, i))
 }
 
 func (cfg *config) StartGroup(gi int) {
@@ -288,6 +287,9 @@ func (cfg *config) join(gi int) {
 	cfg.joinm([]int{gi})
 }
 
+// configColor marks a change of configuration on the timeline.
+const configColor = "#2980b9"
+
 func (cfg *config) joinm(gis []int) {
 	m := make(map[int][]string, len(gis))
 	var gids []string
@@ -296,7 +298,7 @@ func (cfg *config) joinm(gis []int) {
 		gids = append(gids, strconv.Itoa(cfg.groups[gi].gid))
 	}
 	cfg.mck.Join(m)
-	cfg.history.mark("join " + strings.Join(gids, ","))
+	cfg.history.Mark("join "+strings.Join(gids, ","), configColor)
 	latest := cfg.mck.Query(-1)
 	for gid := range m {
 		if _, ok := latest.Groups[gid]; !ok {
@@ -319,7 +321,7 @@ func (cfg *config) leavem(gis []int) {
 		names = append(names, strconv.Itoa(cfg.groups[gi].gid))
 	}
 	cfg.mck.Leave(gids)
-	cfg.history.mark("leave " + strings.Join(names, ","))
+	cfg.history.Mark("leave "+strings.Join(names, ","), configColor)
 }
 
 // virtualTime is set when the test runs in virtual time: inside a
@@ -375,7 +377,7 @@ func make_config(t *testing.T, n int, unreliable bool, maxraftstate int) *config
 		net:          labrpc.MakeNetwork(),
 		start:        time.Now(),
 		maxraftstate: maxraftstate,
-		history:      newOpLog(),
+		history:      linearizability.NewKvRecorder(),
 		nctrlers:     3,
 		ngroups:      3,
 		n:            n,
@@ -438,24 +440,24 @@ func (cfg *config) newClientId() int {
 // recording it for the linearizability check and counting it.
 
 func (cfg *config) Get(ck *Clerk, key string, cli int) string {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvGet, Key: key})
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvGet, Key: key})
 	v := ck.Get(key)
-	cfg.history.ret(id, v)
+	cfg.history.Return(id, v)
 	atomic.AddInt32(&cfg.ops, 1)
 	return v
 }
 
 func (cfg *config) Put(ck *Clerk, key string, value string, cli int) {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvPut, Key: key, Value: value})
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvPut, Key: key, Value: value})
 	ck.Put(key, value)
-	cfg.history.ret(id, "")
+	cfg.history.Return(id, "")
 	atomic.AddInt32(&cfg.ops, 1)
 }
 
 func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
-	id := cfg.history.call(cli, linearizability.KvInput{Op: linearizability.KvAppend, Key: key, Value: value})
+	id := cfg.history.Call(cli, linearizability.KvInput{Op: linearizability.KvAppend, Key: key, Value: value})
 	ck.Append(key, value)
-	cfg.history.ret(id, "")
+	cfg.history.Return(id, "")
 	atomic.AddInt32(&cfg.ops, 1)
 }
 
@@ -464,7 +466,7 @@ func (cfg *config) Append(ck *Clerk, key string, value string, cli int) {
 // that runs out of time is a failure of its own.
 func (cfg *config) checkHistory() {
 	cfg.t.Helper()
-	ops := cfg.history.read()
+	ops := cfg.history.Operations()
 	model := linearizability.KvModel()
 	res, info := linearizability.CheckOperationsVerbose(model, ops, linearizabilityTimeout)
 	switch res {
@@ -474,7 +476,7 @@ func (cfg *config) checkHistory() {
 			len(ops), info.Err())
 	default:
 		cfg.t.Fatalf("history is not linearizable (%d operations); timeline: %s", len(ops),
-			writeTimeline(cfg.t.Name(), model, info, cfg.history.annotations()))
+			writeTimeline(cfg.t.Name(), model, info, cfg.history.Annotations()))
 	}
 }
 
@@ -493,111 +495,4 @@ func writeTimeline(test string, model linearizability.Model, info linearizabilit
 		return fmt.Sprintf("(could not write %s: %v)", f.Name(), err)
 	}
 	return f.Name()
-}
-
-// opLog is the history of clerk operations of one test, on one monotonic
-// clock (nanoseconds since the log was made), with the tester's faults and
-// config changes as annotations. An operation still running at check time
-// is checked as "may or may not have happened".
-type opLog struct {
-	mu     sync.Mutex
-	start  time.Time
-	last   atomic.Int64 // the latest stamp handed out
-	ops    []linearizability.Operation
-	faults []linearizability.Annotation
-	open   map[string]int // fault ranges not yet ended, by key
-}
-
-func newOpLog() *opLog {
-	return &opLog{start: time.Now(), open: make(map[string]int)}
-}
-
-// now returns the next stamp: nanoseconds since the log was made, and
-// strictly later than every earlier stamp. An operation that returned
-// before another was called then ends before it starts even where the clock
-// reads the same time for both (in virtual time it moves only when every
-// goroutine waits); the checker would take two equal stamps for concurrent
-// operations, and its search grows with every overlap.
-func (l *opLog) now() int64 {
-	t := int64(time.Since(l.start))
-	for {
-		prev := l.last.Load()
-		if t <= prev {
-			t = prev + 1
-		}
-		if l.last.CompareAndSwap(prev, t) {
-			return t
-		}
-	}
-}
-
-// begin starts a fault range named key in row.
-func (l *opLog) begin(row, key, label, details, color string) {
-	l.end(key)
-	t := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.open[key] = len(l.faults)
-	l.faults = append(l.faults, linearizability.Annotation{Row: row, Start: t, End: -1, Label: label,
-		Details: details, Color: color})
-}
-
-// end ends the fault range named key, if it is open.
-func (l *opLog) end(key string) {
-	t := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if i, ok := l.open[key]; ok {
-		l.faults[i].End = t
-		delete(l.open, key)
-	}
-}
-
-// mark records an instant across the whole timeline (a config change).
-func (l *opLog) mark(label string) {
-	t := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.faults = append(l.faults, linearizability.Annotation{Start: t, End: t, Label: label, Color: "#2980b9"})
-}
-
-// annotations returns the fault ranges, those still open ending now.
-func (l *opLog) annotations() []linearizability.Annotation {
-	t := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	list := append([]linearizability.Annotation(nil), l.faults...)
-	for i := range list {
-		if list[i].End < 0 {
-			list[i].End = t
-		}
-	}
-	sort.SliceStable(list, func(a, b int) bool { return list[a].Row < list[b].Row })
-	return list
-}
-
-// call enters a new operation of client cli and returns its id.
-func (l *opLog) call(cli int, in linearizability.KvInput) int {
-	t := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.ops = append(l.ops, linearizability.Operation{ClientId: cli, Input: in, Call: t,
-		Output: linearizability.KvOutput{}, Return: linearizability.NeverReturned})
-	return len(l.ops) - 1
-}
-
-// ret completes operation id; value is what a Get returned ("" otherwise).
-func (l *opLog) ret(id int, value string) {
-	t := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.ops[id].Return = t
-	l.ops[id].Output = linearizability.KvOutput{Value: value}
-}
-
-// read returns a copy of the history.
-func (l *opLog) read() []linearizability.Operation {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]linearizability.Operation(nil), l.ops...)
 }

@@ -15,8 +15,8 @@ import (
 // It fails if no leader emerges in time or a signal cannot be sent.
 func faults(c *cluster, w *workload, phase time.Duration) error {
 	step := func(format string, args ...interface{}) {
-		fmt.Printf("clustertest: %6.1fs %5d ops: %s\n", time.Since(w.rec.start).Seconds(),
-			w.rec.count(), fmt.Sprintf(format, args...))
+		fmt.Printf("clustertest: %6.1fs %5d ops: %s\n", time.Duration(w.rec.Now()).Seconds(),
+			w.rec.Returned(), fmt.Sprintf(format, args...))
 	}
 	time.Sleep(phase)
 	if err := crashFaults(c, step, phase); err != nil {

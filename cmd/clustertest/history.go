@@ -13,71 +13,28 @@ import (
 	"miniraftkv/raftkv"
 )
 
-// recorder keeps the history of the clients' operations, timed by one
-// monotonic clock, and the appends that were acknowledged.
-type recorder struct {
-	start time.Time
-
-	mu    sync.Mutex
-	ops   []linearizability.Operation // Return = NeverReturned until it returns
-	acked map[string][]string         // key -> values of acknowledged appends
-}
-
-func newRecorder() *recorder {
-	return &recorder{start: time.Now(), acked: make(map[string][]string)}
-}
-
-func (r *recorder) now() int64 { return int64(time.Since(r.start)) }
-
-// call records that client is about to issue in, and returns its index.
-func (r *recorder) call(client int, in linearizability.KvInput) int {
-	t := r.now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ops = append(r.ops, linearizability.Operation{ClientId: client, Input: in, Call: t,
-		Output: linearizability.KvOutput{}, Return: linearizability.NeverReturned})
-	return len(r.ops) - 1
-}
-
-// ret records that operation id returned value (a Get's result, else "").
-func (r *recorder) ret(id int, value string) {
-	t := r.now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	op := &r.ops[id]
-	op.Output, op.Return = linearizability.KvOutput{Value: value}, t
-	if in := op.Input.(linearizability.KvInput); in.Op == linearizability.KvAppend {
-		r.acked[in.Key] = append(r.acked[in.Key], in.Value)
+// ackedAppends returns, by key, the values of the Appends in ops that
+// returned (were acknowledged).
+func ackedAppends(ops []linearizability.Operation) map[string][]string {
+	acked := make(map[string][]string)
+	for _, op := range ops {
+		if in := op.Input.(linearizability.KvInput); in.Op == linearizability.KvAppend &&
+			op.Return != linearizability.NeverReturned {
+			acked[in.Key] = append(acked[in.Key], in.Value)
+		}
 	}
+	return acked
 }
 
-// count is the number of operations issued so far.
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.ops)
-}
-
-// snapshot returns a copy of the history and of the acknowledged appends.
-func (r *recorder) snapshot() ([]linearizability.Operation, map[string][]string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	acked := make(map[string][]string, len(r.acked))
-	for k, v := range r.acked {
-		acked[k] = append([]string(nil), v...)
-	}
-	return append([]linearizability.Operation(nil), r.ops...), acked
-}
-
-// do runs one recorded operation through ck.
-func (r *recorder) do(ck *raftkv.Clerk, client int, in linearizability.KvInput) {
-	id := r.call(client, in)
+// do runs one recorded operation of client through ck.
+func do(rec *linearizability.KvRecorder, ck *raftkv.Clerk, client int, in linearizability.KvInput) {
+	id := rec.Call(client, in)
 	switch in.Op {
 	case linearizability.KvGet:
-		r.ret(id, ck.Get(in.Key))
+		rec.Return(id, ck.Get(in.Key))
 	case linearizability.KvAppend:
 		ck.Append(in.Key, in.Value)
-		r.ret(id, "")
+		rec.Return(id, "")
 	}
 }
 
@@ -85,7 +42,7 @@ func (r *recorder) do(ck *raftkv.Clerk, client int, in linearizability.KvInput) 
 // shared keys, so that clients contend and every acknowledged Append has
 // to show up, once, in the final value of its key.
 type workload struct {
-	rec     *recorder
+	rec     *linearizability.KvRecorder
 	ends    []*labrpc.ClientEnd
 	keys    int
 	stop    atomic.Bool
@@ -113,7 +70,7 @@ func (w *workload) client(id int) {
 		if rng.Intn(2) == 0 {
 			in.Op, in.Value = linearizability.KvAppend, fmt.Sprintf("c%d.%d;", id, seq)
 		}
-		w.rec.do(ck, id, in)
+		do(w.rec, ck, id, in)
 	}
 }
 
@@ -140,9 +97,9 @@ func (w *workload) finalReads(client int, wait time.Duration) (map[string]string
 		ck := raftkv.MakeClerk(w.ends)
 		vals := make(map[string]string)
 		for i := 0; i < w.keys; i++ {
-			id := w.rec.call(client, linearizability.KvInput{Op: linearizability.KvGet, Key: w.key(i)})
+			id := w.rec.Call(client, linearizability.KvInput{Op: linearizability.KvGet, Key: w.key(i)})
 			vals[w.key(i)] = ck.Get(w.key(i))
-			w.rec.ret(id, vals[w.key(i)])
+			w.rec.Return(id, vals[w.key(i)])
 		}
 		out <- vals
 	}()

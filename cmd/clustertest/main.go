@@ -140,7 +140,7 @@ func run(c *cluster, opts options) error {
 	}
 	ends, tcp := kvnode.Dial(c.addrs, quietTCP())
 	defer kvnode.CloseAll(tcp)
-	w := &workload{rec: newRecorder(), ends: ends, keys: keys}
+	w := &workload{rec: linearizability.NewKvRecorder(), ends: ends, keys: keys}
 	w.startClients(clients)
 	if err := faults(c, w, opts.phase); err != nil {
 		return err
@@ -163,8 +163,8 @@ func quietTCP() labtcp.Options {
 
 // check runs the three end checks.
 func check(c *cluster, w *workload, final map[string]string) error {
-	ops, acked := w.rec.snapshot()
-	if err := checkAcked(acked, final); err != nil {
+	ops := w.rec.Operations()
+	if err := checkAcked(ackedAppends(ops), final); err != nil {
 		return err
 	}
 	fmt.Printf("clustertest: checking %d operations for linearizability\n", len(ops))

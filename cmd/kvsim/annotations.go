@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 
 	"miniraftkv/linearizability"
 )
@@ -16,33 +15,30 @@ const (
 )
 
 // faultLog records when each fault was in force, as annotations of the
-// timeline on the history's clock: a row per server showing when it was
-// cut off in a partition's minority or down, and rows for the unreliable
-// and reordering periods of the network. The injector calls it with its
+// timeline in the history's recorder (on its clock): a row per server
+// showing when it was cut off in a partition's minority or down, and rows
+// for the unreliable and reordering periods of the network. Each row is
+// also the key of its range in the recorder. The injector calls it with its
 // lock held.
 type faultLog struct {
-	clock func() int64                          // the history's clock
-	open  map[string]linearizability.Annotation // ranges not yet ended, by row
-	done  []linearizability.Annotation
+	rec         *linearizability.KvRecorder
+	partitioned map[string]bool // rows whose open range is a partition
 }
 
-func newFaultLog(clock func() int64) *faultLog {
-	return &faultLog{clock: clock, open: make(map[string]linearizability.Annotation)}
+func newFaultLog(rec *linearizability.KvRecorder) *faultLog {
+	return &faultLog{rec: rec, partitioned: make(map[string]bool)}
 }
 
 // begin starts a range in row, ending any range still open there.
 func (l *faultLog) begin(row, label, details, color string) {
-	l.end(row)
-	l.open[row] = linearizability.Annotation{Row: row, Start: l.clock(), Label: label, Details: details, Color: color}
+	l.rec.Begin(row, row, label, details, color)
+	l.partitioned[row] = color == partitionColor
 }
 
 // end ends the range open in row, if any.
 func (l *faultLog) end(row string) {
-	if a, ok := l.open[row]; ok {
-		a.End = l.clock()
-		l.done = append(l.done, a)
-		delete(l.open, row)
-	}
+	l.rec.End(row)
+	delete(l.partitioned, row)
 }
 
 func (l *faultLog) partition(minority, majority []int) {
@@ -54,7 +50,7 @@ func (l *faultLog) partition(minority, majority []int) {
 
 func (l *faultLog) heal(n int) {
 	for s := 0; s < n; s++ {
-		if a, ok := l.open[server(s)]; ok && a.Color == partitionColor {
+		if l.partitioned[server(s)] {
 			l.end(server(s))
 		}
 	}
@@ -79,24 +75,4 @@ func (l *faultLog) network(k StepKind) {
 	case ReorderOff:
 		l.end("reordering")
 	}
-}
-
-// annotations returns every range recorded, ending the open ones now,
-// sorted by row and start so that the rows appear in order.
-func (l *faultLog) annotations() []linearizability.Annotation {
-	rows := make([]string, 0, len(l.open))
-	for row := range l.open {
-		rows = append(rows, row)
-	}
-	for _, row := range rows {
-		l.end(row)
-	}
-	list := append([]linearizability.Annotation(nil), l.done...)
-	sort.SliceStable(list, func(a, b int) bool {
-		if list[a].Row != list[b].Row {
-			return list[a].Row < list[b].Row
-		}
-		return list[a].Start < list[b].Start
-	})
-	return list
 }

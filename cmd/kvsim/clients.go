@@ -3,127 +3,24 @@ package main
 import (
 	"fmt"
 	"math/rand"
-	"strings"
 	"sync"
 	"time"
 
 	"miniraftkv/linearizability"
 )
 
-// recorder keeps the history of client operations, with call and return
-// times from one monotonic clock (nanoseconds since start).
-//
-// A run records a few hundred thousand operations, and the history is
-// live until the check is over, so the recorder shares what repeats: the
-// boxed input of a Get of each key, one boxed empty output for every
-// operation that returns no value, and the memory of Get results (see
-// readValue). An operation then costs its Operation and, for a Put or
-// Append, its boxed input.
-type recorder struct {
-	start time.Time // carries Go's monotonic clock reading
-
-	mu        sync.Mutex                        // protects the fields below
-	done      []linearizability.Operation       // returned operations
-	pending   map[int]linearizability.Operation // the outstanding operation of each client
-	byOp      [3]int                            // returned operations by KvInput.Op
-	getInputs map[string]interface{}            // key -> the boxed KvInput of a Get of it
-	reads     map[string]string                 // key -> the longest Get result kept for it
-}
-
-// noOutput is the Output of every returned operation without a value.
-var noOutput interface{} = linearizability.KvOutput{}
-
-func newRecorder(start time.Time) *recorder {
-	return &recorder{start: start, pending: make(map[int]linearizability.Operation),
-		getInputs: make(map[string]interface{}), reads: make(map[string]string)}
-}
-
-func (r *recorder) now() int64 { return int64(time.Since(r.start)) }
-
-// call notes that client is about to issue in. A clerk has one operation
-// outstanding at a time, and so has a client here.
-func (r *recorder) call(client int, in linearizability.KvInput) {
-	t := r.now() // before the request can possibly take effect
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, busy := r.pending[client]; busy {
-		panic(fmt.Sprintf("kvsim: client %d issued an operation while one was outstanding", client))
+// historyCounts reports, of a recorded history, the returned gets, puts
+// and appends and the operations that never returned.
+func historyCounts(ops []linearizability.Operation) (gets, puts, appends, unreturned int) {
+	var byOp [3]int
+	for _, op := range ops {
+		if op.Return == linearizability.NeverReturned {
+			unreturned++
+			continue
+		}
+		byOp[op.Input.(linearizability.KvInput).Op]++
 	}
-	r.pending[client] = linearizability.Operation{ClientId: client, Input: r.boxInput(in), Call: t}
-}
-
-// boxInput returns in as an interface value, shared by every Get of a key.
-// Caller holds r.mu.
-func (r *recorder) boxInput(in linearizability.KvInput) interface{} {
-	if in.Op != linearizability.KvGet || in.Value != "" {
-		return in
-	}
-	boxed, ok := r.getInputs[in.Key]
-	if !ok {
-		boxed = in
-		r.getInputs[in.Key] = boxed
-	}
-	return boxed
-}
-
-// ret notes that client's outstanding operation returned out.
-func (r *recorder) ret(client int, out linearizability.KvOutput) {
-	t := r.now() // after the response arrived
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	op, ok := r.pending[client]
-	if !ok {
-		panic(fmt.Sprintf("kvsim: client %d returned without an outstanding operation", client))
-	}
-	delete(r.pending, client)
-	op.Output, op.Return = noOutput, t
-	if out.Value != "" {
-		op.Output = linearizability.KvOutput{Value: r.readValue(op.Input.(linearizability.KvInput).Key, out.Value)}
-	}
-	r.done = append(r.done, op)
-	r.byOp[op.Input.(linearizability.KvInput).Op]++
-}
-
-// readValue returns value, a Get result for key, in memory shared with
-// earlier results where it can. Values only grow between Puts, so most
-// results are a prefix of the result kept for the key, and then they are a
-// slice of it; any other result is kept in its place (it extends the kept
-// one, or a Put started a new value). Caller holds r.mu.
-func (r *recorder) readValue(key, value string) string {
-	if kept := r.reads[key]; strings.HasPrefix(kept, value) {
-		return kept[:len(value)]
-	}
-	r.reads[key] = value
-	return value
-}
-
-// completed is the number of operations that returned so far.
-func (r *recorder) completed() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.done)
-}
-
-// history returns every operation: the returned ones, and the outstanding
-// ones with Return = NeverReturned (they may or may not have taken effect).
-// The returned operations are not copied: the slice ends where the
-// recorder's list ended, and the recorder only ever appends past that.
-func (r *recorder) history() (ops []linearizability.Operation, unreturned int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ops = r.done[:len(r.done):len(r.done)]
-	for _, op := range r.pending {
-		op.Output, op.Return = linearizability.KvOutput{}, linearizability.NeverReturned
-		ops = append(ops, op)
-	}
-	return ops, len(r.pending)
-}
-
-// opCounts reports returned gets, puts and appends.
-func (r *recorder) opCounts() (gets, puts, appends int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.byOp[linearizability.KvGet], r.byOp[linearizability.KvPut], r.byOp[linearizability.KvAppend]
+	return byOp[linearizability.KvGet], byOp[linearizability.KvPut], byOp[linearizability.KvAppend], unreturned
 }
 
 // kvClerk is what a client needs of raftkv.Clerk (an interface so the
@@ -142,7 +39,7 @@ type clientPool struct {
 
 // startClients starts n clients, each with its own Clerk and its own random
 // source (derived from seed) choosing keys and operations.
-func startClients(c *cluster, rec *recorder, n, keys int, seed int64) *clientPool {
+func startClients(c *cluster, rec *linearizability.KvRecorder, n, keys int, seed int64) *clientPool {
 	p := &clientPool{stop: make(chan struct{})}
 	for id := 0; id < n; id++ {
 		rng := rand.New(rand.NewSource(seed + int64(id) + 1))
@@ -202,7 +99,7 @@ const readerPause = 5 * time.Millisecond
 // only reads, a few milliseconds apart: a reader that keeps asking a
 // deposed leader for the whole of a partition, while the others write
 // through the new one, is how stale reads come to light.
-func runClient(id int, ck kvClerk, rec *recorder, rng *rand.Rand, keys int, stop <-chan struct{}) {
+func runClient(id int, ck kvClerk, rec *linearizability.KvRecorder, rng *rand.Rand, keys int, stop <-chan struct{}) {
 	gets, pause := 5, time.Duration(0) // gets in 10 operations
 	if id == 0 {
 		gets, pause = 10, readerPause
@@ -224,16 +121,16 @@ func runClient(id int, ck kvClerk, rec *recorder, rng *rand.Rand, keys int, stop
 		default:
 			in.Op, in.Value = linearizability.KvPut, fmt.Sprintf("p%d.%d ", id, seq)
 		}
-		rec.call(id, in)
-		var out linearizability.KvOutput
+		op := rec.Call(id, in)
+		var out string
 		switch in.Op {
 		case linearizability.KvGet:
-			out.Value = ck.Get(in.Key)
+			out = ck.Get(in.Key)
 		case linearizability.KvPut:
 			ck.Put(in.Key, in.Value)
 		default:
 			ck.Append(in.Key, in.Value)
 		}
-		rec.ret(id, out)
+		rec.Return(op, out)
 	}
 }

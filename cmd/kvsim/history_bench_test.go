@@ -6,9 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"miniraftkv/internal/heapstat"
+	"miniraftkv/linearizability"
 )
 
 // What kvsim's history costs per recorded operation:
@@ -19,8 +19,8 @@ import (
 // mix on 3 keys) against an in-memory store for historyBenchOps operations
 // through the recorder kvsim uses. Metrics: bytes/op, the growth of the
 // live heap (after a full collection) per operation while the recorder
-// holds the history; check-bytes/op, the same once history() has also
-// handed the checker its slice of operations (both live, as when kvsim
+// holds the history; check-bytes/op, the same once Close() has also
+// handed the checker its operations (both live, as when kvsim
 // checks a run).
 
 const historyBenchOps = 200000
@@ -50,7 +50,7 @@ func measureHistoryPerOp(n int) (recorded, checked float64) {
 	stop := make(chan struct{})
 	store := freshClerk{&mapClerk{data: map[string]string{}, stopAfter: n, stop: stop}}
 	before := heapstat.Live()
-	rec := newRecorder(time.Now())
+	rec := linearizability.NewKvRecorder()
 	var wg sync.WaitGroup
 	for id := 1; id <= 5; id++ { // client 0 pauses between reads
 		wg.Add(1)
@@ -61,14 +61,14 @@ func measureHistoryPerOp(n int) (recorded, checked float64) {
 	}
 	wg.Wait()
 	store.data = nil // the store's values are not part of the history
-	ops := rec.completed()
+	ops := rec.Returned()
 	withRecorder := heapstat.Live()
-	history, _ := rec.history()
+	history := rec.Close()
 	withHistory := heapstat.Live()
 	if len(history) != ops {
-		panic("history() lost operations")
+		panic("Close() lost operations")
 	}
-	runtime.KeepAlive(rec) // checkAndReport still uses it after history()
+	runtime.KeepAlive(rec) // checkAndReport still uses it after Close()
 	runtime.KeepAlive(history)
 	return heapstat.PerItem(before, withRecorder, ops), heapstat.PerItem(before, withHistory, ops)
 }

@@ -26,11 +26,11 @@ type injector struct {
 	faults     *faultLog // when each fault was in force, for the timeline
 }
 
-// newInjector returns an injector of steps into c; clock is the history's
-// clock, on which it records when each fault was in force.
-func newInjector(c *cluster, steps []Step, con *console, clock func() int64) *injector {
+// newInjector returns an injector of steps into c; it records in rec, on
+// the history's clock, when each fault was in force.
+func newInjector(c *cluster, steps []Step, con *console, rec *linearizability.KvRecorder) *injector {
 	return &injector{c: c, steps: steps, con: con, crashed: -1, byKind: make(map[StepKind]int),
-		faults: newFaultLog(clock)}
+		faults: newFaultLog(rec)}
 }
 
 // run applies the steps at their times (measured from start) until they
@@ -153,13 +153,6 @@ func (inj *injector) state() faultState {
 	defer inj.mu.Unlock()
 	return faultState{injected: inj.injected, minority: inj.minority, crashed: inj.crashed,
 		unreliable: inj.unreliable, reorder: inj.reorder}
-}
-
-// annotations returns when each fault was in force, for the timeline.
-func (inj *injector) annotations() []linearizability.Annotation {
-	inj.mu.Lock()
-	defer inj.mu.Unlock()
-	return inj.faults.annotations()
 }
 
 // counts reports the faults injected by kind, for the summary.

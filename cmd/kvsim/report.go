@@ -52,10 +52,10 @@ func contains(list []int, x int) bool {
 
 // checkAndReport checks the history, writes its timeline, prints the
 // summary and returns the exit status.
-func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *console, runTime time.Duration,
+func checkAndReport(cfg config, c *cluster, inj *injector, rec *linearizability.KvRecorder, con *console, runTime time.Duration,
 	timeline *os.File) int {
-	ops, unreturned := rec.history()
-	gets, puts, appends := rec.opCounts()
+	ops := rec.Close() // no copy: a run records hundreds of thousands
+	gets, puts, appends, unreturned := historyCounts(ops)
 	returned := len(ops) - unreturned
 	calls, bytes := c.rpcTotals()
 
@@ -63,7 +63,7 @@ func checkAndReport(cfg config, c *cluster, inj *injector, rec *recorder, con *c
 	checkStart := time.Now()
 	res, info := linearizability.CheckOperationsVerbose(linearizability.KvModel(), ops, cfg.checkTimeout)
 	checkTime := time.Since(checkStart)
-	path, err := writeTimeline(timeline, info, inj.annotations())
+	path, err := writeTimeline(timeline, info, rec.Annotations())
 
 	con.printf("\n--- kvsim summary ---\n")
 	con.printf("seed       %d (repeat the fault schedule with -seed %d)\n", cfg.seed, cfg.seed)

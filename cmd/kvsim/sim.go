@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"time"
+
+	"miniraftkv/linearizability"
 )
 
 // clientGrace is how long clients get to finish their last operation once
@@ -31,9 +33,9 @@ func simulate(cfg config, timeline *os.File, out io.Writer) int {
 	defer c.shutdown()
 	c.startAll()
 	start := time.Now()
-	rec := newRecorder(start)
+	rec := linearizability.NewKvRecorder()
 	pool := startClients(c, rec, cfg.clients, cfg.keys, cfg.seed)
-	inj := newInjector(c, steps, con, rec.now)
+	inj := newInjector(c, steps, con, rec)
 	stopFaults, faultsDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		inj.run(start, stopFaults)
@@ -64,7 +66,7 @@ func simulate(cfg config, timeline *os.File, out io.Writer) int {
 
 // showProgress prints a progress line every second until duration has
 // passed or ctx is cancelled.
-func showProgress(ctx context.Context, c *cluster, inj *injector, rec *recorder, con *console,
+func showProgress(ctx context.Context, c *cluster, inj *injector, rec *linearizability.KvRecorder, con *console,
 	start time.Time, duration time.Duration) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -78,7 +80,7 @@ func showProgress(ctx context.Context, c *cluster, inj *injector, rec *recorder,
 		case <-end.C:
 			return
 		case now := <-tick.C:
-			ops := rec.completed()
+			ops := rec.Returned()
 			rate := float64(ops-lastOps) / now.Sub(lastAt).Seconds()
 			con.printf("%s\n", ProgressLine(now.Sub(start), ops, rate, c.observe(), inj.state()))
 			lastOps, lastAt = ops, now

@@ -8,7 +8,8 @@
 //	001234 S1 T3 leader    LOG   sent 5 entries to S2
 //
 // (milliseconds since process start, peer, term or "T-" when unknown, role,
-// topic, message). Raftlog reads such lines from the files named on the
+// topic, message), which package internal/debugline defines for both
+// writers and for raftlog. Raftlog reads such lines from the files named on the
 // command line, or from standard input, and prints each in its peer's column:
 //
 //	RAFT_DEBUG=1 go test -run TestBackup2B ./raft 2>&1 | go run ./cmd/raftlog
