@@ -111,6 +111,13 @@ course-check:
 debug-cache-check:
 	bash .ci/debug-cache-check
 
+# No file points outside the project (a contract document, a planning issue
+# or session, a commit cited as a source): .ci/standalone-check names each
+# such line as file:line.
+.PHONY: standalone-check
+standalone-check:
+	bash .ci/standalone-check
+
 # Mutation testing: put each bug of mutations/ into a scratch copy of the
 # tree and run the tests that should catch it (10 runs for a safety bug, 20
 # for a liveness bug); exit status 1 if any bug survives. A few minutes when
