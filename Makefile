@@ -190,7 +190,7 @@ cluster-stop:
 # Three raftkvd processes under recorded client load, the leader SIGKILLed
 # and restarted, another server SIGSTOPped and resumed, the leader and then
 # a follower cut off by network partitions and healed; then the history's
-# linearizability check (cmd/clustertest). About 50 s.
+# linearizability check (cmd/clustertest). About 40 s.
 cluster-test:
 	$(GO) run ./cmd/clustertest
 
