@@ -14,9 +14,10 @@ test: vet fmt-check
 test-short: vet fmt-check
 	$(GO) test $(TESTFLAGS) $(PKGS)
 
-# The raft (2A-2D) and KV (3A, 3B) tests in virtual time (testing/synctest,
-# Go 1.25 or later): each test VN times (KVN for the KV tests), a few
-# seconds per round instead of the 12 minutes of real time. Not a
+# The raft (2A-2D), KV (3A, 3B) and lab 4 tests in virtual time
+# (testing/synctest, Go 1.25 or later): each test VN times (KVN for the KV
+# and sharded KV tests), a few seconds per round instead of the 12 minutes
+# of real time (lab 4's: about 10 more). Not a
 # replacement for make test: see docs/virtual-time.md for what virtual time
 # cannot check. make test-virtual VN=20 KVN=1 is CI's stage.
 VN ?= 3
@@ -24,6 +25,8 @@ KVN ?= $(VN)
 test-virtual:
 	$(GO) run ./cmd/stress -virtual -n $(VN) -p 2 -run '2[A-D]$$' ./raft
 	$(GO) run ./cmd/stress -virtual -n $(KVN) -p 2 -run '3[AB]$$' ./raftkv
+	$(GO) run ./cmd/stress -virtual -n $(VN) -p 2 ./shardctrler
+	$(GO) run ./cmd/stress -virtual -n $(KVN) -p 2 ./shardkv
 
 vet:
 	$(GO) vet $(PKGS)

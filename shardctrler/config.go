@@ -55,8 +55,41 @@ type config struct {
 	ops   int32     // clerk requests since begin()
 }
 
+// virtualTime is set when the test runs in virtual time: inside a
+// testing/synctest bubble, where the clock moves only when every goroutine of
+// the test is blocked, as cmd/stress -virtual runs it. The wrapper that runs
+// the test there (internal/virtualtest) seeds math/rand's global source (the
+// tests' picks, Raft's election timeouts), gives every new labrpc network
+// a per-hop latency, and calls enterVirtualTime before the test starts. It
+// is off, and nothing changes, in real time.
+var virtualTime struct {
+	on   bool
+	seed int64 // the run's seed, which the network's delays and drops use too
+}
+
+// enterVirtualTime switches the tester to virtual time for the tests that
+// follow, with the run's seed.
+//
+//lint:ignore U1000 called by the wrappers internal/virtualtest generates for a virtual-time build
+func enterVirtualTime(seed int64) {
+	virtualTime.on, virtualTime.seed = true, seed
+}
+
+// virtualMark is the end of the Passed line: empty in real time, and a
+// reminder in virtual time that the seconds are virtual and CPU time free.
+func virtualMark() string {
+	if !virtualTime.on {
+		return ""
+	}
+	return "  (virtual time)"
+}
+
 func make_config(t *testing.T, n int, unreliable bool) *config {
-	runtime.GOMAXPROCS(4)
+	if !virtualTime.on {
+		// Virtual time leaves GOMAXPROCS to the run (GOMAXPROCS=1 for a
+		// closer replay of a seed).
+		runtime.GOMAXPROCS(4)
+	}
 	cfg := &config{
 		t:        t,
 		net:      labrpc.MakeNetwork(),
@@ -66,6 +99,9 @@ func make_config(t *testing.T, n int, unreliable bool) *config {
 		endnames: make([][]string, n),
 		clerks:   make(map[*Clerk][]string),
 		start:    time.Now(),
+	}
+	if virtualTime.on {
+		cfg.net.Seed(uint64(virtualTime.seed))
 	}
 	for i := 0; i < n; i++ {
 		cfg.StartServer(i)
@@ -235,5 +271,5 @@ func (cfg *config) end() {
 	}
 	secs := time.Since(cfg.t0).Seconds()
 	nrpc := cfg.net.GetTotalCount() - cfg.rpcs0
-	fmt.Printf("  ... Passed --  %4.1f  %d %5d %4d\n", secs, cfg.n, nrpc, atomic.LoadInt32(&cfg.ops))
+	fmt.Printf("  ... Passed --  %4.1f  %d %5d %4d%s\n", secs, cfg.n, nrpc, atomic.LoadInt32(&cfg.ops), virtualMark())
 }

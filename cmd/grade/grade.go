@@ -40,7 +40,7 @@ func grade(cfg config, stdout, stderr io.Writer) int {
 	if cfg.virtual {
 		fmt.Fprintln(stderr, "grade:", practiceBanner)
 	}
-	fmt.Fprintf(stderr, "grade: %s%s, parts %s, %d runs per test, %d at a time, limit %v per run\n",
+	fmt.Fprintf(stderr, "grade: %s%s, parts %s (as the points table numbers them), %d runs per test, %d at a time, limit %v per run\n",
 		root, map[bool]string{true: " with course files from " + cfg.courseFiles}[cfg.courseFiles != ""],
 		strings.Join(parts, " "), cfg.runs, cfg.parallel, cfg.timeout)
 	var tests []*gradedTest
@@ -149,9 +149,10 @@ func gradePackage(ctx context.Context, cfg config, ws *workspace, table *pointsT
 		}
 		return brokenTests(cfg, ws, table, pkg, parts, "listing the tests failed: "+firstLine(err.Error()), stderr), nil
 	}
+	runName := runNamer(cfg, names)
 	names = ws.courseTestsOnly(pkg, gradedNames(names), stderr)
 	tests, inParts := planTests(cfg, table, pkg, parts, names, stderr)
-	runTests(ctx, cfg, ws, bin, pkg, tests, stderr)
+	runTests(ctx, cfg, ws, bin, pkg, tests, runName, stderr)
 	return tests, inParts
 }
 
@@ -189,7 +190,8 @@ func planTests(cfg config, table *pointsTable, pkg string, parts, names []string
 			fmt.Fprintln(stderr, "grade: warning:", w)
 		}
 		if len(inPart) == 0 {
-			fmt.Fprintf(stderr, "grade: warning: part %s has no tests\n", p)
+			fmt.Fprintf(stderr, "grade: warning: part %s has no tests in %s%s\n", p, pkg,
+				map[bool]string{true: ": the course files declare none there"}[cfg.courseFiles != ""])
 		}
 		all = append(all, inPart...)
 		for _, n := range inPart {
@@ -230,7 +232,8 @@ func hasPart(tests []*gradedTest, part string) bool {
 // runTests runs every test on its own, cfg.runs times, and records each
 // run's verdict. Unless -all-runs is given, a test is not run again after
 // it has failed: it cannot earn its points any more.
-func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary, pkg string, tests []*gradedTest, stderr io.Writer) {
+func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary, pkg string, tests []*gradedTest,
+	runName func(string) string, stderr io.Writer) {
 	r := &testrun.Runner{
 		Bin:       bin,
 		Args:      []string{"-test.v", "-test.count=1", "-test.timeout", cfg.timeout.String()},
@@ -242,7 +245,7 @@ func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary
 	for k := 1; k <= cfg.runs; k++ { // every test's first run, then every second: a failure
 		for _, t := range tests { // is known before the test's next run comes up
 			name := fmt.Sprintf("%s-%s-run%d", filepath.Base(pkg), t.name, k)
-			jobs = append(jobs, testrun.Job{Index: k, Name: name, Args: []string{"-test.run", "^" + runName(cfg, t.name) + "$"}})
+			jobs = append(jobs, testrun.Job{Index: k, Name: name, Args: []string{"-test.run", "^" + runName(t.name) + "$"}})
 			byJob[name] = t
 		}
 	}
@@ -254,7 +257,7 @@ func runTests(ctx context.Context, cfg config, ws *workspace, bin testrun.Binary
 			return
 		}
 		t := byJob[res.Name]
-		o := judgeRun(res, runName(cfg, t.name), readLog(res.LogPath), cfg.timeout)
+		o := judgeRun(res, runName(t.name), readLog(res.LogPath), cfg.timeout)
 		t.runs = append(t.runs, o)
 		fmt.Fprintln(stderr, progressLine(t, o, cfg.runs))
 	})

@@ -51,13 +51,24 @@ func gradedNames(names []string) []string {
 	return kept
 }
 
-// runName is the test the binary runs to grade test: its wrapper in
-// practice mode.
-func runName(cfg config, test string) string {
-	if cfg.virtual {
-		return virtualtest.WrapperName(test)
+// runNamer returns the name the binary runs to grade a test: in practice
+// mode its wrapper, or, for a test that has none (one that starts subtests,
+// which a synctest bubble forbids), the test itself, in real time. listed
+// is every test the binary has, wrappers included.
+func runNamer(cfg config, listed []string) func(test string) string {
+	if !cfg.virtual {
+		return func(test string) string { return test }
 	}
-	return test
+	have := make(map[string]bool, len(listed))
+	for _, n := range listed {
+		have[n] = true
+	}
+	return func(test string) string {
+		if w := virtualtest.WrapperName(test); have[w] {
+			return w
+		}
+		return test
+	}
 }
 
 // writePracticeResults is writeResults with the practice banner as the

@@ -157,24 +157,51 @@ func countOrOne(s string) int {
 // The error names the patch, the file and the hunk that did not apply; files
 // changed before the failure stay changed.
 func (p *Patch) Apply(root string) error {
+	return p.applyWith(
+		func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(root, rel)) },
+		func(rel string, content []byte, deleted bool) error {
+			path := filepath.Join(root, rel)
+			if deleted {
+				return os.Remove(path)
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(path, content, 0o644)
+		})
+}
+
+// readFunc reads a file of the tree by its path relative to the root;
+// writeFunc stores its patched content, or its deletion.
+type (
+	readFunc  func(rel string) ([]byte, error)
+	writeFunc func(rel string, content []byte, deleted bool) error
+)
+
+// applyWith applies the patch file by file, reading the originals with read
+// and handing the results to write.
+func (p *Patch) applyWith(read readFunc, write writeFunc) error {
 	for _, fd := range p.Files {
-		if err := fd.apply(root); err != nil {
+		if err := fd.apply(read, write); err != nil {
 			return fmt.Errorf("patch %s: %v", p.Name, err)
 		}
 	}
 	return nil
 }
 
-func (fd FileDiff) apply(root string) error {
+func (fd FileDiff) apply(read readFunc, write writeFunc) error {
 	if fd.NewPath == devNull {
-		if err := os.Remove(filepath.Join(root, fd.OldPath)); err != nil {
+		if _, err := read(fd.OldPath); err != nil {
+			return fmt.Errorf("file %s: %v", fd.OldPath, err)
+		}
+		if err := write(fd.OldPath, nil, true); err != nil {
 			return fmt.Errorf("file %s: %v", fd.OldPath, err)
 		}
 		return nil
 	}
 	var lines []string
 	if fd.OldPath != devNull {
-		content, err := os.ReadFile(filepath.Join(root, fd.OldPath))
+		content, err := read(fd.OldPath)
 		if err != nil {
 			return fmt.Errorf("file %s: %v", fd.OldPath, err)
 		}
@@ -188,11 +215,7 @@ func (fd FileDiff) apply(root string) error {
 	if len(out) > 0 && !fd.Hunks[len(fd.Hunks)-1].NoNewlineAtEnd {
 		text += "\n"
 	}
-	path := filepath.Join(root, fd.NewPath)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(text), 0o644)
+	return write(fd.NewPath, []byte(text), false)
 }
 
 // splitLines splits a file's content into lines without their newlines.

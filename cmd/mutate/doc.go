@@ -1,6 +1,6 @@
 // Mutate checks that the tests catch the classic Raft and KV bugs. It puts
-// each bug of a catalogue into a scratch copy of the tree, one at a time,
-// and runs the tests that should catch it until one fails.
+// each bug of a catalogue into the tree's compiled tests, one at a time
+// (the tree's files stay as they are), and runs the tests that should catch it until one fails.
 //
 //	go run ./cmd/mutate                     # the whole catalogue (make mutate)
 //	go run ./cmd/mutate -only 08,kv-        # some bugs: names or name prefixes
@@ -24,17 +24,19 @@
 // Tests line names a package and tests in it; there may be several lines.
 // The tests run in the order named, so name the cheapest first.
 //
-// For each bug, mutate copies the tree (without .git and mutations/) to a
-// temporary folder, applies the patch with its own unified-diff applier
+// For each bug, mutate applies the patch with its own unified-diff applier
 // (every hunk's context must match exactly, possibly some lines away from
 // where the hunk says; otherwise the error names the patch, the file and
-// the hunk), and compiles the test binaries of the packages the patch
-// touches and the tests are in (go test -c). It checks the named tests
-// exist (-test.list), then runs them one at a time in the order the header
-// names them (-test.run '^A$' -test.v, in the package's folder), up to 10
-// times for a safety bug and 20 times for a liveness bug, and stops at the
-// first failing test. A test that
-// panics, times out or ends the process (the testers' appliers call
+// the hunk) without changing the tree: the patched files go into a
+// temporary folder, and go build's -overlay flag puts them in place of the
+// originals. It compiles, in the tree, the test binaries of the packages
+// the patch touches and the tests are in (go test -c); the packages the
+// patch leaves alone keep their paths and come from the build cache (so
+// leave the tree unchanged while mutate runs: each bug is built from it as
+// it is then). It checks the named tests exist (-test.list), then runs them one at a time
+// in the order the header names them (-test.run '^A$' -test.v, in the
+// package's folder), up to 10 times for a safety bug and 20 times for a
+// liveness bug, and stops at the first failing test. A test that panics, times out or ends the process (the testers' appliers call
 // log.Fatalf) counts as failing: "(crashed)" after its name in the matrix.
 //
 // At the end it prints a matrix: per bug its kind, the result (killed,
@@ -64,16 +66,18 @@
 //
 //	-only LIST          bugs to evaluate: comma-separated names or prefixes
 //	-p N                bugs evaluated at a time (default 1: the raft and KV
-//	                    testers are timing sensitive, verdicts need a quiet machine)
+//	                    testers are timing sensitive, verdicts need a quiet machine;
+//	                    with -virtual the default is 2)
 //	-check              apply and compile only
 //	-safety-runs N      runs before a safety bug survives (default 10)
 //	-liveness-runs N    the same for liveness bugs (default 20)
 //	-timeout D          limit of one run of one package's tests (default 10m)
 //	-logs DIR           keep the output of each killing run as DIR/NAME-runNN.log
-//	-keep               keep the scratch trees (their paths are printed)
+//	-keep               keep each bug's folder: patched files, overlay, test
+//	                    binaries (their paths are printed)
 //	-root DIR, -dir DIR the tree (default .) and the catalogue (default ROOT/mutations)
 //	-virtual            run the tests in virtual time (as cmd/stress -virtual):
-//	                    the catalogue in about two minutes, a first pass;
+//	                    the catalogue in under two minutes, a first pass;
 //	                    real time stays the reference (docs/virtual-time.md
 //	                    lists the bugs whose verdict differs)
 //

@@ -35,18 +35,24 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.opts.Root, "root", ".", "root of the tree the patches apply to (holds go.mod)")
 	fs.StringVar(&c.dir, "dir", "", "folder of *.patch files (default ROOT/mutations)")
 	fs.StringVar(&c.only, "only", "", "evaluate only these bugs: comma-separated names or name prefixes (e.g. 03,kv-)")
-	fs.IntVar(&c.parallel, "p", 1, "bugs evaluated at a time (the testers are timing sensitive: keep 1 for verdicts)")
+	fs.IntVar(&c.parallel, "p", 1, "bugs evaluated at a time (the testers are timing sensitive: keep 1 for verdicts; "+
+		"with -virtual the default is 2)")
 	fs.BoolVar(&c.opts.Check, "check", false, "only check that every patch applies and the patched tree compiles; run no tests")
 	fs.IntVar(&c.opts.SafetyRuns, "safety-runs", 10, "runs of the tests before a safety bug counts as surviving")
 	fs.IntVar(&c.opts.LivenessRuns, "liveness-runs", 20, "runs of the tests before a liveness bug counts as surviving")
 	fs.DurationVar(&c.opts.Timeout, "timeout", 10*time.Minute, "limit of one run of one package's tests (-test.timeout)")
 	fs.StringVar(&c.opts.Logs, "logs", "", "keep the output of every killing run in this folder")
-	fs.BoolVar(&c.opts.Keep, "keep", false, "keep the scratch trees and print where they are")
+	fs.BoolVar(&c.opts.Keep, "keep", false, "keep each bug's folder (its patched files, overlay and test binaries) and print where it is")
 	fs.StringVar(&c.opts.GoCmd, "go", "go", "the go command")
 	fs.BoolVar(&c.opts.Virtual, "virtual", false, "run the tests in virtual time (testing/synctest, Go 1.25 or later): "+
 		"a quick first pass; real time stays the reference")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if c.opts.Virtual && !flagSet(fs, "p") {
+		// In virtual time a bug's tests mostly wait on no clock, so its
+		// build and tests leave a core free for the next bug's.
+		c.parallel = 2
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -58,6 +64,13 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		c.dir = filepath.Join(c.opts.Root, "mutations")
 	}
 	return c, nil
+}
+
+// flagSet reports whether the command line set the flag named name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // run is main without the process: it returns the exit status.
@@ -79,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	c.opts.Progress = stderr
+	defer c.opts.wrappers.close()
 	start := time.Now()
 	results := evaluateAll(ctx, muts, &c.opts, c.parallel)
 	PrintMatrix(stdout, results)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,8 +27,9 @@ type Options struct {
 	Timeout      time.Duration // -test.timeout of one run of one package
 	Check        bool          // only apply and compile, run no tests
 	Logs         string        // if set, the output of each killing run is kept here
-	Keep         bool          // keep scratch trees (for debugging a patch)
+	Keep         bool          // keep each bug's folder (for debugging a patch)
 	Virtual      bool          // run the tests in virtual time (see virtual.go)
+	wrappers     wrapperCache  // with Virtual, each package's wrappers
 	Progress     io.Writer     // one line per finished run or bug
 	progressMu   sync.Mutex
 }
@@ -46,9 +48,9 @@ func (o *Options) runsFor(k Kind) int {
 	return o.SafetyRuns
 }
 
-// Evaluate applies one bug to a scratch copy of the tree, compiles the test
-// binaries of the packages involved and, unless o.Check, runs the bug's
-// tests until a run fails or the runs are used up.
+// Evaluate applies one bug to the tree through an overlay (see overlay.go),
+// compiles the test binaries of the packages involved and, unless o.Check,
+// runs the bug's tests until a run fails or the runs are used up.
 func Evaluate(ctx context.Context, m Mutation, o *Options) Result {
 	start := time.Now()
 	r := evaluate(ctx, m, o)
@@ -57,85 +59,114 @@ func Evaluate(ctx context.Context, m Mutation, o *Options) Result {
 	return r
 }
 
+// build is a bug's compiled form: where its packages' test binaries are,
+// and the tests each one has.
+type build struct {
+	root   string                     // the tree, absolute
+	bins   map[string]string          // test binary by package
+	listed map[string]map[string]bool // the tests each binary lists, by package
+}
+
+// pkgDir is the folder a package's tests run in: the package's own, in the
+// tree (the overlay changes only what is compiled).
+func (b *build) pkgDir(pkg string) string {
+	return filepath.Join(b.root, filepath.FromSlash(pkg))
+}
+
 func evaluate(ctx context.Context, m Mutation, o *Options) Result {
-	scratch, err := os.MkdirTemp("", "mutate-"+m.Name+"-")
+	work, err := os.MkdirTemp("", "mutate-"+m.Name+"-")
 	if err != nil {
 		return Result{Status: Broken, Detail: err.Error()}
 	}
 	if o.Keep {
-		o.progressf("%-40s scratch tree %s", m.Name, scratch)
+		o.progressf("%-40s patched files, overlay and test binaries in %s", m.Name, work)
 	} else {
-		defer os.RemoveAll(scratch)
+		defer os.RemoveAll(work)
 	}
-	if err := copyTree(o.Root, scratch); err != nil {
-		return Result{Status: Broken, Detail: "copying the tree: " + err.Error()}
-	}
-	if err := m.Patch.Apply(scratch); err != nil {
+	ov, err := m.Patch.Overlay(o.Root, work)
+	if err != nil {
 		return Result{Status: Broken, Detail: err.Error()}
 	}
-	bins, err := buildTests(ctx, m, o, scratch)
+	b, err := buildTests(ctx, m, o, ov, work)
 	if err != nil {
 		return Result{Status: Broken, Detail: err.Error()}
 	}
 	if o.Check {
 		return Result{Status: Checked, Detail: missingInSource(o.Root, m)}
 	}
-	if missing := listMissing(ctx, m, bins, scratch); missing != "" {
+	if err := b.list(ctx); err != nil {
+		return Result{Status: Broken, Detail: err.Error()}
+	}
+	if missing := b.missing(m); missing != "" {
 		return Result{Status: NoTest, Detail: missing}
 	}
-	return runUntilKilled(ctx, m, o, bins, scratch)
+	return runUntilKilled(ctx, m, o, b)
 }
 
-// binaryName is where the test binary of pkg goes in the scratch tree.
-func binaryName(scratch, pkg string) string {
+// binaryName is where the test binary of pkg goes in the bug's folder.
+func binaryName(work, pkg string) string {
 	name := strings.NewReplacer("/", "_", ".", "").Replace(strings.TrimPrefix(pkg, "./"))
-	return filepath.Join(scratch, ".mutate-bin", name+".test")
+	return filepath.Join(work, "bin", name+".test")
 }
 
-// buildTests compiles the test binary of every package the bug touches or
-// names tests in (go test -c, so test files are compiled too), and returns
-// the binaries by package.
-func buildTests(ctx context.Context, m Mutation, o *Options, scratch string) (map[string]string, error) {
-	bins := make(map[string]string)
+// buildTests compiles, in the tree with the bug's overlay (plus, with
+// -virtual, the wrappers), the test binary of every package the bug touches
+// or names tests in (go test -c, so test files are compiled too).
+func buildTests(ctx context.Context, m Mutation, o *Options, ov overlay, work string) (*build, error) {
+	root, err := filepath.Abs(o.Root)
+	if err != nil {
+		return nil, err
+	}
+	b := &build{root: root, bins: make(map[string]string)}
 	for _, pkg := range m.packages() {
-		bin := binaryName(scratch, pkg)
-		args := []string{"test", "-c", "-o", bin}
+		pkgOverlay := maps.Clone(ov)
 		if o.Virtual {
-			overlay, err := virtualOverlay(pkg, scratch)
+			wrappers, err := o.wrappers.overlayFor(root, pkg)
 			if err != nil {
 				return nil, err
 			}
-			if overlay != "" {
-				args = append(args, "-overlay", overlay)
-			}
+			maps.Copy(pkgOverlay, wrappers)
 		}
-		cmd := exec.CommandContext(ctx, o.GoCmd, append(args, pkg)...)
-		cmd.Dir = scratch
+		ovPath := filepath.Join(work, strings.NewReplacer("/", "_", ".", "").Replace(pkg)+"-overlay.json")
+		if err := pkgOverlay.write(ovPath); err != nil {
+			return nil, err
+		}
+		bin := binaryName(work, pkg)
+		cmd := exec.CommandContext(ctx, o.GoCmd, "test", "-c", "-o", bin, "-overlay", ovPath, pkg)
+		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("patched %s does not compile: %v\n%s", pkg, err, bytes.TrimSpace(out))
 		}
-		bins[pkg] = bin
+		b.bins[pkg] = bin
 	}
-	return bins, nil
+	return b, nil
 }
 
-// listMissing asks each test binary which of the named tests it has and
-// returns the names it lacks ("" if none).
-func listMissing(ctx context.Context, m Mutation, bins map[string]string, scratch string) string {
-	var missing []string
-	for _, set := range m.Tests {
-		cmd := exec.CommandContext(ctx, bins[set.Pkg], "-test.list", runRegexp(set.Names))
-		cmd.Dir = filepath.Join(scratch, set.Pkg)
+// list asks each test binary which tests it has (-test.list).
+func (b *build) list(ctx context.Context) error {
+	b.listed = make(map[string]map[string]bool)
+	for pkg, bin := range b.bins {
+		cmd := exec.CommandContext(ctx, bin, "-test.list", ".")
+		cmd.Dir = b.pkgDir(pkg)
 		out, err := cmd.Output()
 		if err != nil {
-			return fmt.Sprintf("listing the tests of %s: %v", set.Pkg, err)
+			return fmt.Errorf("listing the tests of %s: %v", pkg, err)
 		}
 		have := make(map[string]bool)
 		for _, name := range strings.Fields(string(out)) {
 			have[name] = true
 		}
+		b.listed[pkg] = have
+	}
+	return nil
+}
+
+// missing returns the named tests the binaries lack ("" if none).
+func (b *build) missing(m Mutation) string {
+	var missing []string
+	for _, set := range m.Tests {
 		for _, name := range set.Names {
-			if !have[name] {
+			if !b.listed[set.Pkg][name] {
 				missing = append(missing, set.Pkg+" "+name)
 			}
 		}
@@ -172,11 +203,11 @@ func missingInSource(root string, m Mutation) string {
 
 // runUntilKilled runs the bug's tests up to its number of runs and stops at
 // the first run in which one fails.
-func runUntilKilled(ctx context.Context, m Mutation, o *Options, bins map[string]string, scratch string) Result {
+func runUntilKilled(ctx context.Context, m Mutation, o *Options, b *build) Result {
 	runs := o.runsFor(m.Kind)
 	for run := 1; run <= runs; run++ {
 		began := time.Now()
-		out, failed := runOnce(ctx, m, o, bins, scratch)
+		out, failed := runOnce(ctx, m, o, b)
 		if ctx.Err() != nil {
 			return Result{Status: Broken, Detail: "interrupted", Run: run - 1}
 		}
@@ -193,14 +224,14 @@ func runUntilKilled(ctx context.Context, m Mutation, o *Options, bins map[string
 // (so the cheapest can come first: go test would run a package's internal
 // tests before its external ones, each in file order), and stops at the
 // first that fails. It returns that test's output and whether one failed.
-func runOnce(ctx context.Context, m Mutation, o *Options, bins map[string]string, scratch string) ([]byte, bool) {
+func runOnce(ctx context.Context, m Mutation, o *Options, b *build) ([]byte, bool) {
 	for _, set := range m.Tests {
 		for _, name := range set.Names {
 			var extra []string
 			if o.Virtual {
-				name, extra = virtualName(ctx, bins[set.Pkg], name)
+				name, extra = virtualName(b.listed[set.Pkg], name)
 			}
-			out, failed := runTests(ctx, bins[set.Pkg], filepath.Join(scratch, set.Pkg), []string{name}, o.Timeout, extra...)
+			out, failed := runTests(ctx, b.bins[set.Pkg], b.pkgDir(set.Pkg), []string{name}, o.Timeout, extra...)
 			if failed || ctx.Err() != nil {
 				return out, failed
 			}

@@ -1,20 +1,19 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
+	"sync"
 
 	"miniraftkv/internal/virtualtest"
 )
 
 // With -virtual, each package's test binary is built with the wrappers of
-// internal/virtualtest (through -overlay), and each named test TestX runs
-// as its wrapper TestVirtualX: in a testing/synctest bubble, where waiting
-// on timers costs no real time. The matrix names the original tests.
+// internal/virtualtest (added to the bug's overlay), and each named test
+// TestX runs as its wrapper TestVirtualX: in a testing/synctest bubble,
+// where waiting on timers costs no real time. The matrix names the original
+// tests.
 
 // virtualArgs are the test binary's extra arguments in virtual time: a
 // mutant that spins (a sender retrying at once against a fake peer that
@@ -24,33 +23,67 @@ import (
 var virtualArgs = []string{"-virtual.stall", "15s"}
 
 // virtualName is the test to run for test in virtual time, and the extra
-// arguments it needs: its wrapper with virtualArgs, or test itself, in real
-// time, when it has none (a test that calls t.Run or t.Parallel, which a
-// synctest bubble forbids, or one of a package whose tester cannot run in
-// virtual time).
-func virtualName(ctx context.Context, bin, test string) (string, []string) {
-	wrapper := virtualtest.WrapperName(test)
-	out, err := exec.CommandContext(ctx, bin, "-test.list", runRegexp([]string{wrapper})).Output()
-	if err != nil || !slices.Contains(strings.Fields(string(out)), wrapper) {
-		return test, nil
+// arguments it needs: its wrapper with virtualArgs if the binary has one
+// (listed holds the binary's tests), or test itself, in real time, when it
+// has none (a test that calls t.Run or t.Parallel, which a synctest bubble
+// forbids, or one of a package whose tester cannot run in virtual time).
+func virtualName(listed map[string]bool, test string) (string, []string) {
+	if wrapper := virtualtest.WrapperName(test); listed[wrapper] {
+		return wrapper, virtualArgs
 	}
-	return wrapper, virtualArgs
+	return test, nil
 }
 
-// virtualOverlay writes the overlay that adds the wrappers to pkg of the
-// scratch tree and returns its path, or "" for a package whose tester
-// cannot run in virtual time (its tests then run in real time).
-func virtualOverlay(pkg, scratch string) (string, error) {
-	p, err := virtualtest.Load(pkg, scratch)
+// wrapperCache holds the wrappers of each package for the whole catalogue:
+// they depend only on the package's test files, which no bug changes, so
+// they are generated once, into a folder of their own.
+type wrapperCache struct {
+	mu    sync.Mutex
+	dir   string             // made at first use; removed by close
+	byPkg map[string]overlay // nil for a package whose tester cannot run in virtual time
+}
+
+// overlayFor returns the overlay entries that add the wrappers to pkg of the
+// tree at root, or none for a package whose tester cannot run in virtual
+// time (its tests then run in real time).
+func (c *wrapperCache) overlayFor(root, pkg string) (overlay, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ov, ok := c.byPkg[pkg]; ok {
+		return ov, nil
+	}
+	p, err := virtualtest.Load(pkg, root)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if virtualtest.Supported(p) != nil {
-		return "", nil
+	var ov overlay
+	if virtualtest.Supported(p) == nil {
+		if c.dir == "" {
+			if c.dir, err = os.MkdirTemp("", "mutate-wrappers-"); err != nil {
+				return nil, err
+			}
+		}
+		dir := filepath.Join(c.dir, strings.NewReplacer("/", "_", ".", "").Replace(pkg))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if ov, err = virtualtest.Wrappers(p, dir); err != nil {
+			return nil, err
+		}
 	}
-	dir := filepath.Join(scratch, ".mutate-bin")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+	if c.byPkg == nil {
+		c.byPkg = make(map[string]overlay)
 	}
-	return virtualtest.WriteOverlay(p, dir)
+	c.byPkg[pkg] = ov
+	return ov, nil
+}
+
+// close removes the wrappers' folder.
+func (c *wrapperCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dir != "" {
+		os.RemoveAll(c.dir)
+		c.dir, c.byPkg = "", nil
+	}
 }

@@ -204,8 +204,24 @@ func Generate(p Package, pkgName string, tests []string, enter string) []byte {
 // overlay that adds it to the package, into dir; it returns the overlay's
 // path for go build's -overlay flag.
 func WriteOverlay(p Package, dir string) (string, error) {
-	if err := Supported(p); err != nil {
+	replace, err := Wrappers(p, dir)
+	if err != nil {
 		return "", err
+	}
+	overlay, err := json.Marshal(map[string]map[string]string{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, p.Name+"-virtualtime-overlay.json")
+	return path, os.WriteFile(path, overlay, 0o644)
+}
+
+// Wrappers writes the wrapper file of every test of the package into dir
+// and returns the entries of an overlay's Replace map that add them to the
+// package (for a caller that has files of its own to overlay).
+func Wrappers(p Package, dir string) (map[string]string, error) {
+	if err := Supported(p); err != nil {
+		return nil, err
 	}
 	replace := make(map[string]string)
 	files := []struct {
@@ -218,21 +234,16 @@ func WriteOverlay(p Package, dir string) (string, error) {
 	for _, f := range files {
 		tests, err := TestNames(p, f.tests)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if len(tests) == 0 {
 			continue
 		}
 		src := filepath.Join(dir, p.Name+"-"+f.name)
 		if err := os.WriteFile(src, Generate(p, f.pkgName, tests, f.enter), 0o644); err != nil {
-			return "", err
+			return nil, err
 		}
 		replace[filepath.Join(p.Dir, f.name)] = src
 	}
-	overlay, err := json.Marshal(map[string]map[string]string{"Replace": replace})
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, p.Name+"-virtualtime-overlay.json")
-	return path, os.WriteFile(path, overlay, 0o644)
+	return replace, nil
 }
