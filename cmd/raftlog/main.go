@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 
-	"miniraftkv/internal/term"
+	"miniraftkv/internal/termwidth"
 )
 
 // defaultWidth is used when -width is not given, no terminal says how wide
@@ -26,7 +26,7 @@ type config struct {
 func main() {
 	// Output usually goes to the terminal; when it goes to a pager or a
 	// file, standard error may still be the terminal the reader uses.
-	width := func() int { return term.Width(defaultWidth, os.Stdout, os.Stderr) }
+	width := func() int { return termwidth.Width(defaultWidth, os.Stdout, os.Stderr) }
 	cfg, err := parseArgs(os.Args[1:], width, os.Stderr)
 	if err == flag.ErrHelp {
 		os.Exit(0)

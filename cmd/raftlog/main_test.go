@@ -31,7 +31,7 @@ func TestParseArgs(t *testing.T) {
 	}
 }
 
-// The width comes from -width, else from the terminal probe (internal/term
+// The width comes from -width, else from the terminal probe (internal/termwidth
 // tests its fallback to $COLUMNS and the default).
 func TestParseArgsWidth(t *testing.T) {
 	terminal := func() int { return 132 }

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"miniraftkv/internal/term"
+	"miniraftkv/internal/termwidth"
 	"miniraftkv/internal/testrun"
 	"miniraftkv/internal/virtualtest"
 )
@@ -185,7 +185,7 @@ func stress(cfg config) int {
 	if cfg.endless {
 		total = 0 // the progress line shows no bar and no time left
 	}
-	prog := newProgress(os.Stderr, isTerminal(os.Stderr), term.Width(80, os.Stderr), total, cfg.parallel)
+	prog := newProgress(os.Stderr, isTerminal(os.Stderr), termwidth.Width(80, os.Stderr), total, cfg.parallel)
 	runsOver := make(chan struct{})
 	go func() {
 		select {

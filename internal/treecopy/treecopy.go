@@ -1,7 +1,6 @@
 // Package treecopy copies files and folder trees for the course-kit tools:
 // cmd/grade copies the graded tree before laying a course's files over it,
-// cmd/mutate copies the tree before patching a bug into it, and cmd/handout
-// copies the files of a handout.
+// and cmd/handout copies the files of a handout.
 //
 //	err := treecopy.Tree(root, scratch, treecopy.Options{
 //		Skip: func(rel string, d fs.DirEntry) bool { return d.Name() == ".git" },
@@ -10,7 +9,7 @@
 //
 // A copy is made to be changed: files keep their permission bits plus the
 // owner's write bit, and folders get the owner's full access, so that a
-// patch can be applied to the copy and the copy removed afterwards. Writing
+// course's files can be laid over the copy and the copy removed afterwards. Writing
 // a file replaces whatever stood at the destination, so that a symbolic
 // link there is replaced, never written through into the tree it points to.
 //

@@ -1,9 +1,9 @@
-// Package term tells the command-line tools how wide the terminal is, so that
+// Package termwidth tells the command-line tools how wide the terminal is, so that
 // what they lay out in columns fits it.
 //
 // Shells set $COLUMNS for themselves but do not export it, so a program
 // started from one rarely sees it: Width asks the terminal itself first.
-package term
+package termwidth
 
 import (
 	"os"
