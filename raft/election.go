@@ -185,16 +185,13 @@ func (rf *Raft) becomeFollower(term int) {
 // network do not unseat a leader that is in fact connected. Caller holds
 // rf.mu and is the leader.
 func (rf *Raft) stepDownWithoutQuorum(now time.Time) bool {
-	heard := 1 // ourselves
-	for peer := range rf.peers {
-		if peer != rf.me && now.Sub(rf.progress[peer].lastReply) < quorumTimeout {
-			heard++
-		}
+	heard := func(peer int) bool {
+		return peer == rf.me || now.Sub(rf.progress[peer].lastReply) < quorumTimeout
 	}
-	if heard >= rf.majority() {
+	if hasQuorum(len(rf.peers), heard) {
 		return false
 	}
-	rf.dlog(topicLeader, "heard from only %d of %d peers in %v; stepping down", heard, len(rf.peers), quorumTimeout)
+	rf.dlog(topicLeader, "heard from no majority of %d peers in %v; stepping down", len(rf.peers), quorumTimeout)
 	rf.becomeFollower(rf.currentTerm)
 	return true
 }

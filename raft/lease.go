@@ -1,9 +1,6 @@
 package raft
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
 // Lease reads (dissertation §6.4.1), off by default (SetLeaseReads). A
 // leader that a majority acknowledged recently answers ReadIndex at once,
@@ -92,18 +89,13 @@ func (rf *Raft) leaseHolds(now time.Time) bool {
 // t such that a majority, the leader included, answered calls sent at t or
 // later in the current term. Caller holds rf.mu and is the leader.
 func (rf *Raft) leaseStart(now time.Time) time.Time {
-	need := rf.majority() - 1 // followers besides the leader
-	if need == 0 {
-		return now // a cluster of one
-	}
-	sent := make([]time.Time, 0, len(rf.peers)-1)
-	for peer := range rf.peers {
-		if peer != rf.me {
-			sent = append(sent, rf.progress[peer].ackedSentAt)
+	sentAt := func(peer int) time.Time {
+		if peer == rf.me {
+			return now // the leader acknowledges itself at once
 		}
+		return rf.progress[peer].ackedSentAt
 	}
-	sort.Slice(sent, func(i, j int) bool { return sent[i].After(sent[j]) })
-	return sent[need-1]
+	return quorumValue(len(rf.peers), sentAt, time.Time.Before)
 }
 
 // voteStickiness reports why this peer refuses a RequestVote outright,

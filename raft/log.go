@@ -309,21 +309,6 @@ func (l *raftLog) describe() string {
 // quorumMatchIndex returns the highest index that a majority of match
 // (one matchIndex per peer, the leader's own included) has reached: the
 // "N such that a majority of matchIndex[i] >= N" of Figure 2.
-//
-// It counts instead of sorting a copy: it runs on every AppendEntries reply,
-// and for the few peers of a cluster counting allocates nothing.
 func quorumMatchIndex(match []int) int {
-	best := 0
-	for _, n := range match {
-		atLeast := 0
-		for _, m := range match {
-			if m >= n {
-				atLeast++
-			}
-		}
-		if atLeast > len(match)/2 && n > best {
-			best = n
-		}
-	}
-	return best
+	return quorumValue(len(match), func(peer int) int { return match[peer] }, func(a, b int) bool { return a < b })
 }

@@ -316,5 +316,5 @@ func (rf *Raft) ticker() {
 
 // majority is the number of peers (this one included) that form a quorum.
 func (rf *Raft) majority() int {
-	return len(rf.peers)/2 + 1
+	return majorityOf(len(rf.peers))
 }

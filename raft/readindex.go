@@ -189,11 +189,7 @@ func (rf *Raft) abandonReadRounds() {
 // answered a call made after the round began (acked > after) form a
 // majority of the peers.
 func roundConfirmed(after []uint64, progress []peerProgress, me int) bool {
-	votes := 1 // the leader itself
-	for peer := range progress {
-		if peer != me && progress[peer].acked > after[peer] {
-			votes++
-		}
-	}
-	return votes >= len(progress)/2+1
+	return hasQuorum(len(progress), func(peer int) bool {
+		return peer == me || progress[peer].acked > after[peer]
+	})
 }
