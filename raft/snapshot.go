@@ -30,6 +30,9 @@ func (rf *Raft) Snapshot(index int, snapshot []byte) {
 // which asked Raft whether to install a snapshot received on applyCh. Raft
 // now delivers a snapshot only when the service should install it, so the
 // answer is always true.
+//
+// Deprecated: install every snapshot received on applyCh; there is nothing
+// to ask.
 func (rf *Raft) CondInstallSnapshot(lastIncludedTerm, lastIncludedIndex int, snapshot []byte) bool {
 	return true
 }
