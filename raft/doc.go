@@ -78,14 +78,14 @@
 //
 // Goroutines per peer: the ticker (elections, heartbeats, retries), the
 // applier, the saver (it persists the entries Start and AppendEntries add),
-// while leading one sender per follower (it makes the
-// AppendEntries calls, one after another, and exits when the leadership
-// ends), and short-lived goroutines for the other RPCs (PreVotes,
-// RequestVotes, InstallSnapshots, a transfer's TimeoutNow, and a call to
-// a follower whose sender is still waiting on a slow one), which exit when their labrpc Call returns. Kill stops
-// the ticker, the applier, the saver and idle senders at once; the others
-// exit as their calls return. All share one mutex, rf.mu, never held
-// across a Call or a channel send.
+// while leading the senders of each follower (sender.go: usually one,
+// which makes the AppendEntries and InstallSnapshot calls one after
+// another; a second only while a call to a slow or cut-off follower is
+// outstanding), and short-lived goroutines for the other RPCs (PreVotes,
+// RequestVotes, a transfer's TimeoutNow), which exit when their labrpc
+// Call returns. Kill stops the ticker, the applier, the saver and waiting
+// senders at once; the others exit as their calls return. All share one
+// mutex, rf.mu, never held across a Call or a channel send.
 //
 // Persistence: currentTerm and votedFor are saved by whoever changes them,
 // before anything is sent or answered. New log entries are saved by the

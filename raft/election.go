@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"sync"
 	"time"
 )
 
@@ -218,11 +219,6 @@ func (rf *Raft) becomeLeader() {
 	rf.role = leader
 	rf.election.quietElections = 0
 	rf.resetLeaderState()
-	for i := range rf.peers {
-		if i != rf.me {
-			go rf.sender(i, rf.currentTerm)
-		}
-	}
 	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.election.votesGranted, rf.log.describe())
 	rf.replicateToAll(time.Now())
 }
@@ -248,13 +244,15 @@ func (rf *Raft) resetLeaderState() {
 func (rf *Raft) freshLeaderState() leaderState {
 	now := time.Now()
 	progress := make([]peerProgress, len(rf.peers))
+	senders := make([]senders, len(rf.peers))
 	for i := range progress {
+		senders[i].wake = sync.NewCond(&rf.mu)
 		progress[i] = peerProgress{nextIndex: rf.log.lastIndex() + 1, lastReply: now}
 		if i == rf.me {
 			progress[i].matchIndex = rf.log.lastIndex()
 		}
 	}
-	return leaderState{progress: progress}
+	return leaderState{progress: progress, senders: senders}
 }
 
 // startElection runs the candidate rule of Figure 2: become a candidate in

@@ -100,8 +100,6 @@ type Raft struct {
 	saver     saver         // the goroutine that saves new entries
 	saveOrder sync.Mutex    // held from encoding a save to its write; see groupcommit.go
 	compacted *sync.Cond    // broadcast when a snapshot compacts the log (see flowcontrol.go)
-
-	senderWake []*sync.Cond // per follower: signalled when its sender has a call to make
 }
 
 // leaderState is what a peer keeps only while it leads. becomeLeader starts
@@ -110,6 +108,7 @@ type Raft struct {
 // term beside it to tell whether it is current.
 type leaderState struct {
 	progress         []peerProgress     // per peer: nextIndex, matchIndex and what is in flight (replication.go)
+	senders          []senders          // per peer: the goroutines that make the calls (sender.go)
 	commitAdvancedAt time.Time          // when commitIndex last moved
 	reads            readRounds         // read rounds awaiting a majority (readindex.go)
 	transfer         leadershipTransfer // the leadership transfer in progress, if any (transfer.go)
@@ -193,10 +192,6 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.compacted = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
-	rf.senderWake = make([]*sync.Cond, len(peers))
-	for i := range rf.senderWake {
-		rf.senderWake[i] = sync.NewCond(&rf.mu)
-	}
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	rf.restoreFromPersister()

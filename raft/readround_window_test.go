@@ -34,6 +34,7 @@ func handLeader(n int) *Raft {
 	for i := range rf.peers {
 		rf.lead.progress[i].nextIndex = 2
 		rf.lead.progress[i].matchIndex = 1
+		rf.lead.senders[i].free = 1 // a sender that never runs: the calls stay handed over
 	}
 	return rf
 }
@@ -44,7 +45,6 @@ func (rf *Raft) answerLatest(peer int) {
 	seq := rf.lead.progress[peer].seq
 	rf.finishCall(peer, seq, true)
 	rf.recordReadAck(peer, seq, time.Now())
-	rf.lead.progress[peer].senderBusy = false
 	rf.replicateTo(peer, time.Now())
 }
 

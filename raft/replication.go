@@ -2,7 +2,6 @@ package raft
 
 import (
 	"fmt"
-	"runtime"
 	"time"
 )
 
@@ -26,7 +25,7 @@ const (
 	// on its first tick after the delay.
 	commitNoticeDelay = 2 * time.Millisecond
 	// maxBurstYields bounds how often a sender yields to let a burst of
-	// Starts join its call (see sendAppendEntries).
+	// Starts join its call (see yieldForBurst).
 	maxBurstYields = 8
 	// maxEntriesPerAppend bounds one AppendEntries batch.
 	maxEntriesPerAppend = 1000
@@ -50,8 +49,6 @@ type peerProgress struct {
 	failures    int       // consecutive calls that returned false
 	lastReply   time.Time // when a reply from this follower last arrived
 	sentCommit  int       // LeaderCommit carried by the latest AppendEntries
-	senderBusy  bool      // the follower's sender goroutine has a call to make or is making one
-	handedSeq   uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
 	acked       uint64    // highest seq of a call the follower answered in our term (see readindex.go)
 	ackedSentAt time.Time // when the latest call the follower answered in our term was sent (see lease.go)
 	fruitless   int       // consecutive rejections of the latest call that moved nextIndex no closer to a match
@@ -127,7 +124,7 @@ func (rf *Raft) replicateToAll(now time.Time) {
 // instead (§7). Caller holds rf.mu and is the leader.
 func (rf *Raft) replicateTo(peer int, now time.Time) {
 	p := &rf.lead.progress[peer]
-	hasEntries := rf.lead.progress[peer].nextIndex <= rf.log.lastIndex()
+	hasEntries := p.nextIndex <= rf.log.lastIndex()
 	commitNoticeDue := p.sentCommit < rf.commitIndex && now.Sub(rf.lead.commitAdvancedAt) >= commitNoticeDelay
 	if !sendDue(*p, hasEntries || commitNoticeDue || rf.readNeedsCall(peer), now) {
 		return
@@ -135,89 +132,13 @@ func (rf *Raft) replicateTo(peer int, now time.Time) {
 	p.inflight = true
 	p.seq++
 	p.sentAt = now
-	if rf.lead.progress[peer].nextIndex <= rf.log.snapshotIndex() {
-		rf.sendSnapshotTo(peer, p.seq)
-		return
-	}
-	if !p.senderBusy {
-		p.senderBusy = true
-		p.handedSeq = p.seq
-		rf.senderWake[peer].Broadcast() // an old term's sender may wait here too
-		return
-	}
-	// The sender is still waiting for an earlier call (a slow or cut-off
-	// follower): this one gets a goroutine of its own.
-	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq, rf.log.lastIndex(), false)
+	rf.dispatch(peer, p.seq)
 }
 
-// sender is a leader's goroutine for one follower during one term: it makes
-// the AppendEntries calls replicateTo hands it, one after another, and exits
-// when the term's leadership ends or the peer is killed. Starting one
-// goroutine per call costs more: each new goroutine grows its stack again
-// to encode the call (BenchmarkAgreementLatency shows it).
-func (rf *Raft) sender(peer int, term int) {
-	rf.mu.Lock()
-	defer rf.mu.Unlock()
-	leading := func() bool { return !rf.killed() && rf.role == leader && rf.currentTerm == term }
-	for {
-		for leading() && rf.lead.progress[peer].handedSeq == 0 {
-			rf.senderWake[peer].Wait()
-		}
-		if !leading() {
-			return
-		}
-		seq := rf.lead.progress[peer].handedSeq
-		rf.lead.progress[peer].handedSeq = 0
-		last := rf.log.lastIndex()
-		rf.mu.Unlock()
-		rf.sendAppendEntries(peer, term, seq, last, true)
-		rf.mu.Lock()
-		if leading() && rf.lead.progress[peer].handedSeq == 0 {
-			rf.lead.progress[peer].senderBusy = false
-		}
-	}
-}
-
-// wakeLeadershipWaiters is called when the peer stops leading or is
-// killed: it wakes every follower's sender, each of which then checks
-// whether the leadership it sends for is over, and ends the reads waiting
-// for a round (readindex.go). Caller holds rf.mu.
-func (rf *Raft) wakeLeadershipWaiters() {
-	for _, c := range rf.senderWake {
-		c.Broadcast()
-	}
-	rf.abandonReadRounds()
-}
-
-// sendAppendEntries makes the AppendEntries call that replicateTo decided
-// on. It yields the processor before building the arguments, so that
-// commands other goroutines are just proposing (a burst of Starts) join
-// this call instead of each taking calls of their own: on the reliable
-// network a round trip is shorter than the gap between two goroutines'
-// Starts. It yields again as long as new entries arrived during the last
-// yield (up to maxBurstYields times), so a burst is not cut in two. A lone
-// command costs one yield. last is
-// the log's last index when the call was handed to the sender (or, for a
-// call of its own, decided on).
-func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, fromSender bool) {
-	for yields := 1; ; yields++ {
-		runtime.Gosched()
-		rf.mu.Lock()
-		if rf.log.lastIndex() == last || yields == maxBurstYields {
-			break
-		}
-		last = rf.log.lastIndex()
-		rf.mu.Unlock()
-	}
-	if rf.killed() || rf.role != leader || rf.currentTerm != term || rf.lead.progress[peer].seq != seq {
-		rf.mu.Unlock()
-		return
-	}
-	if rf.lead.progress[peer].nextIndex <= rf.log.snapshotIndex() {
-		rf.sendSnapshotTo(peer, seq)
-		rf.mu.Unlock()
-		return
-	}
+// appendEntriesArgs builds the AppendEntries for peer: the entries from its
+// nextIndex on, as many as one call may carry. Caller holds rf.mu and is
+// the leader.
+func (rf *Raft) appendEntriesArgs(peer int) AppendEntriesArgs {
 	prev := rf.lead.progress[peer].nextIndex - 1
 	prevTerm, _ := rf.log.term(prev)
 	args := AppendEntriesArgs{
@@ -235,24 +156,25 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 	} else {
 		rf.dlog(topicLog, "heartbeat to S%d (commit %d)", peer, args.LeaderCommit)
 	}
-	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
-	rf.mu.Unlock()
-	rf.appendEntriesTo(peer, args, seq, sent, fromSender)
+	return args
 }
 
-// appendEntriesTo makes one AppendEntries call, sent at time sent, and
-// handles its reply; fromSender says it runs on the follower's sender
-// goroutine. A notice the reply gave rise to goes to the service's logger
-// once rf.mu is released.
-func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, sent time.Time, fromSender bool) {
+// appendEntriesTo makes one AppendEntries call for one of peer's senders,
+// s, and handles its reply. A notice the reply gave rise to goes to the
+// service's logger with rf.mu released. Caller holds rf.mu, which is
+// released during the Call.
+func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, s *senders) {
+	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	rf.mu.Unlock()
 	var reply AppendEntriesReply
 	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
 	rf.mu.Lock()
-	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok, fromSender)
-	logf := rf.settings.logf
-	rf.mu.Unlock()
-	if notice != "" && logf != nil {
+	s.free++ // so that the next batch, handed over below, goes to this sender
+	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok)
+	if logf := rf.settings.logf; notice != "" && logf != nil {
+		rf.mu.Unlock()
 		logf("%s", notice)
+		rf.mu.Lock()
 	}
 }
 
@@ -260,7 +182,7 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, se
 // the next one if it is due, returning a notice for the operator, if any.
 // Caller holds rf.mu.
 func (rf *Raft) handleAppendReply(peer int, args AppendEntriesArgs, reply AppendEntriesReply,
-	seq uint64, sent time.Time, ok, fromSender bool) string {
+	seq uint64, sent time.Time, ok bool) string {
 	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
 		return ""
 	}
@@ -269,9 +191,6 @@ func (rf *Raft) handleAppendReply(peer int, args AppendEntriesArgs, reply Append
 		rf.handleAppendSuccess(peer, args.PrevLogIndex+len(args.Entries))
 	} else {
 		notice = rf.handleAppendRejection(peer, args, reply, rf.lead.progress[peer].seq == seq)
-	}
-	if fromSender {
-		rf.lead.progress[peer].senderBusy = false // so the next batch goes to it
 	}
 	rf.replicateTo(peer, time.Now()) // the next batch, if any, at once
 	return notice
