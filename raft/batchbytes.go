@@ -23,20 +23,20 @@ type CommandSizer interface {
 // always at least one. Caller holds rf.mu.
 func (rf *Raft) appendBatchLimit() int {
 	perEntry := rf.stream.bytesPerEntry()
-	if rf.maxAppendBytes <= 0 || perEntry == 0 {
+	if rf.settings.maxAppendBytes <= 0 || perEntry == 0 {
 		return maxEntriesPerAppend
 	}
-	return min(maxEntriesPerAppend, max(rf.maxAppendBytes/perEntry, 1))
+	return min(maxEntriesPerAppend, max(rf.settings.maxAppendBytes/perEntry, 1))
 }
 
 // boundBatchBytes cuts entries, a batch for one AppendEntries, to the
 // longest prefix within SetMaxAppendBytes's bound by the entries' own
 // sizes, keeping at least one entry. Caller holds rf.mu.
 func (rf *Raft) boundBatchBytes(entries []LogEntry) []LogEntry {
-	if rf.maxAppendBytes <= 0 {
+	if rf.settings.maxAppendBytes <= 0 {
 		return entries
 	}
-	return prefixWithin(entries, rf.maxAppendBytes, rf.stream.bytesPerEntry())
+	return prefixWithin(entries, rf.settings.maxAppendBytes, rf.stream.bytesPerEntry())
 }
 
 // prefixWithin returns the longest prefix of entries whose sizes add up

@@ -263,3 +263,18 @@ func cpuTime(tb testing.TB) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkTickerDelivery measures how many of the ticker's ticks a
+// goroutine receives on this machine, as a share of the ticks due in the
+// time it ran: what an election timer counting ticks (rather than reading
+// the clock) would lose on a loaded machine (see discountPause).
+func BenchmarkTickerDelivery(b *testing.B) {
+	t := time.NewTicker(tickInterval)
+	defer t.Stop()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		<-t.C
+	}
+	due := float64(time.Since(start)) / float64(tickInterval)
+	b.ReportMetric(100*float64(b.N)/due, "%ticks-delivered")
+}

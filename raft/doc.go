@@ -8,6 +8,9 @@
 //	applyCh := make(chan raft.ApplyMsg)
 //	rf := raft.Make(peers, me, persister, applyCh)
 //
+//	// Or, with settings beyond the lab API, validated at construction:
+//	rf, err := raft.MakeWithOptions(peers, me, persister, applyCh, raft.Options{LeaseReads: true})
+//
 //	// On any peer: propose a command. Only the leader accepts it.
 //	index, term, isLeader := rf.Start(cmd)
 //
@@ -52,31 +55,37 @@
 //
 // # Code map
 //
-//	raft.go        the Raft struct (fields grouped as in Figure 2), Make, Start, GetState, Kill, ticker
-//	rpc.go         argument and reply types of RequestVote, AppendEntries, InstallSnapshot, PreVote
-//	election.go    election timer, becomeFollower/Candidate/Leader, step-down without quorum, RequestVote both sides
-//	prevote.go     pre-vote (dissertation §9.6): its grant rule, PreVote both sides, SetPreVote
-//	replication.go leader's per-follower sending, commit rule, AppendEntries handler
-//	apply.go       the applier goroutine
-//	log.go         the log in segments, with its snapshot offset: the only index arithmetic; quorum
-//	persist.go     the append-only persistent state stream and its replay
-//	save.go        the saver goroutine: group commit of new log entries
-//	snapshot.go    Snapshot, InstallSnapshot both sides
-//	readindex.go   ReadIndex: reads confirmed by a round of heartbeats (dissertation §6.4)
-//	transfer.go    TransferLeadership and the TimeoutNow RPC (dissertation §3.10)
-//	lease.go       lease reads (dissertation §6.4.1), SetLeaseReads, the vote refusal they rest on
-//	debug.go       RAFT_DEBUG output
+//	raft.go         the Raft struct (Figure 2's state, the leader state, the rest by feature), Make, Start, GetState, Kill, ticker
+//	options.go      Options and MakeWithOptions: the settings beyond the lab API, validated at construction
+//	rpc.go          argument and reply types of RequestVote, AppendEntries, InstallSnapshot, PreVote, TimeoutNow
+//	election.go     election timer, becomeFollower/Candidate/Leader, the leader state's reset, check-quorum, RequestVote both sides
+//	prevote.go      pre-vote (dissertation §9.6): its grant rule, PreVote both sides, SetPreVote
+//	replication.go  per-follower progress (nextIndex, matchIndex), sending, the commit rule, AppendEntries handler
+//	batchbytes.go   bounding the bytes of one AppendEntries (SetMaxAppendBytes, CommandSizer)
+//	quorum.go       the majority: the one quorum helper every rule asks
+//	apply.go        the applier goroutine
+//	log.go          the log in segments, with its snapshot offset: the only index arithmetic
+//	statestream.go  the append-only persistent state stream and its replay
+//	groupcommit.go  the saver goroutine: group commit of new log entries
+//	flowcontrol.go  a follower holding entries back until its service compacts (SetMaxStateBytes)
+//	snapshot.go     Snapshot, InstallSnapshot both sides
+//	readindex.go    ReadIndex: reads confirmed by a round of heartbeats (dissertation §6.4)
+//	transfer.go     TransferLeadership and the TimeoutNow RPC (dissertation §3.10)
+//	lease.go        lease reads (dissertation §6.4.1), SetLeaseReads, the vote refusal they rest on
+//	debug.go        RAFT_DEBUG output
+//	persister.go    the Persister (a course file: a course's own may replace it)
+//	config.go       the tester's cluster (a course file, used by the tests only)
 //
 // Goroutines per peer: the ticker (elections, heartbeats, retries), the
 // applier, the saver (it persists the entries Start and AppendEntries add),
-// while leading one sender per follower (it makes the
-// AppendEntries calls, one after another, and exits when the leadership
-// ends), and short-lived goroutines for the other RPCs (PreVotes,
-// RequestVotes, InstallSnapshots, a transfer's TimeoutNow, and a call to
-// a follower whose sender is still waiting on a slow one), which exit when their labrpc Call returns. Kill stops
-// the ticker, the applier, the saver and idle senders at once; the others
-// exit as their calls return. All share one mutex, rf.mu, never held
-// across a Call or a channel send.
+// while leading the senders of each follower (sender.go: usually one,
+// which makes the AppendEntries and InstallSnapshot calls one after
+// another; a second only while a call to a slow or cut-off follower is
+// outstanding), and short-lived goroutines for the other RPCs (PreVotes,
+// RequestVotes, a transfer's TimeoutNow), which exit when their labrpc
+// Call returns. Kill stops the ticker, the applier, the saver and waiting
+// senders at once; the others exit as their calls return. All share one
+// mutex, rf.mu, never held across a Call or a channel send.
 //
 // Persistence: currentTerm and votedFor are saved by whoever changes them,
 // before anything is sent or answered. New log entries are saved by the
@@ -90,9 +99,9 @@
 //
 //   - Heartbeat interval 250 ms. The testers allow at most 10 heartbeats a
 //     second and count RPCs, calls to disconnected peers included: 250 ms
-//     keeps an idle 3-peer cluster at 8 RPCs/s, and "initial election" near
-//     25 RPCs in 3.5 s. Anything sent to a follower (entries, a commit
-//     notice) resets its heartbeat clock.
+//     keeps an idle 3-peer cluster at 8 RPCs/s (two followers, four
+//     heartbeats a second each). Anything sent to a follower (entries, a
+//     commit notice) resets its heartbeat clock.
 //   - Election timeout uniformly random in 400-800 ms, above the paper's
 //     150-300 ms because heartbeats are slower, and at least 1.6 heartbeat
 //     intervals. A heartbeat lost on the unreliable network (10% drops) is
@@ -120,9 +129,9 @@
 //   - A tick that comes over 150 ms late (the shortest election timeout
 //     less the heartbeat interval) means the peer itself could not
 //     run (on a loaded machine the whole process is descheduled now and
-//     then: 110-280 ms pauses in 17 of 200 runs of one test, 700-900 ms in
-//     2 failed runs of 86, every peer at once); the time lost is added to a follower's election deadline, as
-//     if the timer counted ticks, and to a leader's record of its
+//     then, every peer at once, for up to most of a second); the time lost
+//     is added to a follower's election deadline, as if the timer counted
+//     ticks, and to a leader's record of its
 //     followers' last replies (check-quorum). A follower woken from such a
 //     pause would otherwise campaign against a leader whose heartbeat is
 //     queued behind its own tick. At most one pause per 800 ms is
@@ -133,7 +142,7 @@
 //
 // Everything Figure 2 requires is done as stated; these are additions:
 //
-//   - Pre-vote (dissertation §9.6), on by default (SetPreVote turns it
+//   - Pre-vote (dissertation §9.6), on by default (Options.DisablePreVote turns it
 //     off): when its election timeout elapses, a peer first asks the others
 //     with a PreVote RPC whether they would vote for it in term
 //     currentTerm+1, changing neither its term nor its vote, and runs the
@@ -150,8 +159,7 @@
 //     stickiness applies to pre-votes only (to votes too with lease reads
 //     on, a transfer's excepted; see below). A peer that lost its leader
 //     through check-quorum (see Timing) grants pre-votes again once 400 ms pass.
-//     Cost: one more round trip before each election, n-1 more RPCs (the
-//     2A testers' initial election: 26 RPCs instead of 24).
+//     Cost: one more round trip before each election, n-1 more RPCs.
 //   - Fast backtracking: a follower rejecting AppendEntries returns the term
 //     of its conflicting entry and the first index it holds for that term
 //     (or its log length if too short); the leader skips to just past its
@@ -167,7 +175,7 @@
 //     entries per RPC). The follower's sender goroutine yields once, and
 //     again while new entries keep arriving, before it builds its
 //     arguments, so a burst of Starts from several goroutines travels in
-//     one call even on the reliable network, whose round trip (about 7 us)
+//     one call even on the reliable network, whose round trip
 //     is shorter than the gap between two goroutines' Starts.
 //   - Prompt but coalesced commit notices: when the leader's commitIndex
 //     moves, followers learn it with the next entries or, if none come
@@ -242,7 +250,7 @@
 //     again in its term. Once it has sent TimeoutNow it serves no lease
 //     reads for the rest of its term: the target may win before any lease
 //     runs out. No transfer, no extra calls.
-//   - Lease reads (dissertation §6.4.1), off by default (SetLeaseReads, at
+//   - Lease reads (dissertation §6.4.1), off by default (Options.LeaseReads, at
 //     every peer): ReadIndex answers at once, without a round, while a
 //     majority (the leader included) answered calls the leader sent less
 //     than 350 ms ago (the 400 ms minimum election timeout less a 50 ms
@@ -257,7 +265,7 @@
 //     there is no drift at all. See lease.go.
 //   - SetMaxStateBytes, beside it, makes a follower whose persisted state
 //     is over a bound, with committed entries still in its log, wait in
-//     the AppendEntries handler (at most 50 ms, see backlog.go) for its
+//     the AppendEntries handler (at most 50 ms, see flowcontrol.go) for its
 //     service to snapshot before it saves more. A service whose apply loop
 //     falls behind (a busy processor is enough) would otherwise keep
 //     saving entries it cannot compact yet.

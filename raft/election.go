@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"sync"
 	"time"
 )
 
@@ -48,7 +49,7 @@ func (rf *Raft) startElectionTimer() {
 		return
 	}
 	span := firstTimeoutMax - firstTimeoutMin
-	rf.electionDeadline = time.Now().Add(firstTimeoutMin + time.Duration(rf.rand.Float64()*float64(span)))
+	rf.election.deadline = time.Now().Add(firstTimeoutMin + time.Duration(rf.election.rand.Float64()*float64(span)))
 }
 
 // resetElectionTimer starts a new randomised election timeout. Caller holds
@@ -56,7 +57,7 @@ func (rf *Raft) startElectionTimer() {
 // (the leader heard from, a vote granted, an election begun) also means
 // this peer should not start an election now (§9.6).
 func (rf *Raft) resetElectionTimer() {
-	rf.electionDeadline = time.Now().Add(electionTimeout(rf.rand.Float64(), rf.quietElections))
+	rf.election.deadline = time.Now().Add(electionTimeout(rf.election.rand.Float64(), rf.election.quietElections))
 	rf.preVoteRound.active = false
 }
 
@@ -76,27 +77,35 @@ const pauseThreshold = electionTimeoutMin - heartbeatInterval
 // each follower last replied (check-quorum, stepDownWithoutQuorum).
 // Without this a follower that wakes from a pause longer than the election
 // timeout campaigns against a working leader whose heartbeat is queued
-// behind its own tick (2 failures in 86 runs of
-// TestRejoiningFollowerPreVote under load: 700-900 ms with no line from any
-// peer, then a follower's pre-vote before the leader's heartbeat). The
+// behind its own tick (TestPausedClusterKeepsLeader). The
 // lease (lease.go) is not affected: it and the vote refusal it rests on
 // count real time. A peer slowed down for good (ticks late again and
 // again) is not paused: it discounts at most one pause per
 // electionTimeoutMax, so its elections are delayed, never stopped.
+//
+// Why not count ticks instead, as etcd does: the timers that must not
+// fire after a pause come in pairs that share one clock here, the
+// election timer with the heartbeats (sendDue) and the pre-vote's
+// stickiness, check-quorum with the followers' replies; the lease and its
+// vote refusal must stay on real time. Ticks for some of them would give a
+// peer two clocks to keep consistent; one real clock corrected in this one
+// place keeps the pairs together. A peer that is merely slow loses nothing
+// either way: a 10 ms ticker on this loaded machine delivers 98% of its
+// ticks (docs/raft-measurements.md).
 // Caller holds rf.mu.
 func (rf *Raft) discountPause(now time.Time, gap time.Duration) {
-	if gap < pauseThreshold || now.Sub(rf.pauseDiscountedAt) < electionTimeoutMax {
+	if gap < pauseThreshold || now.Sub(rf.election.pauseDiscounted) < electionTimeoutMax {
 		return
 	}
-	rf.pauseDiscountedAt = now
+	rf.election.pauseDiscounted = now
 	lost := gap - tickInterval
 	rf.dlog(topicTimer, "ticker ran %v late: a pause of ours, not counted in the timeouts", gap)
 	if rf.role != leader {
-		rf.electionDeadline = rf.electionDeadline.Add(lost)
+		rf.election.deadline = rf.election.deadline.Add(lost)
 		return
 	}
-	for peer := range rf.progress {
-		p := &rf.progress[peer]
+	for peer := range rf.lead.progress {
+		p := &rf.lead.progress[peer]
 		if p.lastReply = p.lastReply.Add(lost); p.lastReply.After(now) {
 			p.lastReply = now
 		}
@@ -111,22 +120,22 @@ func (rf *Raft) discountPause(now time.Time, gap time.Duration) {
 // election) got no answer at all is cut off, and first waits
 // quietBackoff-1 more timeouts. Caller holds rf.mu and is not the leader.
 func (rf *Raft) tickElection(now time.Time) {
-	if now.Before(rf.electionDeadline) {
+	if now.Before(rf.election.deadline) {
 		return
 	}
 	unanswered := rf.lastCampaignUnanswered()
-	if unanswered && rf.quietElections == 0 {
-		rf.quietElections = 1
-		rf.electionDeadline = now.Add((quietBackoff - 1) * electionTimeout(rf.rand.Float64(), 0))
+	if unanswered && rf.election.quietElections == 0 {
+		rf.election.quietElections = 1
+		rf.election.deadline = now.Add((quietBackoff - 1) * electionTimeout(rf.election.rand.Float64(), 0))
 		rf.dlog(topicTimer, "no answer to our last campaign; waiting longer before the next")
 		return
 	}
 	if unanswered {
-		rf.quietElections++
+		rf.election.quietElections++
 	} else {
-		rf.quietElections = 0
+		rf.election.quietElections = 0
 	}
-	if rf.preVote {
+	if rf.settings.preVote {
 		rf.startPreVote()
 	} else {
 		rf.startElection()
@@ -140,7 +149,7 @@ func (rf *Raft) lastCampaignUnanswered() bool {
 	if rf.preVoteRound.active {
 		return !rf.preVoteRound.heard
 	}
-	return rf.role == candidate && !rf.heardInElection
+	return rf.role == candidate && !rf.election.heardInElection
 }
 
 // adoptHigherTerm applies the rule for all servers of Figure 2: "If RPC
@@ -165,14 +174,15 @@ func (rf *Raft) becomeFollower(term int) {
 	if term > rf.currentTerm {
 		rf.currentTerm = term
 		rf.votedFor = noVote
-		rf.leaderContact = time.Time{} // the leader we heard from is not current any more
+		rf.heard.inTerm = false        // the leader we heard from is not current any more
 		rf.preVoteRound.active = false // it asked about a term that is now past
 	}
-	if rf.role == leader {
-		rf.resetElectionTimer()
-	}
+	wasLeader := rf.role == leader
 	rf.role = follower
-	rf.wakeLeadershipWaiters() // a leader's senders exit, its reads fail
+	if wasLeader {
+		rf.resetElectionTimer()
+		rf.resetLeaderState() // the senders exit, the reads fail
+	}
 }
 
 // stepDownWithoutQuorum applies the check of the Raft dissertation (§6.2):
@@ -185,16 +195,13 @@ func (rf *Raft) becomeFollower(term int) {
 // network do not unseat a leader that is in fact connected. Caller holds
 // rf.mu and is the leader.
 func (rf *Raft) stepDownWithoutQuorum(now time.Time) bool {
-	heard := 1 // ourselves
-	for peer := range rf.peers {
-		if peer != rf.me && now.Sub(rf.progress[peer].lastReply) < quorumTimeout {
-			heard++
-		}
+	heard := func(peer int) bool {
+		return peer == rf.me || now.Sub(rf.lead.progress[peer].lastReply) < quorumTimeout
 	}
-	if heard >= rf.majority() {
+	if hasQuorum(len(rf.peers), heard) {
 		return false
 	}
-	rf.dlog(topicLeader, "heard from only %d of %d peers in %v; stepping down", heard, len(rf.peers), quorumTimeout)
+	rf.dlog(topicLeader, "heard from no majority of %d peers in %v; stepping down", len(rf.peers), quorumTimeout)
 	rf.becomeFollower(rf.currentTerm)
 	return true
 }
@@ -207,8 +214,8 @@ func (rf *Raft) becomeCandidate() {
 	rf.role = candidate
 	rf.currentTerm++
 	rf.votedFor = rf.me
-	rf.votesGranted = 1
-	rf.heardInElection = false
+	rf.election.votesGranted = 1
+	rf.election.heardInElection = false
 	rf.persist()
 	rf.resetElectionTimer()
 }
@@ -220,25 +227,42 @@ func (rf *Raft) becomeCandidate() {
 // server"). Caller holds rf.mu.
 func (rf *Raft) becomeLeader() {
 	rf.role = leader
-	rf.quietElections = 0
+	rf.election.quietElections = 0
+	rf.resetLeaderState()
+	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.election.votesGranted, rf.log.describe())
+	rf.replicateToAll(time.Now())
+}
+
+// resetLeaderState is the one place a leader's state begins and ends: on
+// becoming leader and on stepping down. It ends what the old state holds
+// (pending reads fail; the senders, woken, see the leadership is over) and
+// starts afresh: Figure 2's "Reinitialized after election" nextIndex (just
+// past our last entry) and matchIndex (0), with our own matchIndex our last
+// entry: our whole log is saved (becomeCandidate persisted it, and a
+// candidate's log does not change), so it counts as our own copy without
+// waiting for the saver; all of it is from earlier terms, which commit only
+// once an entry of this term does. The votes just received count as having
+// heard from the voters, so a full quorumTimeout passes before the first
+// check-quorum. Caller holds rf.mu.
+func (rf *Raft) resetLeaderState() {
+	rf.wakeLeadershipWaiters()
+	rf.lead = rf.freshLeaderState()
+}
+
+// freshLeaderState is the leader state of a peer that has just won an
+// election now. Caller holds rf.mu.
+func (rf *Raft) freshLeaderState() leaderState {
 	now := time.Now()
-	for i := range rf.peers {
-		rf.nextIndex[i] = rf.log.lastIndex() + 1
-		rf.matchIndex[i] = 0
-		// The votes just received count as having heard from the
-		// voters; a full quorumTimeout passes before the first check.
-		rf.progress[i] = peerProgress{lastReply: now}
-		if i != rf.me {
-			go rf.sender(i, rf.currentTerm)
+	progress := make([]peerProgress, len(rf.peers))
+	senders := make([]senders, len(rf.peers))
+	for i := range progress {
+		senders[i].wake = sync.NewCond(&rf.mu)
+		progress[i] = peerProgress{nextIndex: rf.log.lastIndex() + 1, lastReply: now}
+		if i == rf.me {
+			progress[i].matchIndex = rf.log.lastIndex()
 		}
 	}
-	// Our whole log is saved (becomeCandidate persisted it, and a
-	// candidate's log does not change), so it counts as our own copy
-	// without waiting for the saver; all of it is from earlier terms, which
-	// commit only once an entry of this term does.
-	rf.matchIndex[rf.me] = rf.log.lastIndex()
-	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.votesGranted, rf.log.describe())
-	rf.replicateToAll(now)
+	return leaderState{progress: progress, senders: senders}
 }
 
 // startElection runs the candidate rule of Figure 2: become a candidate in
@@ -252,7 +276,7 @@ func (rf *Raft) startElection() {
 // leadership transfer (§3.10, see RequestVoteArgs). Caller holds rf.mu.
 func (rf *Raft) runElection(disruptLeader bool) {
 	rf.becomeCandidate()
-	rf.dlog(topicTimer, "election timeout; running for term %d (quiet elections %d)", rf.currentTerm, rf.quietElections)
+	rf.dlog(topicTimer, "election timeout; running for term %d (quiet elections %d)", rf.currentTerm, rf.election.quietElections)
 	args := RequestVoteArgs{
 		Term:         rf.currentTerm,
 		CandidateId:  rf.me,
@@ -261,7 +285,7 @@ func (rf *Raft) runElection(disruptLeader bool) {
 		// Set only by a transfer's election.
 		DisruptLeader: disruptLeader,
 	}
-	if rf.votesGranted >= rf.majority() {
+	if rf.election.votesGranted >= rf.majority() {
 		rf.becomeLeader() // a cluster of one
 		return
 	}
@@ -287,13 +311,13 @@ func (rf *Raft) requestVoteFrom(peer int, args RequestVoteArgs) {
 	if rf.role != candidate || rf.currentTerm != args.Term {
 		return // a stale answer from an election already decided
 	}
-	rf.heardInElection = true
+	rf.election.heardInElection = true
 	if !reply.VoteGranted {
 		return
 	}
-	rf.votesGranted++
-	rf.dlog(topicVote, "vote from S%d (%d of %d needed)", peer, rf.votesGranted, rf.majority())
-	if rf.votesGranted == rf.majority() {
+	rf.election.votesGranted++
+	rf.dlog(topicVote, "vote from S%d (%d of %d needed)", peer, rf.election.votesGranted, rf.majority())
+	if rf.election.votesGranted == rf.majority() {
 		rf.becomeLeader()
 	}
 }

@@ -3,6 +3,8 @@ package raft
 import (
 	"testing"
 	"time"
+
+	"miniraftkv/labrpc"
 )
 
 // TestFirstElectionTimeout checks which range a starting peer draws its
@@ -12,7 +14,7 @@ func TestFirstElectionTimeout(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		before := time.Now()
 		rf := newRaft(nil, 0, MakePersister(), nil)
-		wait := rf.electionDeadline.Sub(before)
+		wait := rf.election.deadline.Sub(before)
 		if wait < firstTimeoutMin || wait > firstTimeoutMax+50*time.Millisecond {
 			t.Fatalf("fresh peer: first timeout %v, want %v-%v", wait, firstTimeoutMin, firstTimeoutMax)
 		}
@@ -26,7 +28,7 @@ func TestFirstElectionTimeout(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		before := time.Now()
 		restarted := newRaft(nil, 0, p.Copy(), nil)
-		wait := restarted.electionDeadline.Sub(before)
+		wait := restarted.election.deadline.Sub(before)
 		if wait < electionTimeoutMin || wait > electionTimeoutMax+50*time.Millisecond {
 			t.Fatalf("restarted peer (term 3): first timeout %v, want %v-%v", wait, electionTimeoutMin, electionTimeoutMax)
 		}
@@ -63,4 +65,44 @@ func TestLeaderStepsDownWithoutQuorum(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("the two connected peers elected no leader in 10 s")
+}
+
+// TestResetLeaderState checks that the leader state starts afresh in one
+// place: nothing a leader kept in an earlier term (a transfer, a lease given
+// up, read rounds, a follower's progress) survives into the next.
+func TestResetLeaderState(t *testing.T) {
+	rf := newRaft(make([]*labrpc.ClientEnd, 3), 0, MakePersister(), nil)
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	rf.log.append(LogEntry{Term: 1}, LogEntry{Term: 1})
+	rf.role = leader
+	round := rf.joinReadRoundForTest()
+	rf.lead.leaseEnded = true
+	rf.lead.transfer = leadershipTransfer{active: true, target: 1}
+	rf.lead.progress[1] = peerProgress{nextIndex: 1, matchIndex: 0, seq: 9}
+	rf.resetLeaderState()
+	select {
+	case <-round.done:
+	default:
+		t.Fatal("a pending read round survived resetLeaderState")
+	}
+	if rf.lead.leaseEnded || rf.lead.transfer.active || len(rf.lead.reads.pending) != 0 {
+		t.Fatalf("leader state kept %+v", rf.lead)
+	}
+	for peer, p := range rf.lead.progress {
+		wantMatch := 0
+		if peer == rf.me {
+			wantMatch = 2
+		}
+		if p.nextIndex != 3 || p.matchIndex != wantMatch || p.seq != 0 {
+			t.Errorf("peer %d: progress %+v; want nextIndex 3, matchIndex %d, seq 0", peer, p, wantMatch)
+		}
+	}
+}
+
+// joinReadRoundForTest adds a pending read round without sending anything.
+func (rf *Raft) joinReadRoundForTest() *readRound {
+	round := &readRound{after: make([]uint64, len(rf.peers)), done: make(chan struct{})}
+	rf.lead.reads.pending = append(rf.lead.reads.pending, round)
+	return round
 }

@@ -1,9 +1,6 @@
 package raft
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
 // Lease reads (dissertation §6.4.1), off by default (SetLeaseReads). A
 // leader that a majority acknowledged recently answers ReadIndex at once,
@@ -26,8 +23,8 @@ import (
 // The pre-vote's stickiness (prevote.go) is not enough on its own: a peer
 // can grant a pre-vote, hear from the leader, and then grant the real vote
 // to the peer it pre-voted for. Nor does the stickiness survive a term
-// change of leaderContact: a stale pre-vote reply can hand a follower a
-// higher term. So the vote refusal here keeps its own time, leaderHeardAt,
+// change (heard.inTerm): a stale pre-vote reply can hand a follower a
+// higher term. So the vote refusal here counts from heard.at alone,
 // across terms, and applies only with lease reads on, which leaves the
 // lab's election behaviour unchanged by default. It must be on at every
 // peer: a peer's lease relies on the other peers' refusals.
@@ -72,11 +69,13 @@ const (
 // the cluster: with it on, a peer refuses to vote for electionTimeoutMin
 // after hearing from a leader, and other peers' leases rely on that. The
 // lease assumes monotonic clocks of nearly the same rate (see lease.go).
-// It goes beyond the lab API.
+// It goes beyond the lab API. Prefer Options.LeaseReads, given to
+// MakeWithOptions from the one configuration of the cluster: every peer
+// then has it from the start, as the leases of the others need.
 func (rf *Raft) SetLeaseReads(on bool) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	rf.leaseReads = on
+	rf.settings.leaseReads = on
 }
 
 // leaseHolds reports whether this leader may answer a read at now without
@@ -85,25 +84,20 @@ func (rf *Raft) SetLeaseReads(on bool) {
 // leader included) answered calls sent less than leaseDuration before now.
 // Caller holds rf.mu and is the leader.
 func (rf *Raft) leaseHolds(now time.Time) bool {
-	return rf.leaseReads && rf.leaseEndedIn != rf.currentTerm && now.Sub(rf.leaseStart(now)) < leaseDuration
+	return rf.settings.leaseReads && !rf.lead.leaseEnded && now.Sub(rf.leaseStart(now)) < leaseDuration
 }
 
 // leaseStart is when the calls the lease rests on were sent: the latest time
 // t such that a majority, the leader included, answered calls sent at t or
 // later in the current term. Caller holds rf.mu and is the leader.
 func (rf *Raft) leaseStart(now time.Time) time.Time {
-	need := rf.majority() - 1 // followers besides the leader
-	if need == 0 {
-		return now // a cluster of one
-	}
-	sent := make([]time.Time, 0, len(rf.peers)-1)
-	for peer := range rf.peers {
-		if peer != rf.me {
-			sent = append(sent, rf.progress[peer].ackedSentAt)
+	sentAt := func(peer int) time.Time {
+		if peer == rf.me {
+			return now // the leader acknowledges itself at once
 		}
+		return rf.lead.progress[peer].ackedSentAt
 	}
-	sort.Slice(sent, func(i, j int) bool { return sent[i].After(sent[j]) })
-	return sent[need-1]
+	return quorumValue(len(rf.peers), sentAt, time.Time.Before)
 }
 
 // voteStickiness reports why this peer refuses a RequestVote outright,
@@ -111,7 +105,7 @@ func (rf *Raft) leaseStart(now time.Time) time.Time {
 // heard from a leader less than electionTimeoutMin ago (§4.2.3, §6.4.1).
 // Caller holds rf.mu.
 func (rf *Raft) voteStickiness() string {
-	if rf.leaseReads && time.Since(rf.leaderHeardAt) < electionTimeoutMin {
+	if rf.settings.leaseReads && time.Since(rf.heard.at) < electionTimeoutMin {
 		return "lease reads on and a leader heard within the minimum election timeout"
 	}
 	return ""

@@ -24,13 +24,13 @@ import (
 func leaderWithAcks(acks []time.Time) *Raft {
 	rf := &Raft{
 		peers:       make([]*labrpc.ClientEnd, len(acks)+1),
-		progress:    make([]peerProgress, len(acks)+1),
+		lead:        leaderState{progress: make([]peerProgress, len(acks)+1)},
 		role:        leader,
 		currentTerm: 1,
-		leaseReads:  true,
+		settings:    settings{leaseReads: true},
 	}
 	for i, at := range acks {
-		rf.progress[i+1].ackedSentAt = at
+		rf.lead.progress[i+1].ackedSentAt = at
 	}
 	return rf
 }
@@ -55,9 +55,8 @@ func TestLeaseWindow(t *testing.T) {
 			t0.Add(-100*ms + leaseDuration), nil, false},
 		{"5 peers: three answers, the second newest counts", []time.Time{t0.Add(-300 * ms), t0, never, t0.Add(-10 * ms)},
 			t0.Add(-10*ms + leaseDuration), nil, false},
-		{"lease reads off", []time.Time{t0, t0}, t0.Add(ms), func(rf *Raft) { rf.leaseReads = false }, false},
-		{"TimeoutNow sent in this term", []time.Time{t0, t0}, t0.Add(ms), func(rf *Raft) { rf.leaseEndedIn = 1 }, false},
-		{"TimeoutNow sent in an earlier term", []time.Time{t0, t0}, t0.Add(ms), func(rf *Raft) { rf.currentTerm, rf.leaseEndedIn = 2, 1 }, true},
+		{"lease reads off", []time.Time{t0, t0}, t0.Add(ms), func(rf *Raft) { rf.settings.leaseReads = false }, false},
+		{"TimeoutNow sent in this term", []time.Time{t0, t0}, t0.Add(ms), func(rf *Raft) { rf.lead.leaseEnded = true }, false},
 		{"a cluster of one", nil, t0.Add(time.Hour), nil, true},
 	}
 	for _, c := range cases {

@@ -34,7 +34,7 @@ type raftLog struct {
 	segments [][]LogEntry
 	base     int // index of position 0, the snapshot's last included index
 	// unsaved is the lowest index changed (appended or truncated) since
-	// markSaved, or 0 when nothing changed; persist.go encodes only
+	// markSaved, or 0 when nothing changed; statestream.go encodes only
 	// entries from there on.
 	unsaved int
 }
@@ -306,24 +306,9 @@ func (l *raftLog) describe() string {
 		l.base, l.snapshotTerm(), l.firstIndex(), l.lastIndex(), l.lastTerm())
 }
 
-// quorumMatchIndex returns the highest index that a majority of match
-// (one matchIndex per peer, the leader's own included) has reached: the
-// "N such that a majority of matchIndex[i] >= N" of Figure 2.
-//
-// It counts instead of sorting a copy: it runs on every AppendEntries reply,
-// and for the few peers of a cluster counting allocates nothing.
-func quorumMatchIndex(match []int) int {
-	best := 0
-	for _, n := range match {
-		atLeast := 0
-		for _, m := range match {
-			if m >= n {
-				atLeast++
-			}
-		}
-		if atLeast > len(match)/2 && n > best {
-			best = n
-		}
-	}
-	return best
+// quorumMatchIndex returns the highest index that a majority of the peers'
+// matchIndex (the leader's own included) has reached: the "N such that a
+// majority of matchIndex[i] >= N" of Figure 2.
+func quorumMatchIndex(progress []peerProgress) int {
+	return quorumValue(len(progress), func(peer int) int { return progress[peer].matchIndex }, func(a, b int) bool { return a < b })
 }

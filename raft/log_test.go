@@ -253,7 +253,7 @@ func TestQuorumMatchIndex(t *testing.T) {
 		{[]int{1, 2, 3, 4, 5}, 3},
 	}
 	for _, c := range cases {
-		if got := quorumMatchIndex(c.match); got != c.want {
+		if got := quorumMatchIndex(progressWithMatch(c.match)); got != c.want {
 			t.Errorf("quorumMatchIndex(%v) = %d, want %d", c.match, got, c.want)
 		}
 	}
@@ -265,7 +265,7 @@ func TestQuorumMatchIndex(t *testing.T) {
 		for i, v := range raw {
 			match[i] = int(v)
 		}
-		return quorumMatchIndex(match) == sortedQuorum(match)
+		return quorumMatchIndex(progressWithMatch(match)) == sortedQuorum(match)
 	}
 	if err := quick.Check(f, nil); err != nil {
 		t.Fatal(err)
@@ -422,4 +422,13 @@ func checkAgainstNaive(t *testing.T, step int, l *raftLog, model *naiveLog) {
 			t.Fatalf("step %d: segment %d of %d holds %d positions", step, k, len(l.segments), len(seg))
 		}
 	}
+}
+
+// progressWithMatch is a leader's progress with the given matchIndex per peer.
+func progressWithMatch(match []int) []peerProgress {
+	progress := make([]peerProgress, len(match))
+	for i, m := range match {
+		progress[i].matchIndex = m
+	}
+	return progress
 }

@@ -18,7 +18,7 @@ func leaderOf20() *Raft {
 	}
 	rf.role = leader
 	for i := range rf.peers {
-		rf.nextIndex[i], rf.matchIndex[i] = 21, 20
+		rf.lead.progress[i].nextIndex, rf.lead.progress[i].matchIndex = 21, 20
 	}
 	return rf
 }
@@ -35,15 +35,15 @@ func TestBug_FollowerThatLostAcknowledgedEntriesNeverCaughtUp(t *testing.T) {
 	args := AppendEntriesArgs{Term: 2, LeaderId: 0, PrevLogIndex: 20, PrevLogTerm: 2}
 	reply := AppendEntriesReply{Term: 2, ConflictTerm: 0, ConflictIndex: 20, FollowerCommit: 15}
 	notice := rf.handleAppendRejection(1, args, reply, true)
-	if rf.nextIndex[1] > 20 || rf.nextIndex[1] <= rf.matchIndex[1] {
+	if rf.lead.progress[1].nextIndex > 20 || rf.lead.progress[1].nextIndex <= rf.lead.progress[1].matchIndex {
 		t.Fatalf("after the rejection nextIndex %d, matchIndex %d; want nextIndex <= 20 and above matchIndex",
-			rf.nextIndex[1], rf.matchIndex[1])
+			rf.lead.progress[1].nextIndex, rf.lead.progress[1].matchIndex)
 	}
 	if !strings.Contains(notice, "lost saved state") {
 		t.Fatalf("notice %q; want one saying the follower lost saved state", notice)
 	}
 	now := time.Now()
-	p := rf.progress[1]
+	p := rf.lead.progress[1]
 	p.sentAt = now
 	if sendDue(p, true, now) {
 		t.Fatalf("a call is due at once after a rejection that went backwards past matchIndex; want a short backoff")
@@ -52,9 +52,9 @@ func TestBug_FollowerThatLostAcknowledgedEntriesNeverCaughtUp(t *testing.T) {
 		t.Fatalf("no call due a heartbeat interval after the rejection")
 	}
 	rf.handleAppendSuccess(1, 20)
-	if rf.matchIndex[1] != 20 || rf.nextIndex[1] != 21 || rf.progress[1].fruitless != 0 {
+	if rf.lead.progress[1].matchIndex != 20 || rf.lead.progress[1].nextIndex != 21 || rf.lead.progress[1].fruitless != 0 {
 		t.Fatalf("after the follower caught up: nextIndex %d, matchIndex %d, fruitless %d; want 21, 20, 0",
-			rf.nextIndex[1], rf.matchIndex[1], rf.progress[1].fruitless)
+			rf.lead.progress[1].nextIndex, rf.lead.progress[1].matchIndex, rf.lead.progress[1].fruitless)
 	}
 }
 
@@ -68,8 +68,8 @@ func TestStaleRejectionKeepsMatch(t *testing.T) {
 	if notice := rf.handleAppendRejection(1, args, reply, false); notice != "" {
 		t.Fatalf("a stale rejection gave the notice %q", notice)
 	}
-	if rf.nextIndex[1] != 21 || rf.matchIndex[1] != 20 {
-		t.Fatalf("after a stale rejection nextIndex %d, matchIndex %d; want 21, 20", rf.nextIndex[1], rf.matchIndex[1])
+	if rf.lead.progress[1].nextIndex != 21 || rf.lead.progress[1].matchIndex != 20 {
+		t.Fatalf("after a stale rejection nextIndex %d, matchIndex %d; want 21, 20", rf.lead.progress[1].nextIndex, rf.lead.progress[1].matchIndex)
 	}
 }
 
@@ -81,15 +81,15 @@ func TestStaleRejectionKeepsMatch(t *testing.T) {
 func TestNoTightResendLoop(t *testing.T) {
 	check := func(prev uint8, conflictTerm, conflictIndex, followerCommit uint8, match uint8) bool {
 		rf := leaderOf20()
-		rf.matchIndex[1] = int(match) % 21
-		rf.nextIndex[1] = rf.matchIndex[1] + 1 + int(prev)%(21-rf.matchIndex[1])
-		args := AppendEntriesArgs{Term: 2, PrevLogIndex: rf.nextIndex[1] - 1, PrevLogTerm: 2}
+		rf.lead.progress[1].matchIndex = int(match) % 21
+		rf.lead.progress[1].nextIndex = rf.lead.progress[1].matchIndex + 1 + int(prev)%(21-rf.lead.progress[1].matchIndex)
+		args := AppendEntriesArgs{Term: 2, PrevLogIndex: rf.lead.progress[1].nextIndex - 1, PrevLogTerm: 2}
 		reply := AppendEntriesReply{Term: 2, ConflictTerm: int(conflictTerm) % 4,
 			ConflictIndex: int(conflictIndex) % 25, FollowerCommit: int(followerCommit) % 25}
 		rf.handleAppendRejection(1, args, reply, true)
-		next, p := rf.nextIndex[1], rf.progress[1]
-		if next <= rf.matchIndex[1] || next > rf.log.lastIndex()+1 || next < 1 {
-			t.Logf("%+v: nextIndex %d, matchIndex %d", reply, next, rf.matchIndex[1])
+		next, p := rf.lead.progress[1].nextIndex, rf.lead.progress[1]
+		if next <= rf.lead.progress[1].matchIndex || next > rf.log.lastIndex()+1 || next < 1 {
+			t.Logf("%+v: nextIndex %d, matchIndex %d", reply, next, rf.lead.progress[1].matchIndex)
 			return false
 		}
 		now := time.Now()
@@ -109,11 +109,11 @@ func TestRepeatedNonsenseBacksOff(t *testing.T) {
 	rf := leaderOf20()
 	reply := AppendEntriesReply{Term: 2, ConflictTerm: 2, ConflictIndex: 1} // "conflict" in the leader's own term
 	for i := 0; i < 10; i++ {
-		prev := rf.nextIndex[1] - 1
+		prev := rf.lead.progress[1].nextIndex - 1
 		args := AppendEntriesArgs{Term: 2, PrevLogIndex: prev, PrevLogTerm: 2}
 		rf.handleAppendRejection(1, args, reply, true)
 	}
-	p := rf.progress[1]
+	p := rf.lead.progress[1]
 	now := time.Now()
 	p.sentAt = now
 	if sendDue(p, true, now.Add(heartbeatInterval-time.Millisecond)) {

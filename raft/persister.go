@@ -77,7 +77,7 @@ func (ps *Persister) Save(raftstate []byte, snapshot []byte) {
 }
 
 // saveChunks is Save without the copies, for Raft's append-only state
-// stream (persist.go finds it with a type assertion): the Raft state is the
+// stream (statestream.go finds it with a type assertion): the Raft state is the
 // chunks of full, then last, joined, and the Persister keeps full, the
 // chunks and the snapshot as they are, so the caller must never modify
 // them afterwards.
@@ -118,7 +118,7 @@ func (ps *Persister) store(state savedBytes, snapshot []byte) {
 // It first calls write with what ps holds now, so write's store holds from
 // then on exactly what ps holds. When extends is true, the save appended
 // the bytes of tail's chunks to the Raft state and kept the snapshot (the
-// usual save of Raft's append-only stream, see raft/persist.go); otherwise
+// usual save of Raft's append-only stream, see raft/statestream.go); otherwise
 // the Raft state is now tail's chunks joined, and the snapshot is
 // snapshot. write must not modify the chunks or the snapshot. A Copy does
 // not write through.

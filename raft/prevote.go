@@ -1,7 +1,5 @@
 package raft
 
-import "time"
-
 // The pre-vote of the Raft dissertation (§9.6, "Preventing disruptions when
 // a server rejoins the cluster"). A peer cut off from the cluster keeps
 // timing out; without pre-vote each timeout starts an election in a new
@@ -68,11 +66,13 @@ func preVoteRefusal(args *PreVoteArgs, v voterView) string {
 // default: a peer runs an election only after a majority said it would vote
 // for it, so a peer that cannot win never raises its term. With it off, an
 // election timeout starts an election at once, as in Figure 2. It goes
-// beyond the lab API; a peer answers PreVote RPCs either way.
+// beyond the lab API; a peer answers PreVote RPCs either way. Prefer
+// Options.DisablePreVote, given to MakeWithOptions: a setting made at
+// construction holds from the peer's first election on.
 func (rf *Raft) SetPreVote(on bool) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	rf.preVote = on
+	rf.settings.preVote = on
 }
 
 // startPreVote begins a pre-vote round for term currentTerm+1 (§9.6). It
@@ -83,7 +83,7 @@ func (rf *Raft) startPreVote() {
 	rf.resetElectionTimer() // also abandons the previous round
 	rf.preVoteRound = preVoteRound{id: rf.preVoteRound.id + 1, active: true, granted: 1}
 	rf.dlog(topicTimer, "election timeout; asking for pre-votes for term %d (quiet elections %d)",
-		rf.currentTerm+1, rf.quietElections)
+		rf.currentTerm+1, rf.election.quietElections)
 	if rf.preVoteRound.granted >= rf.majority() {
 		rf.startElection() // a cluster of one
 		return
@@ -145,7 +145,7 @@ func (rf *Raft) PreVote(args *PreVoteArgs, reply *PreVoteReply) {
 	view := voterView{
 		currentTerm: rf.currentTerm,
 		votedFor:    rf.votedFor,
-		heardLeader: rf.role == leader || time.Since(rf.leaderContact) < electionTimeoutMin,
+		heardLeader: rf.role == leader || rf.heard.recently(),
 		logUpToDate: rf.log.isUpToDate(args.LastLogTerm, args.LastLogIndex),
 	}
 	if why := preVoteRefusal(args, view); why != "" {

@@ -63,15 +63,16 @@ func TestPreVoteChangesNothing(t *testing.T) {
 		grant   bool
 	}{
 		{"no leader heard", func() {}, true},
-		{"leader heard just now", func() { rf.leaderContact = time.Now() }, false},
-		{"leader heard long ago", func() { rf.leaderContact = time.Now().Add(-electionTimeoutMin) }, true},
+		{"leader heard just now", func() { rf.heard = leaderHeard{at: time.Now(), inTerm: true} }, false},
+		{"leader heard long ago", func() { rf.heard = leaderHeard{at: time.Now().Add(-electionTimeoutMin), inTerm: true} }, true},
+		{"leader of an earlier term heard just now", func() { rf.heard = leaderHeard{at: time.Now()} }, true},
 		{"we lead", func() { rf.role = leader }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rf.mu.Lock()
-			rf.role, rf.leaderContact = follower, time.Time{}
+			rf.role, rf.heard = follower, leaderHeard{}
 			tc.prepare()
-			deadline, saved := rf.electionDeadline, p.ReadRaftState()
+			deadline, saved := rf.election.deadline, p.ReadRaftState()
 			rf.mu.Unlock()
 			var reply PreVoteReply
 			rf.PreVote(&PreVoteArgs{Term: 10, CandidateId: 2}, &reply)
@@ -80,9 +81,9 @@ func TestPreVoteChangesNothing(t *testing.T) {
 			}
 			rf.mu.Lock()
 			defer rf.mu.Unlock()
-			if rf.currentTerm != 3 || rf.votedFor != 1 || !rf.electionDeadline.Equal(deadline) {
+			if rf.currentTerm != 3 || rf.votedFor != 1 || !rf.election.deadline.Equal(deadline) {
 				t.Errorf("after a PreVote for term 10: term %d, votedFor %d, timer moved %v; want 3, 1, 0",
-					rf.currentTerm, rf.votedFor, rf.electionDeadline.Sub(deadline))
+					rf.currentTerm, rf.votedFor, rf.election.deadline.Sub(deadline))
 			}
 			if !bytes.Equal(p.ReadRaftState(), saved) {
 				t.Errorf("a PreVote changed the persisted state")

@@ -1,7 +1,6 @@
 package raft
 
 import (
-	"fmt"
 	"math/rand"
 	"sync"
 	"sync/atomic"
@@ -50,20 +49,18 @@ func (r role) String() string {
 // noVote is votedFor's "null" of Figure 2.
 const noVote = -1
 
-// Raft is one Raft peer. Create it with Make; every exported method is safe
-// to call from many goroutines at once.
+// Raft is one Raft peer. Create it with Make or MakeWithOptions; every
+// exported method is safe to call from many goroutines at once.
 type Raft struct {
-	// mu protects every field below that is not marked otherwise: the
-	// Figure 2 state, the leader's per-follower bookkeeping, the election
-	// timer, the snapshot and the persistence stream. It is never held
-	// across a labrpc Call, a channel send or service code.
+	// mu protects every field below that is not marked otherwise. It is
+	// never held across a labrpc Call, a channel send or service code.
 	mu sync.Mutex
 
 	// Set by Make and never changed; read without mu.
 	peers     []*labrpc.ClientEnd
 	persister *Persister
 	// chunkSaver is persister's faster save path, or nil when it has none
-	// (a course's own persister.go); see persist.go.
+	// (a course's own persister.go); see statestream.go.
 	chunkSaver chunkSaver
 	me         int
 	applyCh    chan ApplyMsg
@@ -80,41 +77,68 @@ type Raft struct {
 	commitIndex int // highest log index known to be committed
 	lastApplied int // highest log index handed to the service (entry or snapshot)
 
-	// Volatile state on leaders (Figure 2), reinitialised by becomeLeader.
-	nextIndex  []int // per peer: index of the next log entry to send
-	matchIndex []int // per peer: highest index known to be replicated there
+	// Volatile state on leaders (Figure 2: nextIndex and matchIndex, in
+	// lead.progress) and everything else only a leader keeps. Reset in one
+	// place, resetLeaderState, on becoming leader and on stepping down.
+	lead leaderState
 
-	// Beyond Figure 2.
-	role              role
-	electionDeadline  time.Time                                // when a follower or candidate starts an election
-	votesGranted      int                                      // candidate: votes received in currentTerm, our own included
-	heardInElection   bool                                     // candidate: some peer answered a RequestVote this term
-	quietElections    int                                      // consecutive campaigns (pre-vote rounds or elections) no peer answered
-	preVote           bool                                     // see SetPreVote: ask for pre-votes before an election
-	preVoteRound      preVoteRound                             // follower or candidate: the pre-vote in progress, if any (prevote.go)
-	leaderContact     time.Time                                // when the leader of currentTerm was last heard from
-	progress          []peerProgress                           // leader: what is in flight to each follower
-	commitAdvancedAt  time.Time                                // leader: when commitIndex last moved
-	snapshot          []byte                                   // the service's latest snapshot; never modified in place
-	snapshotPending   bool                                     // snapshot must be handed to the service before more entries
-	applyCond         *sync.Cond                               // signalled when commitIndex moves or a snapshot arrives
-	saver             saver                                    // the goroutine that saves new entries; see save.go
-	saveOrder         sync.Mutex                               // held from encoding a save to its write; see save.go
-	senderWake        []*sync.Cond                             // per follower: signalled when its sender has a call to make
-	stream            persistStream                            // the append-only encoding of the persistent state
-	rand              *rand.Rand                               // per-peer randomness for election timeouts
-	maxAppendBytes    int                                      // see SetMaxAppendBytes; 0: no bound
-	logf              func(format string, args ...interface{}) // see SetLogf; nil: no notices
-	maxStateBytes     int                                      // see SetMaxStateBytes; 0: no bound
-	compacted         *sync.Cond                               // broadcast when a snapshot compacts the log (see backlog.go)
-	reads             readRounds                               // leader: read rounds awaiting a majority (see readindex.go)
-	leaseReads        bool                                     // see SetLeaseReads (lease.go)
-	leaseEndedIn      int                                      // leader: the term in which it sent TimeoutNow, and so holds no lease (transfer.go)
-	leaderHeardAt     time.Time                                // when a leader was last heard from, in any term; kept across terms (lease.go)
-	pauseDiscountedAt time.Time                                // when discountPause last took a late tick for a pause (election.go)
+	role     role
+	settings settings // given at construction (options.go)
 
-	// Leader: the leadership transfer in progress, if any (transfer.go).
-	transfer leadershipTransfer
+	// Beyond Figure 2, grouped by feature.
+	election     electionState // the election timer and the campaign in progress (election.go)
+	preVoteRound preVoteRound  // follower or candidate: the pre-vote in progress, if any (prevote.go)
+	heard        leaderHeard   // when a leader was last heard from (pre-vote, lease reads)
+
+	// Snapshots and applying (snapshot.go, apply.go).
+	snapshot        []byte     // the service's latest snapshot; never modified in place
+	snapshotPending bool       // snapshot must be handed to the service before more entries
+	applyCond       *sync.Cond // signalled when commitIndex moves or a snapshot arrives
+
+	// Persistence (statestream.go, groupcommit.go, flowcontrol.go).
+	stream    persistStream // the append-only encoding of the persistent state
+	saver     saver         // the goroutine that saves new entries
+	saveOrder sync.Mutex    // held from encoding a save to its write; see groupcommit.go
+	compacted *sync.Cond    // broadcast when a snapshot compacts the log (see flowcontrol.go)
+}
+
+// leaderState is what a peer keeps only while it leads. becomeLeader starts
+// it afresh and stepping down discards it, both through resetLeaderState,
+// so nothing in it outlives the term it was built in: no field needs a
+// term beside it to tell whether it is current.
+type leaderState struct {
+	progress         []peerProgress     // per peer: nextIndex, matchIndex and what is in flight (replication.go)
+	senders          []senders          // per peer: the goroutines that make the calls (sender.go)
+	commitAdvancedAt time.Time          // when commitIndex last moved
+	reads            readRounds         // read rounds awaiting a majority (readindex.go)
+	transfer         leadershipTransfer // the leadership transfer in progress, if any (transfer.go)
+	leaseEnded       bool               // TimeoutNow was sent: no lease for the rest of the term (transfer.go, lease.go)
+}
+
+// electionState is a follower's or candidate's election timer and the
+// campaign in progress (election.go).
+type electionState struct {
+	deadline        time.Time  // when a follower or candidate starts an election
+	votesGranted    int        // candidate: votes received in currentTerm, our own included
+	heardInElection bool       // candidate: some peer answered a RequestVote this term
+	quietElections  int        // consecutive campaigns (pre-vote rounds or elections) no peer answered
+	pauseDiscounted time.Time  // when discountPause last took a late tick for a pause
+	rand            *rand.Rand // per-peer randomness for election timeouts
+}
+
+// leaderHeard is when this peer last heard from a leader (acceptLeader).
+type leaderHeard struct {
+	at time.Time // kept across terms: the vote refusal of lease reads counts from it (lease.go)
+	// inTerm says the leader heard from at `at` leads currentTerm; a new
+	// term clears it. The pre-vote's stickiness applies only then (prevote.go).
+	inTerm bool
+}
+
+// recently reports whether the leader of currentTerm was heard from less
+// than electionTimeoutMin ago: the leader stickiness of pre-votes (§9.6,
+// §4.2.3). Caller holds rf.mu.
+func (h leaderHeard) recently() bool {
+	return h.inTerm && time.Since(h.at) < electionTimeoutMin
 }
 
 // Make creates a Raft peer. peers holds an end for every peer of the cluster
@@ -129,57 +153,45 @@ type Raft struct {
 // of peers: the API has no error result, and a later nil dereference or a
 // peer blocked forever on a nil channel would hide the cause.
 func Make(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
-	checkMakeArgs(len(peers), me, persister, applyCh)
+	if err := makeArgsError(len(peers), me, persister, applyCh); err != nil {
+		panic("raft.Make: " + err.Error())
+	}
 	rf := newRaft(peers, me, persister, applyCh)
+	rf.start()
+	return rf
+}
+
+// start starts the peer's goroutines.
+func (rf *Raft) start() {
 	rf.saver.running = true // no other goroutine of the peer exists yet
 	go rf.ticker()
 	go rf.applier()
 	go rf.saveLoop()
-	return rf
-}
-
-// checkMakeArgs panics with a message naming the first argument of Make that
-// cannot work.
-func checkMakeArgs(npeers, me int, persister *Persister, applyCh chan ApplyMsg) {
-	switch {
-	case me < 0 || me >= npeers:
-		panic(fmt.Sprintf("raft.Make: me = %d is not an index of peers (len(peers) = %d); want 0 <= me < len(peers)", me, npeers))
-	case persister == nil:
-		panic("raft.Make: persister is nil; want a *Persister (raft.MakePersister() for a fresh peer)")
-	case applyCh == nil:
-		panic("raft.Make: applyCh is nil; want a channel the service reads ApplyMsgs from")
-	}
 }
 
 // newRaft builds a peer from its persisted state without starting its
 // goroutines (unit tests use it directly).
 func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
 	rf := &Raft{
-		peers:      peers,
-		persister:  persister,
-		me:         me,
-		applyCh:    applyCh,
-		done:       make(chan struct{}),
-		votedFor:   noVote,
-		log:        newRaftLog(),
-		role:       follower,
-		preVote:    true,
-		nextIndex:  make([]int, len(peers)),
-		matchIndex: make([]int, len(peers)),
-		progress:   make([]peerProgress, len(peers)),
+		peers:     peers,
+		persister: persister,
+		me:        me,
+		applyCh:   applyCh,
+		done:      make(chan struct{}),
+		votedFor:  noVote,
+		log:       newRaftLog(),
+		role:      follower,
+		settings:  Options{}.settings(),
 		// Seeded from math/rand's global source rather than the clock: the
 		// tester seeds that source for a replayable run (see config.go),
 		// and under virtual time every peer would read the same clock.
-		rand: rand.New(rand.NewSource(rand.Int63())),
+		election: electionState{rand: rand.New(rand.NewSource(rand.Int63()))},
 	}
+	rf.lead = rf.freshLeaderState()
 	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.compacted = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
-	rf.senderWake = make([]*sync.Cond, len(peers))
-	for i := range rf.senderWake {
-		rf.senderWake[i] = sync.NewCond(&rf.mu)
-	}
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	rf.restoreFromPersister()
@@ -194,10 +206,12 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 // bounds it by maxraftstate, sets it so that a follower that fell behind
 // never has to save more at once than the bound leaves room for, before it
 // can apply and compact what it received. n <= 0 removes the bound.
+// Options.MaxAppendBytes, given to MakeWithOptions, sets it at
+// construction, validated against Options.MaxStateBytes.
 func (rf *Raft) SetMaxAppendBytes(n int) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	rf.maxAppendBytes = n
+	rf.settings.maxAppendBytes = n
 }
 
 // SetLogf gives the peer a logger for the few events an operator must
@@ -205,10 +219,11 @@ func (rf *Raft) SetMaxAppendBytes(n int) {
 // entries it had acknowledged (it restarted without its last saved
 // records). It goes beyond the lab API; logf is called without rf.mu
 // held, from the peer's own goroutines. nil, the default, drops them.
+// Options.Logf, given to MakeWithOptions, sets it at construction.
 func (rf *Raft) SetLogf(logf func(format string, args ...interface{})) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	rf.logf = logf
+	rf.settings.logf = logf
 }
 
 // GetState returns currentTerm and whether this peer believes it is the
@@ -281,7 +296,7 @@ func (rf *Raft) killed() bool {
 // (§5.2 randomises timeouts precisely to avoid that).
 func (rf *Raft) ticker() {
 	rf.mu.Lock()
-	phase := time.Duration(rf.rand.Int63n(int64(tickInterval)))
+	phase := time.Duration(rf.election.rand.Int63n(int64(tickInterval)))
 	rf.mu.Unlock()
 	wait := time.NewTimer(phase)
 	select {
@@ -316,5 +331,5 @@ func (rf *Raft) ticker() {
 
 // majority is the number of peers (this one included) that form a quorum.
 func (rf *Raft) majority() int {
-	return len(rf.peers)/2 + 1
+	return majorityOf(len(rf.peers))
 }

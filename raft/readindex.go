@@ -46,11 +46,11 @@ type readRound struct {
 	done chan struct{}
 }
 
-// readRounds is a leader's unconfirmed read rounds of one term, oldest first.
-// Every round's after is, peer by peer, at most the next one's, so a round is
-// confirmed as soon as a later one is.
+// readRounds is a leader's unconfirmed read rounds, oldest first. They
+// belong to the leader state of one term (resetLeaderState ends them).
+// Every round's after is, peer by peer, at most the next one's, so a round
+// is confirmed as soon as a later one is.
 type readRounds struct {
-	term    int
 	pending []*readRound
 }
 
@@ -101,17 +101,13 @@ func (rf *Raft) committedInTerm() bool {
 // if none of its calls has gone out yet, otherwise a new one, whose calls go
 // out at once. Caller holds rf.mu and is the leader.
 func (rf *Raft) joinReadRound() *readRound {
-	r := &rf.reads
-	if r.term != rf.currentTerm {
-		rf.abandonReadRounds() // none should be left: stepping down ends them
-		r.term = rf.currentTerm
-	}
+	r := &rf.lead.reads
 	if n := len(r.pending); n > 0 && rf.noCallSince(r.pending[n-1]) {
 		return r.pending[n-1]
 	}
 	round := &readRound{after: make([]uint64, len(rf.peers)), done: make(chan struct{})}
 	for peer := range rf.peers {
-		round.after[peer] = rf.progress[peer].seq
+		round.after[peer] = rf.lead.progress[peer].seq
 	}
 	r.pending = append(r.pending, round)
 	rf.confirmReadRounds() // a cluster of one needs no replies
@@ -123,7 +119,7 @@ func (rf *Raft) joinReadRound() *readRound {
 // round began. Caller holds rf.mu.
 func (rf *Raft) noCallSince(round *readRound) bool {
 	for peer := range rf.peers {
-		if peer != rf.me && rf.progress[peer].seq != round.after[peer] {
+		if peer != rf.me && rf.lead.progress[peer].seq != round.after[peer] {
 			return false
 		}
 	}
@@ -134,9 +130,9 @@ func (rf *Raft) noCallSince(round *readRound) bool {
 // call to peer: replicateTo then has work for it. Caller holds rf.mu and is
 // the leader.
 func (rf *Raft) readNeedsCall(peer int) bool {
-	r := &rf.reads
+	r := &rf.lead.reads
 	n := len(r.pending)
-	return n > 0 && r.term == rf.currentTerm && r.pending[n-1].after[peer] == rf.progress[peer].seq
+	return n > 0 && r.pending[n-1].after[peer] == rf.lead.progress[peer].seq
 }
 
 // recordReadAck notes that peer answered call seq, sent at time sent, in
@@ -145,7 +141,7 @@ func (rf *Raft) readNeedsCall(peer int) bool {
 // the peer may have heard from us long before its reply arrived. Caller
 // holds rf.mu and is the leader.
 func (rf *Raft) recordReadAck(peer int, seq uint64, sent time.Time) {
-	p := &rf.progress[peer]
+	p := &rf.lead.progress[peer]
 	if seq > p.acked {
 		p.acked = seq
 	}
@@ -159,12 +155,9 @@ func (rf *Raft) recordReadAck(peer int, seq uint64, sent time.Time) {
 // majority has answered, and wakes their reads. Caller holds rf.mu and is
 // the leader.
 func (rf *Raft) confirmReadRounds() {
-	r := &rf.reads
-	if r.term != rf.currentTerm {
-		return
-	}
+	r := &rf.lead.reads
 	n := 0
-	for n < len(r.pending) && roundConfirmed(r.pending[n].after, rf.progress, rf.me) {
+	for n < len(r.pending) && roundConfirmed(r.pending[n].after, rf.lead.progress, rf.me) {
 		r.pending[n].confirmed = true
 		close(r.pending[n].done)
 		n++
@@ -179,21 +172,17 @@ func (rf *Raft) confirmReadRounds() {
 // leading or was killed, so their reads must go elsewhere. Caller holds
 // rf.mu.
 func (rf *Raft) abandonReadRounds() {
-	for _, round := range rf.reads.pending {
+	for _, round := range rf.lead.reads.pending {
 		close(round.done)
 	}
-	rf.reads.pending = nil
+	rf.lead.reads.pending = nil
 }
 
 // roundConfirmed reports whether the leader me and the followers that
 // answered a call made after the round began (acked > after) form a
 // majority of the peers.
 func roundConfirmed(after []uint64, progress []peerProgress, me int) bool {
-	votes := 1 // the leader itself
-	for peer := range progress {
-		if peer != me && progress[peer].acked > after[peer] {
-			votes++
-		}
-	}
-	return votes >= len(progress)/2+1
+	return hasQuorum(len(progress), func(peer int) bool {
+		return peer == me || progress[peer].acked > after[peer]
+	})
 }

@@ -32,8 +32,9 @@ func handLeader(n int) *Raft {
 	rf.log.append(LogEntry{Term: 1, Command: "x"})
 	rf.commitIndex = 1
 	for i := range rf.peers {
-		rf.nextIndex[i] = 2
-		rf.matchIndex[i] = 1
+		rf.lead.progress[i].nextIndex = 2
+		rf.lead.progress[i].matchIndex = 1
+		rf.lead.senders[i].free = 1 // a sender that never runs: the calls stay handed over
 	}
 	return rf
 }
@@ -41,10 +42,9 @@ func handLeader(n int) *Raft {
 // answerLatest delivers follower peer's answer, in our term, to its latest call
 // and lets the leader go on as after any reply. Caller holds rf.mu.
 func (rf *Raft) answerLatest(peer int) {
-	seq := rf.progress[peer].seq
+	seq := rf.lead.progress[peer].seq
 	rf.finishCall(peer, seq, true)
 	rf.recordReadAck(peer, seq, time.Now())
-	rf.progress[peer].senderBusy = false
 	rf.replicateTo(peer, time.Now())
 }
 

@@ -2,7 +2,6 @@ package raft
 
 import (
 	"fmt"
-	"runtime"
 	"time"
 )
 
@@ -26,7 +25,7 @@ const (
 	// on its first tick after the delay.
 	commitNoticeDelay = 2 * time.Millisecond
 	// maxBurstYields bounds how often a sender yields to let a burst of
-	// Starts join its call (see sendAppendEntries).
+	// Starts join its call (see yieldForBurst).
 	maxBurstYields = 8
 	// maxEntriesPerAppend bounds one AppendEntries batch.
 	maxEntriesPerAppend = 1000
@@ -34,20 +33,22 @@ const (
 	tickInterval = 10 * time.Millisecond
 )
 
-// peerProgress is a leader's bookkeeping, beyond nextIndex and matchIndex,
-// of what it has sent to one follower. At most one AppendEntries or
-// InstallSnapshot is outstanding per follower: the next batch goes out as
-// soon as the reply to the previous one arrives, so entries proposed while a
-// call is in flight travel together.
+// peerProgress is everything a leader knows of one follower: Figure 2's
+// nextIndex and matchIndex, and what it has sent it. At most one
+// AppendEntries or InstallSnapshot is outstanding per follower: the next
+// batch goes out as soon as the reply to the previous one arrives, so
+// entries proposed while a call is in flight travel together.
+//
+// Invariant: matchIndex < nextIndex.
 type peerProgress struct {
+	nextIndex   int       // index of the next log entry to send (Figure 2)
+	matchIndex  int       // highest index known to be replicated there (Figure 2)
 	inflight    bool      // the latest call has not returned yet
 	seq         uint64    // number of the latest call; older calls' returns do not clear inflight
 	sentAt      time.Time // when the latest call was sent
 	failures    int       // consecutive calls that returned false
 	lastReply   time.Time // when a reply from this follower last arrived
 	sentCommit  int       // LeaderCommit carried by the latest AppendEntries
-	senderBusy  bool      // the follower's sender goroutine has a call to make or is making one
-	handedSeq   uint64    // seq of the call handed to the sender goroutine and not yet taken, or 0
 	acked       uint64    // highest seq of a call the follower answered in our term (see readindex.go)
 	ackedSentAt time.Time // when the latest call the follower answered in our term was sent (see lease.go)
 	fruitless   int       // consecutive rejections of the latest call that moved nextIndex no closer to a match
@@ -122,99 +123,23 @@ func (rf *Raft) replicateToAll(now time.Time) {
 // A follower that needs entries the snapshot has replaced gets the snapshot
 // instead (§7). Caller holds rf.mu and is the leader.
 func (rf *Raft) replicateTo(peer int, now time.Time) {
-	p := &rf.progress[peer]
-	hasEntries := rf.nextIndex[peer] <= rf.log.lastIndex()
-	commitNoticeDue := p.sentCommit < rf.commitIndex && now.Sub(rf.commitAdvancedAt) >= commitNoticeDelay
+	p := &rf.lead.progress[peer]
+	hasEntries := p.nextIndex <= rf.log.lastIndex()
+	commitNoticeDue := p.sentCommit < rf.commitIndex && now.Sub(rf.lead.commitAdvancedAt) >= commitNoticeDelay
 	if !sendDue(*p, hasEntries || commitNoticeDue || rf.readNeedsCall(peer), now) {
 		return
 	}
 	p.inflight = true
 	p.seq++
 	p.sentAt = now
-	if rf.nextIndex[peer] <= rf.log.snapshotIndex() {
-		rf.sendSnapshotTo(peer, p.seq)
-		return
-	}
-	if !p.senderBusy {
-		p.senderBusy = true
-		p.handedSeq = p.seq
-		rf.senderWake[peer].Broadcast() // an old term's sender may wait here too
-		return
-	}
-	// The sender is still waiting for an earlier call (a slow or cut-off
-	// follower): this one gets a goroutine of its own.
-	go rf.sendAppendEntries(peer, rf.currentTerm, p.seq, rf.log.lastIndex(), false)
+	rf.dispatch(peer, p.seq)
 }
 
-// sender is a leader's goroutine for one follower during one term: it makes
-// the AppendEntries calls replicateTo hands it, one after another, and exits
-// when the term's leadership ends or the peer is killed. Starting one
-// goroutine per call costs more: each new goroutine grows its stack again
-// to encode the call (about 3 us of a 22 us agreement).
-func (rf *Raft) sender(peer int, term int) {
-	rf.mu.Lock()
-	defer rf.mu.Unlock()
-	leading := func() bool { return !rf.killed() && rf.role == leader && rf.currentTerm == term }
-	for {
-		for leading() && rf.progress[peer].handedSeq == 0 {
-			rf.senderWake[peer].Wait()
-		}
-		if !leading() {
-			return
-		}
-		seq := rf.progress[peer].handedSeq
-		rf.progress[peer].handedSeq = 0
-		last := rf.log.lastIndex()
-		rf.mu.Unlock()
-		rf.sendAppendEntries(peer, term, seq, last, true)
-		rf.mu.Lock()
-		if leading() && rf.progress[peer].handedSeq == 0 {
-			rf.progress[peer].senderBusy = false
-		}
-	}
-}
-
-// wakeLeadershipWaiters is called when the peer stops leading or is
-// killed: it wakes every follower's sender, each of which then checks
-// whether the leadership it sends for is over, and ends the reads waiting
-// for a round (readindex.go). Caller holds rf.mu.
-func (rf *Raft) wakeLeadershipWaiters() {
-	for _, c := range rf.senderWake {
-		c.Broadcast()
-	}
-	rf.abandonReadRounds()
-}
-
-// sendAppendEntries makes the AppendEntries call that replicateTo decided
-// on. It yields the processor before building the arguments, so that
-// commands other goroutines are just proposing (a burst of Starts) join
-// this call instead of each taking calls of their own: on the reliable
-// network a round trip is shorter than the gap between two goroutines'
-// Starts. It yields again as long as new entries arrived during the last
-// yield (up to maxBurstYields times), so a burst is not cut in two. A lone
-// command costs one yield, about 0.5 us of its agreement latency. last is
-// the log's last index when the call was handed to the sender (or, for a
-// call of its own, decided on).
-func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, fromSender bool) {
-	for yields := 1; ; yields++ {
-		runtime.Gosched()
-		rf.mu.Lock()
-		if rf.log.lastIndex() == last || yields == maxBurstYields {
-			break
-		}
-		last = rf.log.lastIndex()
-		rf.mu.Unlock()
-	}
-	if rf.killed() || rf.role != leader || rf.currentTerm != term || rf.progress[peer].seq != seq {
-		rf.mu.Unlock()
-		return
-	}
-	if rf.nextIndex[peer] <= rf.log.snapshotIndex() {
-		rf.sendSnapshotTo(peer, seq)
-		rf.mu.Unlock()
-		return
-	}
-	prev := rf.nextIndex[peer] - 1
+// appendEntriesArgs builds the AppendEntries for peer: the entries from its
+// nextIndex on, as many as one call may carry. Caller holds rf.mu and is
+// the leader.
+func (rf *Raft) appendEntriesArgs(peer int) AppendEntriesArgs {
+	prev := rf.lead.progress[peer].nextIndex - 1
 	prevTerm, _ := rf.log.term(prev)
 	args := AppendEntriesArgs{
 		Term:         rf.currentTerm,
@@ -224,31 +149,32 @@ func (rf *Raft) sendAppendEntries(peer int, term int, seq uint64, last int, from
 		Entries:      rf.boundBatchBytes(rf.log.copyRange(prev+1, rf.log.lastIndex(), rf.appendBatchLimit())),
 		LeaderCommit: rf.commitIndex,
 	}
-	rf.progress[peer].sentCommit = rf.commitIndex
+	rf.lead.progress[peer].sentCommit = rf.commitIndex
 	if len(args.Entries) > 0 {
 		rf.dlog(topicLog, "sending %d entries %d..%d to S%d (commit %d)",
 			len(args.Entries), prev+1, prev+len(args.Entries), peer, args.LeaderCommit)
 	} else {
 		rf.dlog(topicLog, "heartbeat to S%d (commit %d)", peer, args.LeaderCommit)
 	}
-	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
-	rf.mu.Unlock()
-	rf.appendEntriesTo(peer, args, seq, sent, fromSender)
+	return args
 }
 
-// appendEntriesTo makes one AppendEntries call, sent at time sent, and
-// handles its reply; fromSender says it runs on the follower's sender
-// goroutine. A notice the reply gave rise to goes to the service's logger
-// once rf.mu is released.
-func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, sent time.Time, fromSender bool) {
+// appendEntriesTo makes one AppendEntries call for one of peer's senders,
+// s, and handles its reply. A notice the reply gave rise to goes to the
+// service's logger with rf.mu released. Caller holds rf.mu, which is
+// released during the Call.
+func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, s *senders) {
+	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	rf.mu.Unlock()
 	var reply AppendEntriesReply
 	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
 	rf.mu.Lock()
-	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok, fromSender)
-	logf := rf.logf
-	rf.mu.Unlock()
-	if notice != "" && logf != nil {
+	s.free++ // so that the next batch, handed over below, goes to this sender
+	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok)
+	if logf := rf.settings.logf; notice != "" && logf != nil {
+		rf.mu.Unlock()
 		logf("%s", notice)
+		rf.mu.Lock()
 	}
 }
 
@@ -256,7 +182,7 @@ func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, se
 // the next one if it is due, returning a notice for the operator, if any.
 // Caller holds rf.mu.
 func (rf *Raft) handleAppendReply(peer int, args AppendEntriesArgs, reply AppendEntriesReply,
-	seq uint64, sent time.Time, ok, fromSender bool) string {
+	seq uint64, sent time.Time, ok bool) string {
 	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
 		return ""
 	}
@@ -264,10 +190,7 @@ func (rf *Raft) handleAppendReply(peer int, args AppendEntriesArgs, reply Append
 	if reply.Success {
 		rf.handleAppendSuccess(peer, args.PrevLogIndex+len(args.Entries))
 	} else {
-		notice = rf.handleAppendRejection(peer, args, reply, rf.progress[peer].seq == seq)
-	}
-	if fromSender {
-		rf.progress[peer].senderBusy = false // so the next batch goes to it
+		notice = rf.handleAppendRejection(peer, args, reply, rf.lead.progress[peer].seq == seq)
 	}
 	rf.replicateTo(peer, time.Now()) // the next batch, if any, at once
 	return notice
@@ -299,7 +222,7 @@ func (rf *Raft) replyCounts(peer int, seq uint64, sent time.Time, ok bool, sentT
 // finishCall updates a follower's progress when a call returns and reports
 // whether it returned a reply. Caller holds rf.mu and is the leader.
 func (rf *Raft) finishCall(peer int, seq uint64, ok bool) bool {
-	p := &rf.progress[peer]
+	p := &rf.lead.progress[peer]
 	if ok {
 		p.lastReply = time.Now()
 	}
@@ -319,15 +242,15 @@ func (rf *Raft) finishCall(peer int, seq uint64, ok bool) bool {
 // both only move forward. A transfer's target that has caught up gets its
 // TimeoutNow at once (§3.10). Caller holds rf.mu and is the leader.
 func (rf *Raft) handleAppendSuccess(peer int, match int) {
-	rf.progress[peer].fruitless = 0
-	if match > rf.matchIndex[peer] {
-		rf.matchIndex[peer] = match
+	rf.lead.progress[peer].fruitless = 0
+	if match > rf.lead.progress[peer].matchIndex {
+		rf.lead.progress[peer].matchIndex = match
 	}
-	if rf.transfer.active && rf.transfer.target == peer {
+	if rf.lead.transfer.active && rf.lead.transfer.target == peer {
 		rf.advanceTransfer(time.Now())
 	}
-	if rf.matchIndex[peer]+1 > rf.nextIndex[peer] {
-		rf.nextIndex[peer] = rf.matchIndex[peer] + 1
+	if rf.lead.progress[peer].matchIndex+1 > rf.lead.progress[peer].nextIndex {
+		rf.lead.progress[peer].nextIndex = rf.lead.progress[peer].matchIndex + 1
 	}
 	rf.advanceCommitIndex()
 }
@@ -344,28 +267,28 @@ func (rf *Raft) handleAppendSuccess(peer int, match int) {
 // fruitless, and the next call waits a backoff (sendDue). latest says the
 // call is the latest sent to peer. Caller holds rf.mu and is the leader.
 func (rf *Raft) handleAppendRejection(peer int, args AppendEntriesArgs, reply AppendEntriesReply, latest bool) string {
-	p := &rf.progress[peer]
+	p := &rf.lead.progress[peer]
 	p.sentCommit = 0 // a rejecting follower ignored LeaderCommit
 	next := rf.log.nextIndexAfterConflict(reply.ConflictTerm, reply.ConflictIndex)
-	next = min(resumeIndex(next, reply.FollowerCommit), rf.nextIndex[peer])
-	lost := latest && lostAcknowledged(args.PrevLogIndex, rf.matchIndex[peer], reply)
+	next = min(resumeIndex(next, reply.FollowerCommit), rf.lead.progress[peer].nextIndex)
+	lost := latest && lostAcknowledged(args.PrevLogIndex, rf.lead.progress[peer].matchIndex, reply)
 	notice := ""
 	if lost {
 		next = max(next, 1)
 		notice = fmt.Sprintf("raft: peer %d rejected entry %d after acknowledging entries through %d in term %d: "+
 			"it lost saved state (restarted without its last records?); resending from index %d",
-			peer, args.PrevLogIndex, rf.matchIndex[peer], rf.currentTerm, next)
-		rf.matchIndex[peer] = 0
+			peer, args.PrevLogIndex, rf.lead.progress[peer].matchIndex, rf.currentTerm, next)
+		rf.lead.progress[peer].matchIndex = 0
 	}
-	next = max(next, rf.matchIndex[peer]+1)
+	next = max(next, rf.lead.progress[peer].matchIndex+1)
 	if latest && (lost || next > args.PrevLogIndex) {
 		p.fruitless++
 	} else if latest {
 		p.fruitless = 0
 	}
 	rf.dlog(topicLog, "S%d rejected prev %d/T%d (conflict T%d at %d); nextIndex %d -> %d",
-		peer, args.PrevLogIndex, args.PrevLogTerm, reply.ConflictTerm, reply.ConflictIndex, rf.nextIndex[peer], next)
-	rf.nextIndex[peer] = next
+		peer, args.PrevLogIndex, args.PrevLogTerm, reply.ConflictTerm, reply.ConflictIndex, rf.lead.progress[peer].nextIndex, next)
+	rf.lead.progress[peer].nextIndex = next
 	return notice
 }
 
@@ -403,7 +326,7 @@ func resumeIndex(next, followerCommit int) int {
 // hear of it with the next entries, or from the ticker a few milliseconds
 // later. Caller holds rf.mu and is the leader.
 func (rf *Raft) advanceCommitIndex() {
-	n := quorumMatchIndex(rf.matchIndex)
+	n := quorumMatchIndex(rf.lead.progress)
 	if n <= rf.commitIndex {
 		return
 	}
@@ -412,7 +335,7 @@ func (rf *Raft) advanceCommitIndex() {
 	}
 	rf.dlog(topicCommit, "commitIndex %d -> %d", rf.commitIndex, n)
 	rf.commitIndex = n
-	rf.commitAdvancedAt = time.Now()
+	rf.lead.commitAdvancedAt = time.Now()
 	rf.applyCond.Signal()
 }
 
@@ -467,10 +390,11 @@ func (rf *Raft) acceptLeader(leaderId int) {
 		rf.dlog(topicLeader, "S%d leads term %d", leaderId, rf.currentTerm)
 		rf.becomeFollower(rf.currentTerm)
 	}
-	rf.quietElections = 0
+	rf.election.quietElections = 0
 	rf.resetElectionTimer()
-	rf.leaderContact = time.Now()       // pre-votes are refused for a while (§9.6)
-	rf.leaderHeardAt = rf.leaderContact // and, with lease reads on, votes (lease.go)
+	// Pre-votes are refused for a while (§9.6), and with lease reads on
+	// votes too (lease.go).
+	rf.heard = leaderHeard{at: time.Now(), inTerm: true}
 }
 
 // followLeaderCommit applies receiver rule 5: "If leaderCommit >

@@ -14,10 +14,9 @@ type RequestVoteArgs struct {
 
 	// DisruptLeader goes beyond Figure 2: it marks the election of a
 	// leadership transfer (dissertation §3.10), which the leader itself
-	// asked for. Leader stickiness must not refuse such a vote (§4.2.3).
-	// RequestVote applies no stickiness today (only PreVote does), so no
-	// receiver reads it yet; a stickiness rule added to RequestVote must
-	// let these requests through, or transfers fail.
+	// asked for. Leader stickiness must not refuse such a vote (§4.2.3):
+	// RequestVote (election.go) lets it through the vote refusal that
+	// lease reads rest on (voteStickiness, lease.go).
 	DisruptLeader bool
 }
 

@@ -30,14 +30,17 @@ func (rf *Raft) Snapshot(index int, snapshot []byte) {
 // which asked Raft whether to install a snapshot received on applyCh. Raft
 // now delivers a snapshot only when the service should install it, so the
 // answer is always true.
+//
+// Deprecated: install every snapshot received on applyCh; there is nothing
+// to ask.
 func (rf *Raft) CondInstallSnapshot(lastIncludedTerm, lastIncludedIndex int, snapshot []byte) bool {
 	return true
 }
 
-// sendSnapshotTo sends the snapshot to a follower that needs entries it has
-// replaced (§7). Caller holds rf.mu, is the leader and has marked the call
-// in flight.
-func (rf *Raft) sendSnapshotTo(peer int, seq uint64) {
+// snapshotArgs builds the InstallSnapshot for a follower that needs
+// entries the snapshot has replaced (§7). Caller holds rf.mu and is the
+// leader.
+func (rf *Raft) snapshotArgs(peer int) InstallSnapshotArgs {
 	args := InstallSnapshotArgs{
 		Term:              rf.currentTerm,
 		LeaderId:          rf.me,
@@ -47,17 +50,20 @@ func (rf *Raft) sendSnapshotTo(peer int, seq uint64) {
 	}
 	rf.dlog(topicSnapshot, "sending snapshot %d/T%d (%d bytes) to S%d",
 		args.LastIncludedIndex, args.LastIncludedTerm, len(args.Data), peer)
-	go rf.installSnapshotOn(peer, args, seq, time.Now())
+	return args
 }
 
-// installSnapshotOn makes one InstallSnapshot call, sent at time sent (or
-// later), and handles its reply: the follower now holds everything through
-// the snapshot.
-func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, sent time.Time) {
+// installSnapshotOn makes one InstallSnapshot call for one of peer's
+// senders, s (sender.go), and handles its reply: the follower now holds
+// everything through the snapshot. Caller holds rf.mu, which is released
+// during the Call.
+func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, s *senders) {
+	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	rf.mu.Unlock()
 	var reply InstallSnapshotReply
 	ok := rf.peers[peer].Call("Raft.InstallSnapshot", &args, &reply)
 	rf.mu.Lock()
-	defer rf.mu.Unlock()
+	s.free++ // so that the next call, handed over below, goes to this sender
 	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
 		return
 	}

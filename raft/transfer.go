@@ -50,7 +50,6 @@ var (
 // leadershipTransfer is a leader's transfer in progress, if any.
 type leadershipTransfer struct {
 	active   bool      // begun and neither completed nor abandoned (see transferring)
-	term     int       // the leader's term when it began; it ends with that term
 	target   int       // the peer that is to lead
 	deadline time.Time // when the leader gives up and accepts commands again
 	inflight bool      // a TimeoutNow call to target has not returned yet
@@ -85,21 +84,21 @@ func (rf *Raft) TransferLeadership(server int) error {
 		return ErrTransferInProgress
 	}
 	now := time.Now()
-	rf.transfer = leadershipTransfer{active: true, term: rf.currentTerm, target: server, deadline: now.Add(transferTimeout)}
+	rf.lead.transfer = leadershipTransfer{active: true, target: server, deadline: now.Add(transferTimeout)}
 	rf.dlog(topicLeader, "transferring leadership to S%d; refusing commands until %v", server, transferTimeout)
 	// Start catching the target up now rather than at its next heartbeat
 	// or probe: one call more, and only when a transfer begins.
-	rf.progress[server].sentAt = time.Time{}
+	rf.lead.progress[server].sentAt = time.Time{}
 	rf.replicateTo(server, now)
 	rf.advanceTransfer(now)
 	return nil
 }
 
-// transferring reports whether a transfer begun in this leader's term is
-// still in progress; Start refuses commands meanwhile (§3.10). Caller holds
-// rf.mu.
+// transferring reports whether this leader has a transfer in progress;
+// Start refuses commands meanwhile (§3.10). The transfer is leader state:
+// stepping down ends it (resetLeaderState). Caller holds rf.mu.
 func (rf *Raft) transferring() bool {
-	return rf.transfer.active && rf.role == leader && rf.transfer.term == rf.currentTerm
+	return rf.role == leader && rf.lead.transfer.active
 }
 
 // advanceTransfer moves a transfer on (ticker, replies of the target): past
@@ -108,16 +107,15 @@ func (rf *Raft) transferring() bool {
 // or had no effect. Caller holds rf.mu and is the leader.
 func (rf *Raft) advanceTransfer(now time.Time) {
 	if !rf.transferring() {
-		rf.transfer.active = false // over with the term or the leadership it began in
 		return
 	}
-	t := &rf.transfer
+	t := &rf.lead.transfer
 	if !now.Before(t.deadline) {
 		t.active = false
 		rf.dlog(topicLeader, "transfer to S%d did not complete within %v; accepting commands again", t.target, transferTimeout)
 		return
 	}
-	if t.inflight || now.Sub(t.sentAt) < timeoutNowRetry || rf.matchIndex[t.target] < rf.log.lastIndex() {
+	if t.inflight || now.Sub(t.sentAt) < timeoutNowRetry || rf.lead.progress[t.target].matchIndex < rf.log.lastIndex() {
 		return
 	}
 	t.inflight = true
@@ -125,7 +123,7 @@ func (rf *Raft) advanceTransfer(now time.Time) {
 	// The target's election is exempt from the vote refusal that lease
 	// reads rest on, so this leader may be deposed before its lease runs
 	// out: no lease reads for the rest of its term (lease.go).
-	rf.leaseEndedIn = rf.currentTerm
+	rf.lead.leaseEnded = true
 	args := TimeoutNowArgs{Term: rf.currentTerm, LeaderId: rf.me}
 	rf.dlog(topicLeader, "S%d holds our whole log (%d); sending it TimeoutNow", t.target, rf.log.lastIndex())
 	go rf.sendTimeoutNow(t.target, args)
@@ -142,8 +140,8 @@ func (rf *Raft) sendTimeoutNow(target int, args TimeoutNowArgs) {
 	if rf.killed() || (ok && rf.adoptHigherTerm(reply.Term)) {
 		return
 	}
-	if rf.transferring() && rf.transfer.term == args.Term {
-		rf.transfer.inflight = false
+	if rf.transferring() && rf.currentTerm == args.Term {
+		rf.lead.transfer.inflight = false
 	}
 }
 
@@ -160,7 +158,7 @@ func (rf *Raft) TimeoutNow(args *TimeoutNowArgs, reply *TimeoutNowReply) {
 		return
 	}
 	rf.dlog(topicTimer, "TimeoutNow from S%d: running for term %d at once", args.LeaderId, rf.currentTerm+1)
-	rf.quietElections = 0
+	rf.election.quietElections = 0
 	rf.runElection(true)
 	reply.Term = rf.currentTerm
 }

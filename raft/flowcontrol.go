@@ -37,19 +37,21 @@ const compactionWaitLimit = 50 * time.Millisecond
 // compactionWaitLimit per call). It goes beyond the lab API, for a service
 // that snapshots once the state reaches a size below n and must keep the
 // state bounded even when it falls behind. A leader's own Start is never
-// held back. n <= 0 removes the bound.
+// held back. n <= 0 removes the bound. Options.MaxStateBytes, given to
+// MakeWithOptions, sets it at construction, validated against
+// Options.MaxAppendBytes.
 func (rf *Raft) SetMaxStateBytes(n int) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	rf.maxStateBytes = n
+	rf.settings.maxStateBytes = n
 }
 
 // stateOverBound reports whether the persisted state has reached
 // maxStateBytes while committed entries that a snapshot would free are
 // still in the log. Caller holds rf.mu.
 func (rf *Raft) stateOverBound() bool {
-	return rf.maxStateBytes > 0 && rf.stream.buf != nil &&
-		rf.stream.buf.size >= rf.maxStateBytes && rf.commitIndex > rf.log.snapshotIndex()
+	return rf.settings.maxStateBytes > 0 && rf.stream.buf != nil &&
+		rf.stream.buf.size >= rf.settings.maxStateBytes && rf.commitIndex > rf.log.snapshotIndex()
 }
 
 // awaitCompaction waits, for at most compactionWaitLimit, until the state
@@ -61,7 +63,7 @@ func (rf *Raft) awaitCompaction() {
 		return
 	}
 	rf.dlog(topicPersist, "state %d bytes >= %d with entries %d..%d committed: waiting for a snapshot",
-		rf.stream.buf.size, rf.maxStateBytes, rf.log.firstIndex(), rf.commitIndex)
+		rf.stream.buf.size, rf.settings.maxStateBytes, rf.log.firstIndex(), rf.commitIndex)
 	expired := false
 	timer := time.AfterFunc(compactionWaitLimit, func() {
 		rf.mu.Lock()

@@ -1,6 +1,6 @@
 package raft
 
-// The group saver (save.go) in its window: a save being written outside
+// The group saver (groupcommit.go) in its window: a save being written outside
 // rf.mu, held there by a persister that blocks on cue. Claims:
 //   - an AppendEntries answers Success only once every entry it relies on
 //     is saved, also when those entries were encoded by an earlier call

@@ -60,8 +60,8 @@ type stateBuffer struct {
 // maxStateChunk bounds the capacity of a chunk. Chunks double in capacity
 // from the first one's up to it, so a small state stays in one small chunk.
 // The unused capacity of the last chunk is memory the state holds for
-// nothing (with a log of a few megabytes, chunks of 1 MB left 40% of it
-// unused), so chunks are kept small; saves cost nothing more for it, as
+// nothing (with a log of a few megabytes, chunks of 1 MB would leave a
+// large share of it unused), so chunks are kept small; saves cost nothing more for it, as
 // the list of full chunks is handed over without a copy.
 const maxStateChunk = 64 << 10
 
@@ -154,7 +154,7 @@ func (rf *Raft) persist() {
 		rf.save()
 	} else if rf.saver.writing {
 		// What this caller relies on may be in the saver's write, made
-		// outside rf.mu (save.go): wait for it to land.
+		// outside rf.mu (groupcommit.go): wait for it to land.
 		rf.awaitWrite()
 	}
 }

@@ -19,9 +19,9 @@ func backloggedPeer(t *testing.T) *Raft {
 	}
 	rf.persist()
 	rf.commitIndex = 20
-	rf.maxStateBytes = rf.stream.buf.size / 2
+	rf.settings.maxStateBytes = rf.stream.buf.size / 2
 	if !rf.stateOverBound() {
-		t.Fatalf("state of %d bytes with bound %d is not over it", rf.stream.buf.size, rf.maxStateBytes)
+		t.Fatalf("state of %d bytes with bound %d is not over it", rf.stream.buf.size, rf.settings.maxStateBytes)
 	}
 	return rf
 }
@@ -88,7 +88,7 @@ func TestStateBoundIgnoresUncommittedEntries(t *testing.T) {
 	if rf.stateOverBound() {
 		t.Fatalf("no committed entry, yet the state counts as over the bound")
 	}
-	rf.maxStateBytes = 0
+	rf.settings.maxStateBytes = 0
 	rf.commitIndex = 20
 	if rf.stateOverBound() {
 		t.Fatalf("no bound set, yet the state counts as over it")

@@ -1,6 +1,6 @@
 package raft
 
-// The bound of flow control (backlog.go) at its edges. Claims:
+// The bound of flow control (flowcontrol.go) at its edges. Claims:
 //   - a state of exactly maxStateBytes is over the bound (the bound is
 //     "n bytes or more"), one byte less is not;
 //   - a state whose committed entries are all compacted already is not
@@ -13,11 +13,11 @@ func TestStateBoundAtItsEdges(t *testing.T) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	size := rf.stream.buf.size
-	rf.maxStateBytes = size
+	rf.settings.maxStateBytes = size
 	if !rf.stateOverBound() {
 		t.Errorf("a state of %d bytes with a bound of %d bytes is not over it", size, size)
 	}
-	rf.maxStateBytes = size + 1
+	rf.settings.maxStateBytes = size + 1
 	if rf.stateOverBound() {
 		t.Errorf("a state of %d bytes with a bound of %d bytes is over it", size, size+1)
 	}
@@ -29,7 +29,7 @@ func TestStateBoundIgnoresCompactedCommits(t *testing.T) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	rf.commitIndex = 10 // every committed entry is in the snapshot
-	rf.maxStateBytes = 1
+	rf.settings.maxStateBytes = 1
 	if rf.stateOverBound() {
 		t.Errorf("commitIndex %d = snapshot index %d: nothing to compact, yet the state counts as over the bound",
 			rf.commitIndex, rf.log.snapshotIndex())

@@ -14,7 +14,7 @@ import "sync"
 //
 // It is also cheaper per entry: encoding needs a deep stack, which the
 // saver has grown once, while a handler goroutine may be new (labrpc reuses
-// them, a real transport may not) and grow its own (about 1.6 us).
+// them, a real transport may not) and grow its own.
 //
 // Everything else is still persisted synchronously by whoever changes it:
 // currentTerm and votedFor with persist(), snapshots with rewriteState().
@@ -141,7 +141,7 @@ func (rf *Raft) awaitWrite() {
 // rf.mu, with the whole log saved.
 func (rf *Raft) countOwnCopy() {
 	if rf.role == leader {
-		rf.matchIndex[rf.me] = rf.log.lastIndex()
+		rf.lead.progress[rf.me].matchIndex = rf.log.lastIndex()
 		rf.advanceCommitIndex()
 	}
 }
