@@ -68,11 +68,10 @@ type readRounds struct {
 // arrive together share one round of heartbeats. ReadIndex is beside the lab
 // API: services that only use Start need not call it.
 func (rf *Raft) ReadIndex() (int, bool) {
-	if rf.killed() {
-		return 0, false
-	}
 	rf.mu.Lock()
-	if rf.role != leader || !rf.committedInTerm() {
+	// Checked under rf.mu: Kill abandons the pending rounds under it, so a
+	// round joined after that would never end.
+	if rf.killed() || rf.role != leader || !rf.committedInTerm() {
 		rf.mu.Unlock()
 		return 0, false
 	}

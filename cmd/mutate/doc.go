@@ -8,8 +8,8 @@
 //
 // The catalogue is the folder mutations/: one unified diff per bug,
 // NN-short-name.patch, against the non-test code of raft/ and raftkv/, of
-// lab 4's shardctrler/ and shardkv/, and of the real cluster's labtcp/ and
-// diskpersist/. Its
+// lab 4's shardctrler/ and shardkv/ and the internal/rsm they are built
+// on, and of the real cluster's labtcp/ and diskpersist/. Its
 // header, before the diff, says what the bug is, what kind it is and which
 // tests kill it:
 //

@@ -62,7 +62,10 @@
 // Go scheduler's choices, so a rerun need not fail the same way; see
 // docs/virtual-time.md. A run whose virtual clock stands still for -stall
 // of real time (a goroutine spinning, or blocked on a mutex) fails with "no
-// progress in real time" and every goroutine's stack.
+// progress in real time" and every goroutine's stack; a test still running
+// after 120 s of virtual time, the testers' limit per test (its goroutines
+// keep the clock moving but it cannot end), fails with "still running
+// after" and every goroutine's stack (-- -virtual.limit D changes it).
 //
 // Arguments after "--" are passed to the test binary (e.g. -- -test.short).
 // Exit status: 0 when every run passed, 1 when a run failed, 2 for usage or

@@ -45,9 +45,13 @@ func (r *RSM) applyEntry(msg raft.ApplyMsg) {
 		panic(fmt.Sprintf("rsm: S%d: Raft applied index %d right after %d", r.me, msg.CommandIndex, last))
 	}
 	r.mu.Unlock()
-	value := r.sm.Apply(e.Cmd)
+	var value interface{}
+	if !isBlank(e) {
+		value = r.sm.Apply(e.Cmd)
+	}
 	r.mu.Lock()
 	r.lastApplied = msg.CommandIndex
+	r.lastAppliedTerm = msg.CommandTerm
 	r.releaseReads()
 	w := r.waiters[msg.CommandIndex]
 	delete(r.waiters, msg.CommandIndex)
@@ -90,6 +94,7 @@ func (r *RSM) installSnapshot(msg raft.ApplyMsg) {
 	r.sm.Restore(st.State)
 	r.mu.Lock()
 	r.lastApplied = msg.SnapshotIndex
+	r.lastAppliedTerm = msg.SnapshotTerm
 	r.releaseReads()
 	r.mu.Unlock()
 	// The entries the snapshot covers will not be applied one by one.

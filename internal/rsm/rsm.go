@@ -82,11 +82,14 @@ type RSM struct {
 	killOnce     sync.Once
 	nextId       int64 // atomically incremented; entry ids of this instance
 
-	// mu protects lastApplied, waiters and readWaiters.
-	mu          sync.Mutex
-	lastApplied int
-	waiters     map[int]*waiter // log index -> Submit waiting for it
-	readWaiters []readWaiter    // Reads waiting for their read index
+	// mu protects lastApplied, lastAppliedTerm, blankTerm, waiters and
+	// readWaiters.
+	mu              sync.Mutex
+	lastApplied     int
+	lastAppliedTerm int             // term of the entry (or snapshot) at lastApplied
+	blankTerm       int             // the latest term this replica started a blank entry in
+	waiters         map[int]*waiter // log index -> Submit waiting for it
+	readWaiters     []readWaiter    // Reads waiting for their read index
 }
 
 // Make starts a replica: a Raft peer over peers (peers[me] is this one) that
@@ -192,7 +195,8 @@ func (r *RSM) Submit(cmd interface{}) (interface{}, bool) {
 }
 
 // watchWaiters fails, every leadershipCheckInterval, the Submits whose term
-// is over or that waited waitTimeout. It runs until Kill.
+// is over or that waited waitTimeout, and has a new leader commit an entry
+// of its term (termentry.go). It runs until Kill.
 func (r *RSM) watchWaiters() {
 	ticker := time.NewTicker(leadershipCheckInterval)
 	defer ticker.Stop()
@@ -204,6 +208,7 @@ func (r *RSM) watchWaiters() {
 		case <-ticker.C:
 		}
 		term, isLeader := r.rf.GetState()
+		r.startTermEntry(term, isLeader)
 		now := time.Now()
 		r.failWaiters(func(_ int, w *waiter) bool {
 			return !isLeader || w.term != term || now.Sub(w.since) >= waitTimeout

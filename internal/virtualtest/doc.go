@@ -22,7 +22,12 @@
 // without blocking, or blocked on a mutex or on I/O, keeps the virtual clock
 // still; if the clock has not moved for -virtual.stall of real time, the
 // watchdog prints every goroutine's stack and ends the binary with "no
-// progress in real time".
+// progress in real time". The opposite failure, goroutines that keep the
+// clock moving while the test can never end (clerks retrying for ever), is
+// bounded in virtual time: a test still running after -virtual.limit
+// (default 120 s, the testers' own limit per test) ends the same way, with
+// "still running after". Without it such a run lasts until go test's
+// -timeout, growing all the while.
 //
 // Run needs Go 1.25 or later (testing/synctest); the generated file carries
 // //go:debug asynctimerchan=0 (go.mod's go 1.22 would select the old timer

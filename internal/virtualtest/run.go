@@ -21,7 +21,16 @@ var (
 		"the seed of every test of this run in virtual time (0: a random one, printed)")
 	stallFlag = flag.Duration("virtual.stall", DefaultStall,
 		"fail a test whose virtual clock has not moved for this long in real time")
+	limitFlag = flag.Duration("virtual.limit", DefaultLimit,
+		"fail a test still running after this much virtual time (0: no limit)")
 )
+
+// DefaultLimit is the virtual time a test may run before the watchdog fails
+// it: the testers' own limit per test. A test that reaches it would fail
+// their check anyway, but only once it returned; a test that can never
+// return (clerks retrying for ever while the clock keeps moving) would
+// otherwise run, and grow, until go test's real-time -timeout.
+const DefaultLimit = 120 * time.Second
 
 // DefaultStall is how long, in real time, the virtual clock may stand still
 // before the watchdog fails the test. A tester's longest stretch of pure CPU
@@ -52,7 +61,7 @@ func Run(t *testing.T, test func(*testing.T), enter func(seed int64)) {
 	labrpc.SetDefaultLatency(hopLatency)
 	enter(seed)
 	var p progress
-	stopWatch := watchClock(t.Name(), &p, *stallFlag)
+	stopWatch := watchClock(t.Name(), &p, *stallFlag, *limitFlag)
 	defer stopWatch()
 	synctest.Test(t, func(t *testing.T) {
 		rand.Seed(seed) //lint:ignore SA1019 the deprecated global seeding is the point: tests draw from it
@@ -103,8 +112,9 @@ func publishClock(clock *atomic.Int64) (stop func()) {
 }
 
 // watchClock starts the real-time watchdog, outside the bubble: if clock
-// has not changed for stall, it fails the whole binary (see stalled).
-func watchClock(name string, p *progress, stall time.Duration) (stop func()) {
+// has not changed for stall, or has reached limit (when not 0) while the
+// test runs, it fails the whole binary (see stalled and overran).
+func watchClock(name string, p *progress, stall, limit time.Duration) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		ticker := time.NewTicker(min(stall/10, time.Second))
@@ -116,7 +126,11 @@ func watchClock(name string, p *progress, stall time.Duration) (stop func()) {
 				return
 			case <-ticker.C:
 			}
-			if c := p.clock.Load(); c != last {
+			c := p.clock.Load()
+			if limit > 0 && c >= limit.Milliseconds() && !p.ended.Load() {
+				overran(name, c, limit)
+			}
+			if c != last {
 				last, movedAt = c, time.Now()
 			} else if time.Since(movedAt) >= stall {
 				stalled(name, c, stall, p.ended.Load())
@@ -126,13 +140,28 @@ func watchClock(name string, p *progress, stall time.Duration) (stop func()) {
 	return func() { close(done) }
 }
 
+// overran prints every goroutine's stack and ends the binary: the test has
+// run longer in virtual time than any tester allows a test, and is most
+// likely live-locked (its goroutines keep the clock moving, so stalled
+// never fires).
+func overran(name string, clockMs int64, limit time.Duration) {
+	printStacks()
+	panic(fmt.Sprintf("%s: still running after %v of virtual time, past -virtual.limit %v "+
+		"(the testers allow a test 120 s): live-locked?; every goroutine's stack is above",
+		name, time.Duration(clockMs)*time.Millisecond, limit))
+}
+
+func printStacks() {
+	buf := make([]byte, 64<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	fmt.Fprintf(os.Stderr, "%s\n", buf)
+}
+
 // stalled prints every goroutine's stack and ends the binary: the test can
 // neither finish nor fail by itself, and its goroutines, stuck or spinning,
 // are what the reader needs.
 func stalled(name string, clockMs int64, stall time.Duration, ended bool) {
-	buf := make([]byte, 64<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	fmt.Fprintf(os.Stderr, "%s\n", buf)
+	printStacks()
 	if ended {
 		panic(fmt.Sprintf("%s: no progress in real time: the test ended at %d ms of virtual time, "+
 			"but %v later goroutines it started still run (in virtual time every goroutine must "+
