@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"miniraftkv/internal/debugline"
 	"miniraftkv/labgob"
 	"miniraftkv/labrpc"
 )
@@ -43,16 +42,31 @@ const testTimeLimit = 120 * time.Second
 // watchdog, which prints every goroutine's stack and exits.
 const watchdogGrace = 10 * time.Second
 
+// testerStart is the origin of the tester's event lines. Like the peers'
+// debug clock it starts with the test binary, so the two line up.
+var testerStart = time.Now()
+
+// testerMillis returns the milliseconds of an event line: since the test
+// binary started, or, in virtual time, since the test started (the clock of
+// a testing/synctest bubble reads midnight UTC 2000-01-01 as each test
+// starts, the origin the peers' debug lines then use too).
+func testerMillis() int64 {
+	if now := time.Now().Round(0); now.Before(testerStart.Round(0)) {
+		return now.Sub(time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)).Milliseconds()
+	}
+	return time.Since(testerStart).Milliseconds()
+}
+
 // testerEvent prints, when RAFT_DEBUG is set, one line saying what the
 // tester did to peer i, in the debug line layout with role "tester" and
-// topic TEST, on the peers' clock, so that cmd/raftlog shows it in the
-// peer's column. It reads the variable at each call, from inside a test, so
-// go test's cache keys on it.
+// topic TEST, so that cmd/raftlog shows it in the peer's column. It reads
+// the variable at each call, from inside a test, so go test's cache keys on
+// it.
 func testerEvent(i int, what string) {
-	if !debugline.Enabled(os.Getenv("RAFT_DEBUG")) {
+	if v := os.Getenv("RAFT_DEBUG"); v == "" || v == "0" {
 		return
 	}
-	debugline.Print(i, debugline.UnknownTerm, debugline.RoleTester, debugline.Tester, "%s", what)
+	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", testerMillis(), i, "tester", "TEST", what)
 }
 
 // randstring returns n random URL-safe base64 characters.

@@ -3,7 +3,6 @@ package raftkv
 import (
 	"fmt"
 
-	"miniraftkv/internal/debugline"
 	"miniraftkv/raft"
 )
 
@@ -54,7 +53,7 @@ func (kv *KVServer) applyCommand(msg raft.ApplyMsg) {
 	delete(kv.waiters, msg.CommandIndex)
 	kv.mu.Unlock()
 
-	debugf(kv.me, msg.CommandTerm, debugline.RoleKVServer, debugline.KVApply, "applied %s %q for C%d#%d at %d: %s",
+	debugf(kv.me, msg.CommandTerm, roleServer, topicApply, "applied %s %q for C%d#%d at %d: %s",
 		op.Kind, op.Key, op.ClientId%10000, op.Seq, msg.CommandIndex, res.Err)
 	// Snapshot before answering: a client that has its reply may look at
 	// this server's state size at once (the testers do).

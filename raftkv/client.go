@@ -1,12 +1,12 @@
 package raftkv
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"time"
 
-	"miniraftkv/internal/clientid"
-	"miniraftkv/internal/debugline"
 	"miniraftkv/labrpc"
 )
 
@@ -41,7 +41,15 @@ func MakeClerk(servers []*labrpc.ClientEnd) *Clerk {
 			panic(fmt.Sprintf("raftkv.MakeClerk: servers[%d] is nil; want a *labrpc.ClientEnd", i))
 		}
 	}
-	return &Clerk{servers: servers, clientId: clientid.New()}
+	return &Clerk{servers: servers, clientId: randomClientId()}
+}
+
+func randomClientId() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("raftkv: crypto/rand failed: " + err.Error())
+	}
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
 }
 
 // Get returns the current value of key, or "" if key is missing. It keeps
@@ -103,7 +111,7 @@ func (ck *Clerk) call(what string, try func(srv *labrpc.ClientEnd) Err, key stri
 		err := try(ck.servers[ck.leader])
 		switch err {
 		case OK, ErrNoKey:
-			debugf(ck.leader, debugline.UnknownTerm, debugline.RoleClerk, debugline.Clerk, "C%d#%d %s %q done: %s",
+			debugf(ck.leader, unknownTerm, roleClerk, topicClerk, "C%d#%d %s %q done: %s",
 				ck.clientId%10000, ck.seq, what, key, err)
 			return
 		case ErrBadOp:
@@ -111,7 +119,7 @@ func (ck *Clerk) call(what string, try func(srv *labrpc.ClientEnd) Err, key stri
 		case ErrTooLarge:
 			panic("raftkv: server rejected " + what + " as larger than MaxValueBytes")
 		}
-		debugf(ck.leader, debugline.UnknownTerm, debugline.RoleClerk, debugline.Clerk, "C%d#%d %s %q: %q, trying next server",
+		debugf(ck.leader, unknownTerm, roleClerk, topicClerk, "C%d#%d %s %q: %q, trying next server",
 			ck.clientId%10000, ck.seq, what, key, err)
 		ck.leader = (ck.leader + 1) % len(ck.servers)
 		if (failures+1)%len(ck.servers) == 0 {

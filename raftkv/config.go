@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"miniraftkv/internal/debugline"
 	"miniraftkv/labrpc"
 	"miniraftkv/linearizability"
 	"miniraftkv/raft"
@@ -201,16 +200,33 @@ func (cfg *config) SnapshotSize() int {
 	return snapshotsize
 }
 
+// testerStart is the origin of the tester's event lines. Like the peers'
+// debug clock it starts with the test binary, so the two line up.
+var testerStart = time.Now()
+
+// testerMillis returns the milliseconds of an event line: since the test
+// binary started, or, in virtual time, since the test started (the clock of
+// a testing/synctest bubble reads midnight UTC 2000-01-01 as each test
+// starts, the origin the peers' debug lines then use too).
+func testerMillis() int64 {
+	if now := time.Now().Round(0); now.Before(testerStart.Round(0)) {
+		return now.Sub(time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)).Milliseconds()
+	}
+	return time.Since(testerStart).Milliseconds()
+}
+
 // testerEvent prints, when KV_DEBUG or RAFT_DEBUG is set, one line saying
 // what the tester did to server i, in the debug line layout with role
-// "tester" and topic TEST, on the peers' clock, so that cmd/raftlog shows
-// it in the server's column. It reads the variables at each call, from
-// inside a test, so go test's cache keys on them.
+// "tester" and topic TEST, so that cmd/raftlog shows it in the server's
+// column. It reads the variables at each call, from inside a test, so go
+// test's cache keys on them.
 func testerEvent(i int, format string, args ...interface{}) {
-	if !debugline.Enabled(os.Getenv("KV_DEBUG")) && !debugline.Enabled(os.Getenv("RAFT_DEBUG")) {
+	on := func(v string) bool { return v != "" && v != "0" }
+	if !on(os.Getenv("KV_DEBUG")) && !on(os.Getenv("RAFT_DEBUG")) {
 		return
 	}
-	debugline.Print(i, debugline.UnknownTerm, debugline.RoleTester, debugline.Tester, format, args...)
+	fmt.Fprintf(os.Stderr, "%06d S%d T- %-9s %-5s %s\n", testerMillis(), i, "tester", "TEST",
+		fmt.Sprintf(format, args...))
 }
 
 // connectUnlocked enables the links in both directions between server i and

@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"miniraftkv/internal/debugline"
 	"miniraftkv/labgob"
 	"miniraftkv/labrpc"
 	"miniraftkv/raft"
@@ -228,7 +227,7 @@ func (kv *KVServer) Get(args *GetArgs, reply *GetReply) {
 	res, served := kv.readByIndex(args.Key)
 	if !served {
 		op := Op{Kind: kindGet, Key: args.Key, ClientId: args.ClientId, Seq: args.Seq}
-		res = kv.submit(op, debugline.KVGet)
+		res = kv.submit(op, topicGet)
 	}
 	reply.Err = res.Err
 	reply.Value = res.Value
@@ -255,7 +254,7 @@ func (kv *KVServer) readByIndex(key string) (applyResult, bool) {
 	kv.mu.Lock()
 	defer kv.mu.Unlock()
 	res := kv.execute(Op{Kind: kindGet, Key: key})
-	debugf(kv.me, debugline.UnknownTerm, debugline.RoleKVServer, debugline.KVGet, "read %q at read index %d (applied %d): %s",
+	debugf(kv.me, unknownTerm, roleServer, topicGet, "read %q at read index %d (applied %d): %s",
 		key, index, kv.lastApplied, res.Err)
 	return res, true
 }
@@ -297,7 +296,7 @@ func (kv *KVServer) PutAppend(args *PutAppendArgs, reply *PutAppendReply) {
 		reply.Err = ErrTooLarge
 		return
 	}
-	reply.Err = kv.submit(op, debugline.KVPut).Err
+	reply.Err = kv.submit(op, topicPut).Err
 }
 
 // submit puts op in the Raft log and waits until the entry at its index is
@@ -325,12 +324,12 @@ func (kv *KVServer) submit(op Op, topic string) applyResult {
 		// An earlier term's entry at this index has been replaced by ours.
 		old.done <- applyResult{Err: ErrWrongLeader}
 	}
-	debugf(kv.me, term, debugline.RoleKVServer, topic, "started %s %q for C%d#%d at %d",
+	debugf(kv.me, term, roleServer, topic, "started %s %q for C%d#%d at %d",
 		op.Kind, op.Key, op.ClientId%10000, op.Seq, index)
 	res := kv.awaitApplied(index, w)
 	if res.Err == OK || res.Err == ErrNoKey {
 		if res.ClientId != op.ClientId || res.Seq != op.Seq || res.Term != term {
-			debugf(kv.me, term, debugline.RoleKVServer, topic, "index %d holds C%d#%d of T%d, not mine",
+			debugf(kv.me, term, roleServer, topic, "index %d holds C%d#%d of T%d, not mine",
 				index, res.ClientId%10000, res.Seq, res.Term)
 			return applyResult{Err: ErrWrongLeader}
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 
-	"miniraftkv/internal/debugline"
 	"miniraftkv/labgob"
 	"miniraftkv/raft"
 )
@@ -68,7 +67,7 @@ func (kv *KVServer) maybeSnapshot(index int) {
 	kv.mu.Lock()
 	snap := kv.encodeSnapshot()
 	kv.mu.Unlock()
-	debugf(kv.me, debugline.UnknownTerm, debugline.RoleKVServer, debugline.KVSnapshot, "snapshot through %d: %d bytes (raft state %d >= %d)",
+	debugf(kv.me, unknownTerm, roleServer, topicSnap, "snapshot through %d: %d bytes (raft state %d >= %d)",
 		index, len(snap), size, kv.maxraftstate)
 	kv.rf.Snapshot(index, snap)
 	kv.pacer.snapshotted(kv.persister.RaftStateSize())
@@ -118,7 +117,7 @@ func (kv *KVServer) installSnapshot(msg raft.ApplyMsg) {
 	kv.releaseReads()
 	stale := kv.takeWaitersThrough(msg.SnapshotIndex)
 	kv.mu.Unlock()
-	debugf(kv.me, msg.SnapshotTerm, debugline.RoleKVServer, debugline.KVSnapshot, "installed snapshot through %d (%d keys)",
+	debugf(kv.me, msg.SnapshotTerm, roleServer, topicSnap, "installed snapshot through %d (%d keys)",
 		msg.SnapshotIndex, len(st.Data))
 	for _, w := range stale {
 		w.done <- applyResult{Err: ErrWrongLeader} // buffered 1, one result each
@@ -137,6 +136,6 @@ func (kv *KVServer) restoreFromPersister() {
 		panic(fmt.Sprintf("raftkv: S%d: restoring from persister: %v", kv.me, err))
 	}
 	kv.data, kv.lastSeq, kv.lastApplied = st.Data, st.LastSeq, st.LastApplied
-	debugf(kv.me, debugline.UnknownTerm, debugline.RoleKVServer, debugline.KVSnapshot, "restored snapshot through %d (%d keys)",
+	debugf(kv.me, unknownTerm, roleServer, topicSnap, "restored snapshot through %d (%d keys)",
 		st.LastApplied, len(st.Data))
 }

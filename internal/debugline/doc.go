@@ -1,7 +1,10 @@
-// Package debugline is the one definition of the debug lines that raft and
+// Package debugline is the definition of the debug lines that raft and
 // raftkv print and cmd/raftlog lays out per peer: their format, their
 // topics and roles, the environment switch that turns them on, and the
-// clock of their first column.
+// clock of their first column. raft and raftkv keep their own few lines
+// that print the same layout (raft/debug.go, raftkv/debug.go), because the
+// lab packages import nothing but the lab's own packages (labgob, labrpc,
+// linearizability): a course copies them into its tree that way.
 //
 // A line reads
 //
