@@ -1,10 +1,10 @@
-// Package debugline is the definition of the debug lines that raft and
-// raftkv print and cmd/raftlog lays out per peer: their format, their
-// topics and roles, the environment switch that turns them on, and the
-// clock of their first column. raft and raftkv keep their own few lines
-// that print the same layout (raft/debug.go, raftkv/debug.go), because the
-// lab packages import nothing but the lab's own packages (labgob, labrpc,
-// linearizability): a course copies them into its tree that way.
+// Package debugline defines the debug lines that raft and raftkv print and
+// cmd/raftlog lays out per peer: their layout (Format), their topics and
+// roles, and the parser raftlog reads them with. raft and raftkv print the
+// same layout with their own few lines (raft/debug.go, raftkv/debug.go),
+// because the lab packages import nothing but the lab's own packages
+// (labgob, labrpc, linearizability): a course copies them into its tree
+// that way.
 //
 // A line reads
 //
@@ -14,15 +14,4 @@
 // milliseconds count from the start of the process or, in virtual time (a
 // testing/synctest bubble, see docs/virtual-time.md), from the start of
 // the test.
-//
-// Each package keeps one debug-print helper, off by default, behind its
-// own Switch:
-//
-//	var debug = debugline.NewSwitch("RAFT_DEBUG")
-//
-//	func (rf *Raft) dlog(topic, format string, args ...interface{}) {
-//		if debug.On() {
-//			debugline.Print(rf.me, rf.currentTerm, rf.role.String(), topic, format, args...)
-//		}
-//	}
 package debugline

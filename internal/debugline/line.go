@@ -2,7 +2,6 @@ package debugline
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,15 +16,9 @@ func Format(ms int64, peer, term int, role, topic, msg string) string {
 	return fmt.Sprintf("%06d S%d %s %-9s %-5s %s\n", ms, peer, t, role, topic, msg)
 }
 
-// Print writes one debug line, stamped Millis(), to stderr. The caller
-// checks its Switch first.
-func Print(peer, term int, role, topic, format string, args ...interface{}) {
-	fmt.Fprint(os.Stderr, Format(Millis(), peer, term, role, topic, fmt.Sprintf(format, args...)))
-}
-
 // Line is one parsed debug line.
 type Line struct {
-	Time  int    // milliseconds (see Millis)
+	Time  int    // milliseconds (see the package comment)
 	Peer  int    // server number (for a clerk: the server it talks to, or its own id if written C<id>)
 	Named string // "S" or "C": how the line wrote the peer
 	Term  int    // UnknownTerm when the line says T-

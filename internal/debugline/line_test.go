@@ -3,7 +3,6 @@ package debugline
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestFormat pins the layout: cmd/raftlog and people's greps rely on it.
@@ -56,31 +55,5 @@ func TestParseRejectsOtherLines(t *testing.T) {
 	}
 	if l, ok := Parse("000012 C7 T- clerk     CLERK x"); !ok || l.Named != "C" || l.Peer != 7 || !l.Clerk() {
 		t.Errorf("a clerk line naming itself parsed as %+v, %v", l, ok)
-	}
-}
-
-func TestEnabled(t *testing.T) {
-	for v, want := range map[string]bool{"": false, "0": false, "1": true, "yes": true} {
-		if got := Enabled(v); got != want {
-			t.Errorf("Enabled(%q) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-func TestSwitchReadsItsVariable(t *testing.T) {
-	t.Setenv("DEBUGLINE_TEST_ON", "1")
-	if !NewSwitch("DEBUGLINE_TEST_ON").On() || NewSwitch("DEBUGLINE_TEST_UNSET").On() {
-		t.Fatal("a switch does not follow its variable")
-	}
-}
-
-// TestMillisInVirtualTime: a clock that reads earlier than the process
-// start is a test's virtual clock, counted from the bubble's epoch.
-func TestMillisInVirtualTime(t *testing.T) {
-	if got := millisAt(bubbleEpoch.Add(1500 * time.Millisecond)); got != 1500 {
-		t.Errorf("1.5 s into a bubble: %d ms, want 1500", got)
-	}
-	if got := millisAt(start.Add(2 * time.Second)); got != 2000 {
-		t.Errorf("2 s after the start: %d ms, want 2000", got)
 	}
 }
