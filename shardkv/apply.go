@@ -138,6 +138,7 @@ func (kv *ShardKV) applyConfig(next shardctrler.Config) {
 		}
 	}
 	kv.prev, kv.config = kv.config, next
+	kv.debugf(topicConfig, "applied config %d: %s", next.Num, kv.shardsSummary())
 }
 
 // applyInsert installs pulled shards that this group is still waiting for
@@ -157,6 +158,7 @@ func (kv *ShardKV) applyInsert(op insertOp) {
 			copied[k] = v
 		}
 		kv.shards[s] = shard{Status: received, Data: copied}
+		kv.debugf(topicShard, "installed shard %d of config %d (%d keys)", s, op.ConfigNum, len(copied))
 	}
 	for client, seq := range op.LastSeq {
 		if seq > kv.lastSeq[client] {
@@ -179,6 +181,7 @@ func (kv *ShardKV) applyDelete(op deleteOp) Err {
 	for _, s := range op.Shards {
 		if kv.shards[s].Status == bePulled {
 			kv.shards[s] = shard{Status: absent}
+			kv.debugf(topicShard, "deleted shard %d: its owner in config %d has it", s, op.ConfigNum)
 		}
 	}
 	return OK
@@ -193,6 +196,7 @@ func (kv *ShardKV) applyReceived(op receivedOp) {
 	for _, s := range op.Shards {
 		if kv.shards[s].Status == received {
 			kv.shards[s].Status = serving
+			kv.debugf(topicShard, "shard %d serving: its previous owner deleted its copy", s)
 		}
 	}
 }

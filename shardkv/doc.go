@@ -38,4 +38,12 @@
 // serves its key's shard, and fetches a newer config on ErrWrongGroup.
 // Operations carry the clerk's id and a sequence number, recognised by the
 // duplicate table that travels with the shards.
+//
+// # Debugging
+//
+// SHARDKV_DEBUG=1 prints a line per config applied, shard installed,
+// deleted or released, and snapshot restored, in the layout of raft's and
+// raftkv's debug lines (debug.go), which cmd/raftlog lays out per peer:
+//
+//	SHARDKV_DEBUG=1 go test -v -run TestJoinLeave ./shardkv 2>&1 | go run ./cmd/raftlog
 package shardkv

@@ -46,5 +46,6 @@ func (kv *ShardKV) Restore(snapshot []byte) {
 	}
 	kv.mu.Lock()
 	kv.config, kv.prev, kv.shards, kv.lastSeq = st.Config, st.Prev, st.Shards, st.LastSeq
+	kv.debugf(topicRestore, "restored config %d from a snapshot: %s", kv.config.Num, kv.shardsSummary())
 	kv.mu.Unlock()
 }

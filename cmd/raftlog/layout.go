@@ -161,6 +161,8 @@ func roleInitial(role string) string {
 		return "L"
 	case "kvserver":
 		return "K"
+	case "shardkv":
+		return "S"
 	case "clerk":
 		return "c"
 	}

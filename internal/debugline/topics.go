@@ -24,6 +24,11 @@ const (
 	KVSnapshot = "KVSNP"
 	Clerk      = "CLERK"
 
+	// The shardkv package's.
+	SKConfig  = "SKCFG"
+	SKShard   = "SKSHD"
+	SKRestore = "SKRST"
+
 	// What a tester did to a peer (crashed it, cut it off, ...).
 	Tester = "TEST"
 )
@@ -31,6 +36,7 @@ const (
 // Roles beside a Raft peer's own (follower, candidate, leader).
 const (
 	RoleKVServer = "kvserver"
+	RoleShardKV  = "shardkv"
 	RoleClerk    = "clerk"
 	RoleTester   = "tester"
 )
