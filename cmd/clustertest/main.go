@@ -38,7 +38,7 @@ import (
 )
 
 const (
-	servers    = 3
+	servers    = 3 // at the start; two more join to replace two of them
 	clients    = 5
 	keys       = 4
 	checkLimit = 60 * time.Second // for the linearizability check
@@ -65,7 +65,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "clustertest:", err)
 		os.Exit(2)
 	}
-	c := &cluster{dir: dir, procs: make([]*exec.Cmd, servers)}
+	c := &cluster{dir: dir, procs: make([]*exec.Cmd, servers+2)}
 	interrupted := make(chan os.Signal, 1)
 	signal.Notify(interrupted, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
@@ -113,23 +113,24 @@ func setup(c *cluster) error {
 	if err := build.Run(); err != nil {
 		return setupError{fmt.Errorf("building raftkvd (run from the module root): %v", err)}
 	}
-	addrs, err := freeAddrs(servers)
+	addrs, err := freeAddrs(servers + 2)
 	if err != nil {
 		return setupError{err}
 	}
-	nw, err := newNetwork(addrs)
+	nw, err := newNetwork(addrs[:servers])
 	if err != nil {
 		return setupError{err}
 	}
 	c.mu.Lock()
 	c.addrs, c.net = addrs, nw
 	c.mu.Unlock()
-	for i := range addrs {
+	for i := 0; i < servers; i++ {
 		if err := c.start(i); err != nil {
 			return setupError{err}
 		}
 	}
-	fmt.Printf("clustertest: 3 servers on %v, data and logs in %s\n", addrs, c.dir)
+	fmt.Printf("clustertest: %d servers on %v (%v for those that join later), data and logs in %s\n",
+		servers, addrs[:servers], addrs[servers:], c.dir)
 	return nil
 }
 
@@ -176,10 +177,10 @@ func check(c *cluster, w *workload, final map[string]string) error {
 	default:
 		return fmt.Errorf("the linearizability check gave no verdict within %v", checkLimit)
 	}
-	for i, end := range w.ends {
-		if _, ok := kvnode.QueryStatus(end); !ok {
+	for _, i := range c.members() {
+		if _, ok := statusOf(c, i); !ok {
 			return fmt.Errorf("server %d does not answer at the end", i)
 		}
 	}
-	return nil
+	return checkMembers(c)
 }

@@ -10,11 +10,6 @@ import (
 	"miniraftkv/internal/kvnode"
 )
 
-// leaderRetry is how often a membership command asks again for the leader
-// while there is none (an election under way, or the old leader just
-// removed).
-const leaderRetry = 100 * time.Millisecond
-
 // members prints the configuration as the leader sees it, or, with no
 // leader, the newest one any server reports.
 func members(g globals, args []string, stdout io.Writer) error {
@@ -24,7 +19,7 @@ func members(g globals, args []string, stdout io.Writer) error {
 	views := kvnode.Views(g.servers, g.opts, g.opts.CallTimeout)
 	config, from := kvnode.Newest(views)
 	leader := kvnode.Leader(views)
-	if err := noMembership(views); err != nil {
+	if err := kvnode.NoMembership(views); err != nil {
 		return err
 	}
 	if leader >= 0 && views[leader].Supported {
@@ -41,20 +36,6 @@ func members(g globals, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "set by log entry %d, %s\n", config.Index, state)
 	return nil
-}
-
-// noMembership explains why no configuration is known: no server answered,
-// or none has membership changes.
-func noMembership(views []*kvnode.MembersReply) error {
-	if _, from := kvnode.Newest(views); from >= 0 {
-		return nil
-	}
-	for _, v := range views {
-		if v != nil {
-			return errors.New("the servers' Raft has no membership changes")
-		}
-	}
-	return errors.New("no server answered")
 }
 
 func listOf(ms []kvnode.Member) string {
@@ -115,42 +96,17 @@ func serverID(cmd, arg string) (int, error) {
 	return id, nil
 }
 
-// change finds the leader and asks it to make a membership change, until
-// one answers or the timeout passes. A leader that lost its role meanwhile
-// (ErrWrongLeader) sends it looking again; every other refusal is final.
+// change asks the leader to make a membership change (see
+// kvnode.ChangeMembership), within the command's timeout.
 func change(g globals, call string, args interface{}) error {
-	deadline := time.Now().Add(g.timeout)
-	for {
-		views := kvnode.Views(g.servers, g.opts, g.opts.CallTimeout)
-		if err := noMembership(views); err != nil {
-			return err
-		}
-		if leader := kvnode.Leader(views); leader >= 0 {
-			reply, ok := callLeader(g, g.servers[leader], call, args, time.Until(deadline))
-			switch {
-			case !ok:
-				return fmt.Errorf("%w: the leader did not answer within %v; the change may still complete (raftkv members shows)",
-					errTimeout, g.timeout)
-			case reply.Err == kvnode.OK:
-				return nil
-			case reply.Err != kvnode.ErrWrongLeader:
-				return fmt.Errorf("%s (%s)", reply.Msg, reply.Err)
-			}
-		}
-		if time.Now().Add(leaderRetry).After(deadline) {
-			return fmt.Errorf("%w: no leader answered within %v", errTimeout, g.timeout)
-		}
-		time.Sleep(leaderRetry)
+	reply, err := kvnode.ChangeMembership(g.servers, g.opts, call, args, time.Now().Add(g.timeout))
+	switch {
+	case errors.Is(err, kvnode.ErrNoLeader) || errors.Is(err, kvnode.ErrNoAnswer):
+		return fmt.Errorf("%w: %v within %v (raftkv members shows the configuration)", errTimeout, err, g.timeout)
+	case err != nil:
+		return err
+	case reply.Err != kvnode.OK:
+		return fmt.Errorf("%s (%s)", reply.Msg, reply.Err)
 	}
-}
-
-// callLeader makes one membership call on a connection of its own whose
-// call timeout is what is left of the command's: adding a server waits
-// for it to catch up.
-func callLeader(g globals, addr, call string, args interface{}, left time.Duration) (kvnode.ChangeReply, bool) {
-	opts := g.opts
-	opts.CallTimeout = max(left, time.Millisecond)
-	ends, clients := kvnode.Dial([]string{addr}, opts)
-	defer kvnode.CloseAll(clients)
-	return kvnode.Change(ends[0], call, args)
+	return nil
 }

@@ -81,6 +81,7 @@ const (
 	ErrAlreadyMember    Err = "ErrAlreadyMember"    // add: the id or address is already a member
 	ErrChangeInProgress Err = "ErrChangeInProgress" // an earlier change is not committed yet
 	ErrCatchUp          Err = "ErrCatchUp"          // add: the new server is unreachable or too slow to catch up
+	ErrOutcomeUnknown   Err = "ErrOutcomeUnknown"   // leadership changed before the change committed
 	ErrInvalid          Err = "ErrInvalid"          // the request itself is wrong (a negative id, a bad address)
 	ErrFailed           Err = "ErrFailed"           // anything else; the message says what
 )
@@ -176,14 +177,5 @@ func outcome(err error) (Err, string) {
 func QueryMembers(end *labrpc.ClientEnd) (MembersReply, bool) {
 	var reply MembersReply
 	ok := end.Call("Node.Members", &MembersArgs{}, &reply)
-	return reply, ok
-}
-
-// Change asks the server behind end to make a membership change: call is
-// "Node.AddServer" or "Node.RemoveServer" and args its arguments. False if
-// it did not answer.
-func Change(end *labrpc.ClientEnd, call string, args interface{}) (ChangeReply, bool) {
-	var reply ChangeReply
-	ok := end.Call(call, args, &reply)
 	return reply, ok
 }
