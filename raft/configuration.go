@@ -3,6 +3,10 @@ package raft
 import (
 	"fmt"
 	"sort"
+	"sync"
+
+	"miniraftkv/labgob"
+	"miniraftkv/labrpc"
 )
 
 // Cluster configurations (dissertation §4.1). A configuration is the set of
@@ -125,4 +129,38 @@ func cloneMembers(ms []Member) []Member {
 		return nil
 	}
 	return append([]Member(nil), ms...)
+}
+
+// membershipState is what a peer knows of its cluster's configurations:
+// the one as of its snapshot and those in its log after it. Caller holds
+// rf.mu for everything.
+type membershipState struct {
+	changeable bool                           // built with MembershipOptions; false: fixed, as Make
+	dial       func(Member) *labrpc.ClientEnd // ends for members peers does not cover
+	given      int                            // len(peers) as given: ids below it use peers[id] when not nil
+	dialled    map[int]string                 // the address each dialled end was made for
+	initial    ConfigChange                   // MembershipOptions.Initial as voters
+
+	snap   configuration   // as of log.snapshotIndex(); committed (or the initial one)
+	logged []configuration // configuration entries after the snapshot, in index order
+	// conf is the latest of snap and logged: the one this peer uses
+	// (§4.1), whose voters every quorum counts.
+	conf configuration
+
+	// changed is broadcast when something an AddServer or RemoveServer in
+	// progress waits for may have happened: commitIndex moved, a member's
+	// matchIndex moved, the leadership ended, the peer was killed.
+	changed *sync.Cond
+	// busy is set while an AddServer or RemoveServer runs: one change at
+	// a time (§4.1), also while a new server catches up.
+	busy bool
+}
+
+// configChangeGobName is the name ConfigChange is registered under with
+// labgob, to travel in log entries (persisted, and in AppendEntries) as a
+// command.
+const configChangeGobName = "raft.ConfigChange"
+
+func init() {
+	labgob.RegisterName(configChangeGobName, ConfigChange{})
 }

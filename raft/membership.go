@@ -59,35 +59,169 @@ var (
 
 // AddServer adds m to the cluster (§4.2.1): the leader appends a
 // configuration with m as a learner, replicates its log to m (a snapshot
-// if m needs one), and once m has caught up, appends a configuration with
-// m as a voter. It returns nil when that configuration is committed, or
-// an error saying why not: ErrNotLeader, ErrKilled, ErrFixedMembership,
-// ErrChangeInProgress, ErrCatchUpTooSlow, ErrLeadershipLost, or one
-// naming a member that cannot work (an id already in use). Adding a
-// server that is already a voter with the same address returns nil.
+// if m needs one), and once m has caught up (catchup.go), appends a
+// configuration with m as a voter. It returns nil when that configuration
+// is committed, or an error saying why not: ErrNotLeader, ErrKilled,
+// ErrFixedMembership, ErrChangeInProgress, ErrTransferInProgress,
+// ErrCatchUpTooSlow (m is then taken out again), ErrLeadershipLost, or
+// one naming a member that cannot work (an id in use at another address).
+// Adding a server that is already a voter at the same address returns nil.
 func (rf *Raft) AddServer(m Member) error {
-	return ErrFixedMembership
+	if err := validateMembers([]Member{m}); err != nil {
+		return fmt.Errorf("raft: AddServer: %v", err)
+	}
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if err := rf.changeAllowed(); err != nil {
+		return err
+	}
+	if err := rf.addable(m); err != nil || rf.members.conf.isVoter(m.ID) {
+		return err // nil: already a voter at that address
+	}
+	rf.members.busy = true
+	defer func() { rf.members.busy = false }()
+	term := rf.currentTerm
+	if i := memberIndex(rf.members.conf.Learners, m.ID); i < 0 || rf.members.conf.Learners[i] != m {
+		c := rf.members.conf.ConfigChange
+		learners := append(withoutMember(c.Learners, m.ID), m)
+		if err := rf.awaitCommit(rf.appendConfigEntry(ConfigChange{Voters: c.Voters, Learners: learners}), term); err != nil {
+			return err
+		}
+	}
+	if err := rf.catchUp(m.ID, term); err != nil {
+		rf.dlog(topicLeader, "server %d did not catch up (%v): taking it out again", m.ID, err)
+		rf.removeMember(m.ID, term) // best effort: the catch-up error is the news
+		return err
+	}
+	c := rf.members.conf.ConfigChange
+	voters := append(cloneMembers(c.Voters), m)
+	return rf.awaitCommit(rf.appendConfigEntry(ConfigChange{Voters: voters, Learners: withoutMember(c.Learners, m.ID)}), term)
 }
 
 // RemoveServer removes the server with this id from the cluster (§4.2.2):
 // the leader appends a configuration without it and returns once that is
 // committed. A leader that removes itself keeps leading, without counting
-// itself in any majority, until the entry commits, then steps down; the
-// others elect a new leader. Errors as for AddServer; removing an id that
-// is no member returns nil.
+// itself in any majority, until the entry commits, then steps down
+// (removeself.go); the others elect a new leader. Errors as for
+// AddServer, and an error for the last voter, which cannot go; removing
+// an id that is no member returns nil.
 func (rf *Raft) RemoveServer(id int) error {
-	return ErrFixedMembership
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if err := rf.changeAllowed(); err != nil {
+		return err
+	}
+	c := &rf.members.conf
+	switch {
+	case !c.isVoter(id) && !c.isLearner(id):
+		return nil
+	case c.isVoter(id) && len(c.Voters) == 1:
+		return fmt.Errorf("raft: RemoveServer: %d is the only voter; a cluster needs one", id)
+	}
+	rf.members.busy = true
+	defer func() { rf.members.busy = false }()
+	return rf.removeMember(id, rf.currentTerm)
+}
+
+// removeMember appends a configuration without id and waits for it to
+// commit. Caller holds rf.mu and is the leader of term.
+func (rf *Raft) removeMember(id, term int) error {
+	c := rf.members.conf.ConfigChange
+	next := ConfigChange{Voters: withoutMember(c.Voters, id), Learners: withoutMember(c.Learners, id)}
+	return rf.awaitCommit(rf.appendConfigEntry(next), term)
 }
 
 // Configuration returns the configuration this peer uses, the latest in
 // its log (§4.1): the voters, the learners, the log index of the entry
-// that holds it (0 for the initial one) and whether that entry is known
-// to this peer to be committed. A peer built with Make returns its peers
-// 0..n-1 as voters, index 0, committed.
+// that holds it (0 for the initial one) and whether this peer knows that
+// entry to be committed. A peer built with Make returns its peers 0..n-1
+// as voters, index 0, committed; one waiting to join returns no voters.
 func (rf *Raft) Configuration() (voters, learners []Member, index int, committed bool) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
-	return nil, nil, 0, false
+	c := &rf.members.conf
+	return cloneMembers(c.Voters), cloneMembers(c.Learners), c.index, c.index <= rf.commitIndex
+}
+
+// changeAllowed returns why this peer may not begin a configuration change
+// now, or nil: it must lead, and the previous change must be committed,
+// as must an entry of its own term (§4.1; the blank entry a new leader
+// appends, becomeLeader, provides one at once). Caller holds rf.mu.
+func (rf *Raft) changeAllowed() error {
+	switch {
+	case rf.killed():
+		return ErrKilled
+	case !rf.members.changeable:
+		return ErrFixedMembership
+	case rf.role != leader:
+		return ErrNotLeader
+	case rf.transferring():
+		return ErrTransferInProgress
+	case rf.members.busy || rf.members.conf.index > rf.commitIndex || !rf.committedInTerm():
+		return ErrChangeInProgress
+	}
+	return nil
+}
+
+// addable returns an error if m cannot be added: its id is a voter's at
+// another address, or there is no way to reach it. Caller holds rf.mu.
+func (rf *Raft) addable(m Member) error {
+	c := &rf.members.conf
+	if i := memberIndex(c.Voters, m.ID); i >= 0 && c.Voters[i].Addr != m.Addr {
+		return fmt.Errorf("raft: AddServer: id %d is already a voter at %q; remove it first", m.ID, c.Voters[i].Addr)
+	}
+	if m.ID == rf.me && !c.isVoter(m.ID) {
+		return fmt.Errorf("raft: AddServer: %d is this leader, which is not a member", m.ID)
+	}
+	if rf.members.dial == nil && (m.ID >= rf.members.given || rf.endOf(m.ID) == nil) {
+		return fmt.Errorf("raft: AddServer: no end for id %d and no MembershipOptions.Dial to make one", m.ID)
+	}
+	return nil
+}
+
+// awaitCommit waits until the configuration entry at index, appended in
+// term, is committed. It returns ErrLeadershipLost if this peer stops
+// leading term first (the entry may yet commit, or be replaced) and
+// ErrKilled on Kill. Caller holds rf.mu, released while waiting.
+func (rf *Raft) awaitCommit(index, term int) error {
+	for {
+		if t, ok := rf.log.term(index); rf.commitIndex >= index && (ok && t == term || rf.leads(term)) {
+			return nil
+		}
+		if err := rf.leadershipErr(term); err != nil {
+			return err
+		}
+		rf.members.changed.Wait()
+	}
+}
+
+// leads reports whether this peer is the live leader of term. Caller holds
+// rf.mu.
+func (rf *Raft) leads(term int) bool {
+	return !rf.killed() && rf.role == leader && rf.currentTerm == term
+}
+
+// leadershipErr returns ErrKilled or ErrLeadershipLost unless this peer
+// still leads term. Caller holds rf.mu.
+func (rf *Raft) leadershipErr(term int) error {
+	switch {
+	case rf.killed():
+		return ErrKilled
+	case !rf.leads(term):
+		return ErrLeadershipLost
+	}
+	return nil
+}
+
+// withoutMember returns a copy of ms without id.
+func withoutMember(ms []Member, id int) []Member {
+	var out []Member
+	for _, m := range ms {
+		if m.ID != id {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // validate returns an error naming the first membership option that

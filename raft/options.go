@@ -89,7 +89,7 @@ func MakeWithOptions(peers []*labrpc.ClientEnd, me int, persister *Persister, ap
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("raft.MakeWithOptions: %v", err)
 	}
-	rf := newRaft(peers, me, persister, applyCh)
+	rf := buildRaft(peers, me, persister, applyCh, opts.Membership)
 	rf.settings = opts.settings() // before any goroutine of the peer exists
 	rf.start()
 	return rf, nil
