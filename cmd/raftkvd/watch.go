@@ -59,8 +59,13 @@ func logConfig(members kvnode.Membership, last string) string {
 	if members == nil {
 		return last
 	}
-	now := members.Configuration().String()
-	if now != last {
+	config := members.Configuration()
+	now := config.String()
+	switch {
+	case now == last:
+	case len(config.Voters) == 0:
+		log.Printf("configuration: none yet; waiting to be added")
+	default:
 		log.Printf("configuration: %s", now)
 	}
 	return now
