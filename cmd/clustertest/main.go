@@ -11,11 +11,15 @@
 //     (every server reaches each peer through a forwarder of this
 //     program's, which can cut the pair apart), and heals it;
 //   - cuts a follower off, a 2/1 split, and heals it;
+//   - replaces a follower, then the leader, by new servers through
+//     membership changes: each new one starts with -join and an empty data
+//     folder, is added, the old one removed and SIGKILLed;
 //
 // then stops the clients, reads every key, and checks the whole history
 // with the linearizability checker's KV model, that every acknowledged
-// Append is in the final value of its key exactly once, and that all three
-// servers answer. It kills every process it started on any exit, a
+// Append is in the final value of its key exactly once, that the three
+// servers left answer, and that the leader's committed configuration has
+// exactly them as voters. It kills every process it started on any exit, a
 // failure or Ctrl-C included (and on Linux the kernel kills them should
 // this program itself be SIGKILLed). Exit status 0: passed; 1: failed; 2:
 // bad usage or setup; 130: interrupted. Run it from the module's root.

@@ -29,27 +29,13 @@ func members(g globals, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "no leader answered; the newest configuration known, from server %d at %s:\n",
 			views[from].Id, g.servers[from])
 	}
-	fmt.Fprintf(stdout, "voters:   %s\nlearners: %s\n", listOf(config.Voters), listOf(config.Learners))
+	fmt.Fprintf(stdout, "voters:   %s\nlearners: %s\n", kvnode.MemberList(config.Voters), kvnode.MemberList(config.Learners))
 	state := "committed"
 	if !config.Committed {
 		state = "not yet committed (a change is in progress)"
 	}
 	fmt.Fprintf(stdout, "set by log entry %d, %s\n", config.Index, state)
 	return nil
-}
-
-func listOf(ms []kvnode.Member) string {
-	if len(ms) == 0 {
-		return "none"
-	}
-	out := ""
-	for i, m := range ms {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%d %s", m.Id, m.Addr)
-	}
-	return out
 }
 
 // addServer runs "add-server ID ADDR".

@@ -142,7 +142,7 @@ func TestStaleServerList(t *testing.T) {
 	shared.config.Voters = []kvnode.Member{{Id: 0, Addr: old}, {Id: 3, Addr: added}}
 	code, out, errOut := invoke([]string{"-servers=" + old, "status"}, "")
 	if code != exitOK || !strings.Contains(out, "3 "+added+": term 4 leader") ||
-		!strings.Contains(out, "configuration: voters 0="+old+",3="+added) {
+		!strings.Contains(out, "configuration: voters 0 "+old+", 3 "+added+";") {
 		t.Fatalf("status: exit %d, stdout %q, stderr %q; want the added server 3 and the configuration", code, out, errOut)
 	}
 }

@@ -37,16 +37,19 @@ func (c Configuration) Addrs() []string {
 	return out
 }
 
-// String is the configuration on one line, as status and members print it.
+// String is the configuration on one line, as status and the logs print
+// it.
 func (c Configuration) String() string {
 	state := "not yet committed"
 	if c.Committed {
 		state = "committed"
 	}
-	return fmt.Sprintf("voters %s; learners %s (index %d, %s)", listMembers(c.Voters), listMembers(c.Learners), c.Index, state)
+	return fmt.Sprintf("voters %s; learners %s (index %d, %s)", MemberList(c.Voters), MemberList(c.Learners), c.Index, state)
 }
 
-func listMembers(ms []Member) string {
+// MemberList is "id addr" of each member by id, comma-separated; "none"
+// for no member.
+func MemberList(ms []Member) string {
 	if len(ms) == 0 {
 		return "none"
 	}
@@ -54,9 +57,9 @@ func listMembers(ms []Member) string {
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Id < sorted[j].Id })
 	parts := make([]string, len(sorted))
 	for i, m := range sorted {
-		parts[i] = fmt.Sprintf("%d=%s", m.Id, m.Addr)
+		parts[i] = fmt.Sprintf("%d %s", m.Id, m.Addr)
 	}
-	return strings.Join(parts, ",")
+	return strings.Join(parts, ", ")
 }
 
 // Membership is what a server does for Node's membership calls. AddServer
