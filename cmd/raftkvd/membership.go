@@ -36,7 +36,7 @@ func startKV(cfg config, persister *raft.Persister, d *dialer) (*raftkv.KVServer
 	if err != nil {
 		return nil, nil, err
 	}
-	return kv, raftMembers{kv.Raft()}, nil
+	return kv, raftMembers{rf: kv.Raft(), initial: cfg.addrs}, nil
 }
 
 // stateBounds are raftkv's own bounds for maxRaftState (a quarter of it
@@ -58,13 +58,22 @@ func initialMembers(addrs []string) []raft.Member {
 }
 
 // raftMembers serves Node's membership calls from a Raft peer.
-type raftMembers struct{ rf *raft.Raft }
+type raftMembers struct {
+	rf      *raft.Raft
+	initial []string // -servers: the servers that have it reach ids 0..n-1 there
+}
 
 // AddServer adds m, refusing at once what cannot work: this server not
-// the leader, an id or address already in the configuration.
+// the leader, an id or address already in the configuration, or an id of
+// the -servers list at another address (the servers started with that
+// list would dial the old one).
 func (r raftMembers) AddServer(m kvnode.Member) error {
 	if _, leader := r.rf.GetState(); !leader {
 		return kvnode.Refuse(kvnode.ErrWrongLeader, "server is not the leader")
+	}
+	if m.Id < len(r.initial) && r.initial[m.Id] != m.Addr {
+		return kvnode.Refuse(kvnode.ErrAlreadyMember, "id %d is server %s of the -servers list, where the servers started with it reach it; "+
+			"give the new server a new id (%d or more)", m.Id, r.initial[m.Id], len(r.initial))
 	}
 	for _, old := range r.all() {
 		switch {

@@ -81,7 +81,7 @@ const (
 	ErrWrongLeader      Err = "ErrWrongLeader"      // this server does not lead; ask another
 	ErrUnsupported      Err = "ErrUnsupported"      // this server's Raft has no membership changes
 	ErrNoSuchMember     Err = "ErrNoSuchMember"     // remove: no voter or learner has that id
-	ErrAlreadyMember    Err = "ErrAlreadyMember"    // add: the id or address is already a member
+	ErrAlreadyMember    Err = "ErrAlreadyMember"    // add: the id or address is taken (by a member, or the id by -servers)
 	ErrChangeInProgress Err = "ErrChangeInProgress" // an earlier change is not committed yet
 	ErrCatchUp          Err = "ErrCatchUp"          // add: the new server is unreachable or too slow to catch up
 	ErrOutcomeUnknown   Err = "ErrOutcomeUnknown"   // leadership changed before the change committed
