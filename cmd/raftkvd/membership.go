@@ -71,10 +71,6 @@ func (r raftMembers) AddServer(m kvnode.Member) error {
 	if _, leader := r.rf.GetState(); !leader {
 		return kvnode.Refuse(kvnode.ErrWrongLeader, "server is not the leader")
 	}
-	if m.Id < len(r.initial) && r.initial[m.Id] != m.Addr {
-		return kvnode.Refuse(kvnode.ErrAlreadyMember, "id %d is server %s of the -servers list, where the servers started with it reach it; "+
-			"give the new server a new id (%d or more)", m.Id, r.initial[m.Id], len(r.initial))
-	}
 	for _, old := range r.all() {
 		switch {
 		case old.ID == m.Id && old.Addr == m.Addr:
@@ -84,6 +80,10 @@ func (r raftMembers) AddServer(m kvnode.Member) error {
 		case old.Addr == m.Addr:
 			return kvnode.Refuse(kvnode.ErrAlreadyMember, "address %s is already member %d's", m.Addr, old.ID)
 		}
+	}
+	if m.Id < len(r.initial) && r.initial[m.Id] != m.Addr {
+		return kvnode.Refuse(kvnode.ErrAlreadyMember, "id %d is server %s of the -servers list, where the servers started with it reach it; "+
+			"give the new server a new id (%d or more)", m.Id, r.initial[m.Id], len(r.initial))
 	}
 	return translate(r.rf.AddServer(raft.Member{ID: m.Id, Addr: m.Addr}), m.Id, m.Addr)
 }
