@@ -35,7 +35,8 @@ type Member struct {
 // itself (AddServer, RemoveServer) and delivers them on applyCh like any
 // committed entry, with CommandValid set, so that CommandIndex stays
 // contiguous; a service has nothing to apply for them and should only
-// move its applied index on. Services built with Make never see one.
+// move its applied index on, and must not modify it (its slices are
+// Raft's). Services built with Make never see one.
 type ConfigChange struct {
 	Voters   []Member // vote and count towards every majority
 	Learners []Member // receive the log, never vote or count (§4.2.1)

@@ -42,8 +42,8 @@ func (rf *Raft) growPeers(id int) {
 // ensureEnd dials m unless peers, as given, covers it or it was dialled
 // at its address already. Caller holds rf.mu.
 func (rf *Raft) ensureEnd(m Member) {
-	if m.ID < rf.members.given && rf.members.dialled[m.ID] == "" && rf.peers[m.ID] != nil {
-		return
+	if _, dialled := rf.members.dialled[m.ID]; !dialled && m.ID < rf.members.given && rf.peers[m.ID] != nil {
+		return // peers[id], as given, is used for good
 	}
 	if addr, ok := rf.members.dialled[m.ID]; ok && addr == m.Addr {
 		return

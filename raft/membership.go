@@ -124,8 +124,12 @@ func (rf *Raft) RemoveServer(id int) error {
 }
 
 // removeMember appends a configuration without id and waits for it to
-// commit. Caller holds rf.mu and is the leader of term.
+// commit. Caller holds rf.mu. Only the leader of term appends: an entry of
+// our term appended anywhere else would break the Log Matching Property.
 func (rf *Raft) removeMember(id, term int) error {
+	if err := rf.leadershipErr(term); err != nil {
+		return err
+	}
 	c := rf.members.conf.ConfigChange
 	next := ConfigChange{Voters: withoutMember(c.Voters, id), Learners: withoutMember(c.Learners, id)}
 	return rf.awaitCommit(rf.appendConfigEntry(next), term)

@@ -159,8 +159,11 @@ func (rf *Raft) TimeoutNow(args *TimeoutNowArgs, reply *TimeoutNowReply) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	var current bool
-	if reply.Term, current = rf.admitRequest(args.Term); !current || rf.role == leader || !rf.members.conf.isVoter(rf.me) {
+	if reply.Term, current = rf.admitRequest(args.Term); !current || rf.role == leader {
 		return
+	}
+	if !rf.members.conf.isVoter(rf.me) {
+		return // a learner or a removed server never campaigns (§4.2.1, §4.2.3)
 	}
 	rf.dlog(topicTimer, "TimeoutNow from S%d: running for term %d at once", args.LeaderId, rf.currentTerm+1)
 	rf.election.quietElections = 0
