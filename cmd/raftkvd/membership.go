@@ -132,10 +132,12 @@ func translate(err error, id int, addr string) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, raft.ErrNotLeader):
-		return kvnode.Refuse(kvnode.ErrWrongLeader, "server is not the leader")
+	case errors.Is(err, raft.ErrNotLeader), errors.Is(err, raft.ErrKilled):
+		return kvnode.Refuse(kvnode.ErrWrongLeader, "server is not the leader (or is shutting down)")
 	case errors.Is(err, raft.ErrChangeInProgress):
 		return kvnode.Refuse(kvnode.ErrChangeInProgress, "another membership change is in progress; retry once it is committed")
+	case errors.Is(err, raft.ErrTransferInProgress):
+		return kvnode.Refuse(kvnode.ErrChangeInProgress, "a leadership transfer is under way; retry once it is over")
 	case errors.Is(err, raft.ErrCatchUpTooSlow):
 		return kvnode.Refuse(kvnode.ErrCatchUp, "server %d at %s did not catch up with the leader's log, so it was not added: "+
 			"is it running (raftkvd -id %d -join %s), reachable from the leader at that address, with the cluster's -token?",

@@ -82,7 +82,7 @@ const (
 	ErrUnsupported      Err = "ErrUnsupported"      // this server's Raft has no membership changes
 	ErrNoSuchMember     Err = "ErrNoSuchMember"     // remove: no voter or learner has that id
 	ErrAlreadyMember    Err = "ErrAlreadyMember"    // add: the id or address is taken (by a member, or the id by -servers)
-	ErrChangeInProgress Err = "ErrChangeInProgress" // an earlier change is not committed yet
+	ErrChangeInProgress Err = "ErrChangeInProgress" // an earlier change (or a leadership transfer) is not over yet; retry
 	ErrCatchUp          Err = "ErrCatchUp"          // add: the new server is unreachable or too slow to catch up
 	ErrOutcomeUnknown   Err = "ErrOutcomeUnknown"   // leadership changed before the change committed
 	ErrInvalid          Err = "ErrInvalid"          // the request itself is wrong (a negative id, a bad address)
