@@ -15,10 +15,9 @@
 // may be out of date after membership changes: every command first asks
 // those servers for their configuration and also talks to every member of
 // the newest one (a server added since is found; one removed is merely
-// tried). An operation
-// retries across servers until a leader applies it; if none has within
-// -timeout, raftkv exits with status 3, and the operation may still take
-// effect later. It gives up at once, with status 1, when no server can be
+// tried). An operation retries across servers until a leader applies it;
+// if none has within -timeout, raftkv exits with status 3, and the
+// operation may still take effect later. It gives up at once, with status 1, when no server can be
 // reached at all (every one refuses connections, or refuses our -token),
 // naming why for each. A key and value together are at most
 // raftkv.MaxValueBytes (1 MiB). Exit statuses: 0 done, 1 an error, 2 bad
