@@ -6,7 +6,7 @@ PKGS ?= ./...
 TESTFLAGS ?= -p 1 -timeout 30m
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: test test-short test-virtual vet fmt-check lint bench demo stress grade handout handout-check course-check debug-cache-check mutate mutate-check cluster cluster-restart cluster-stop cluster-test
+.PHONY: test test-short test-virtual vet fmt-check lint bench demo stress grade handout handout-check course-check debug-cache-check mutate mutate-check cluster cluster-restart cluster-join cluster-stop cluster-test
 
 test: vet fmt-check
 	$(GO) test -race $(TESTFLAGS) $(PKGS)
@@ -186,14 +186,33 @@ cluster-restart:
 	$(cluster-ready); \
 	echo "server $$i restarted; every server answers"
 
+# `make cluster-join ID=n ADDR=host:port` starts a new server that joins
+# the running cluster (raftkvd -join), with its data folder and log under
+# CLUSTER_DIR, and waits until it answers; then add it with
+# `raftkv add-server n host:port` (docs/real-cluster.md, "Replacing a
+# server"). Run again, it restarts that server on its data.
+ADDR ?=
+cluster-join:
+	@set -eu; case '$(ID)' in ''|*[!0-9]*) echo "usage: make cluster-join ID=n ADDR=host:port"; exit 2;; esac; \
+	test -n '$(ADDR)' || { echo "usage: make cluster-join ID=n ADDR=host:port"; exit 2; }; \
+	test -x '$(CLUSTER_DIR)/raftkvd' || { echo "make cluster-join: no cluster in $(CLUSTER_DIR); make cluster first"; exit 1; }; \
+	i=$(ID); f='$(CLUSTER_DIR)'/server-$$i.pid; \
+	if [ -f "$$f" ]; then $(cluster-stop-one); fi; \
+	nohup '$(CLUSTER_DIR)/raftkvd' -id $$i -join '$(ADDR)' -data '$(CLUSTER_DIR)'/server-$$i \
+		$(cluster-token) $(RAFTKVDFLAGS) >> '$(CLUSTER_DIR)'/server-$$i.log 2>&1 < /dev/null & echo $$! > "$$f"; \
+	'$(CLUSTER_DIR)/raftkv' -servers '$(ADDR)' $(cluster-token) -timeout 10s status -wait > /dev/null || { \
+		echo "make cluster-join: server $$i did not answer; the end of its log:"; tail -n 5 '$(CLUSTER_DIR)'/server-$$i.log; exit 1; }; \
+	echo "server $$i runs at $(ADDR); add it: $(CLUSTER_DIR)/raftkv add-server $$i $(ADDR)"
+
 cluster-stop:
 	@for f in '$(CLUSTER_DIR)'/server-*.pid; do \
 		[ -f "$$f" ] || continue; $(cluster-stop-one); done; true
 
 # Three raftkvd processes under recorded client load, the leader SIGKILLed
 # and restarted, another server SIGSTOPped and resumed, the leader and then
-# a follower cut off by network partitions and healed; then the history's
-# linearizability check (cmd/clustertest). About 40 s.
+# a follower cut off by network partitions and healed, a follower and then
+# the leader replaced by new servers through membership changes; then the
+# history's linearizability check (cmd/clustertest). About 45 s.
 cluster-test:
 	$(GO) run ./cmd/clustertest
 

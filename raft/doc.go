@@ -36,6 +36,12 @@
 //	// Hand leadership to peer 2 (leader only; returns once begun):
 //	err := rf.TransferLeadership(2)
 //
+//	// With Options.Membership (a real cluster): change the members, one
+//	// server at a time (leader only; returns once committed):
+//	err = rf.AddServer(raft.Member{ID: 3, Addr: "10.0.0.4:7000"})
+//	err = rf.RemoveServer(0)
+//	voters, learners, index, committed := rf.Configuration()
+//
 //	rf.Kill() // when the server goes away
 //
 // peers are labrpc ends to every peer (the service registers the peer with
@@ -72,6 +78,12 @@
 //	readindex.go    ReadIndex: reads confirmed by a round of heartbeats (dissertation §6.4)
 //	transfer.go     TransferLeadership and the TimeoutNow RPC (dissertation §3.10)
 //	lease.go        lease reads (dissertation §6.4.1), SetLeaseReads, the vote refusal they rest on
+//	configuration.go  Member, ConfigChange and the configuration in use: voters and learners (dissertation §4.1)
+//	configlog.go    keeping the configuration in step with the log: appends, merges, truncations, snapshots, restarts
+//	memberends.go   ends and leader progress for members added after construction (MembershipOptions.Dial)
+//	membership.go   AddServer, RemoveServer, Configuration: one change at a time (dissertation §4.1, §4.2)
+//	catchup.go      a new server's catch-up rounds as a learner before it votes (dissertation §4.2.1)
+//	removeself.go   a leader that removed itself steps down once the change commits (dissertation §4.2.2)
 //	debug.go        RAFT_DEBUG output
 //	persister.go    the Persister (a course file: a course's own may replace it)
 //	config.go       the tester's cluster (a course file, used by the tests only)

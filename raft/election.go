@@ -3,6 +3,8 @@ package raft
 import (
 	"sync"
 	"time"
+
+	"miniraftkv/labrpc"
 )
 
 // Election timing. See doc.go for why these numbers.
@@ -123,6 +125,13 @@ func (rf *Raft) tickElection(now time.Time) {
 	if now.Before(rf.election.deadline) {
 		return
 	}
+	if !rf.members.conf.isVoter(rf.me) {
+		// A learner, a server waiting to be added, or one removed never
+		// campaigns (§4.2.1, §4.2.3): it could not win, and its higher
+		// term would only disrupt the cluster.
+		rf.resetElectionTimer()
+		return
+	}
 	unanswered := rf.lastCampaignUnanswered()
 	if unanswered && rf.election.quietElections == 0 {
 		rf.election.quietElections = 1
@@ -198,10 +207,10 @@ func (rf *Raft) stepDownWithoutQuorum(now time.Time) bool {
 	heard := func(peer int) bool {
 		return peer == rf.me || now.Sub(rf.lead.progress[peer].lastReply) < quorumTimeout
 	}
-	if hasQuorum(len(rf.peers), heard) {
+	if hasQuorum(rf.voters(), heard) {
 		return false
 	}
-	rf.dlog(topicLeader, "heard from no majority of %d peers in %v; stepping down", len(rf.peers), quorumTimeout)
+	rf.dlog(topicLeader, "heard from no majority of %d voters in %v; stepping down", len(rf.voters()), quorumTimeout)
 	rf.becomeFollower(rf.currentTerm)
 	return true
 }
@@ -230,6 +239,14 @@ func (rf *Raft) becomeLeader() {
 	rf.election.quietElections = 0
 	rf.resetLeaderState()
 	rf.dlog(topicLeader, "won the election with %d votes; log %s", rf.election.votesGranted, rf.log.describe())
+	if rf.members.changeable {
+		// The blank entry of §4.1's fix (and §6.4): a configuration
+		// change must wait for an entry of this term to commit, and an
+		// entry of the configuration in use changes nothing but commits
+		// it, and what precedes it, at once. appendConfigEntry sends it.
+		rf.appendConfigEntry(rf.members.conf.ConfigChange)
+		return
+	}
 	rf.replicateToAll(time.Now())
 }
 
@@ -246,6 +263,7 @@ func (rf *Raft) becomeLeader() {
 // check-quorum. Caller holds rf.mu.
 func (rf *Raft) resetLeaderState() {
 	rf.wakeLeadershipWaiters()
+	rf.members.changed.Broadcast()
 	rf.lead = rf.freshLeaderState()
 }
 
@@ -254,15 +272,15 @@ func (rf *Raft) resetLeaderState() {
 func (rf *Raft) freshLeaderState() leaderState {
 	now := time.Now()
 	progress := make([]peerProgress, len(rf.peers))
-	senders := make([]senders, len(rf.peers))
+	calls := make([]*senders, len(rf.peers))
 	for i := range progress {
-		senders[i].wake = sync.NewCond(&rf.mu)
+		calls[i] = &senders{wake: sync.NewCond(&rf.mu)}
 		progress[i] = peerProgress{nextIndex: rf.log.lastIndex() + 1, lastReply: now}
 		if i == rf.me {
 			progress[i].matchIndex = rf.log.lastIndex()
 		}
 	}
-	return leaderState{progress: progress, senders: senders}
+	return leaderState{progress: progress, senders: calls}
 }
 
 // startElection runs the candidate rule of Figure 2: become a candidate in
@@ -289,18 +307,18 @@ func (rf *Raft) runElection(disruptLeader bool) {
 		rf.becomeLeader() // a cluster of one
 		return
 	}
-	for peer := range rf.peers {
-		if peer != rf.me {
-			go rf.requestVoteFrom(peer, args)
+	for _, peer := range rf.voters() {
+		if end := rf.endOf(peer); peer != rf.me && end != nil {
+			go rf.requestVoteFrom(peer, end, args)
 		}
 	}
 }
 
 // requestVoteFrom sends one RequestVote and counts the answer: "If votes
 // received from majority of servers: become leader" (Figure 2, Candidates).
-func (rf *Raft) requestVoteFrom(peer int, args RequestVoteArgs) {
+func (rf *Raft) requestVoteFrom(peer int, end *labrpc.ClientEnd, args RequestVoteArgs) {
 	var reply RequestVoteReply
-	if !rf.peers[peer].Call("Raft.RequestVote", &args, &reply) {
+	if !end.Call("Raft.RequestVote", &args, &reply) {
 		return
 	}
 	rf.mu.Lock()

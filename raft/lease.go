@@ -97,16 +97,29 @@ func (rf *Raft) leaseStart(now time.Time) time.Time {
 		}
 		return rf.lead.progress[peer].ackedSentAt
 	}
-	return quorumValue(len(rf.peers), sentAt, time.Time.Before)
+	return quorumValue(rf.voters(), sentAt, time.Time.Before)
 }
 
 // voteStickiness reports why this peer refuses a RequestVote outright,
 // without taking its term, or "" if it does not: with lease reads on, it
 // heard from a leader less than electionTimeoutMin ago (§4.2.3, §6.4.1).
 // Caller holds rf.mu.
+//
+// With changeable membership it does the same whatever the lease setting,
+// and a leader refuses too: the rule of §4.2.3 that keeps a removed
+// server, which no longer hears from the leader and times out, from
+// deposing it with a higher term even with pre-vote off. (A leader cut off
+// from its majority steps down first, check-quorum, so it blocks nothing.)
 func (rf *Raft) voteStickiness() string {
-	if rf.settings.leaseReads && time.Since(rf.heard.at) < electionTimeoutMin {
+	switch {
+	case rf.members.changeable && rf.role == leader:
+		return "we lead (§4.2.3)"
+	case time.Since(rf.heard.at) >= electionTimeoutMin:
+		return ""
+	case rf.settings.leaseReads:
 		return "lease reads on and a leader heard within the minimum election timeout"
+	case rf.members.changeable:
+		return "a leader heard within the minimum election timeout (§4.2.3)"
 	}
 	return ""
 }

@@ -28,6 +28,7 @@ func leaderWithAcks(acks []time.Time) *Raft {
 		role:        leader,
 		currentTerm: 1,
 		settings:    settings{leaseReads: true},
+		members:     membershipState{conf: fixedConfiguration(len(acks) + 1)},
 	}
 	for i, at := range acks {
 		rf.lead.progress[i+1].ackedSentAt = at

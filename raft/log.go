@@ -306,9 +306,9 @@ func (l *raftLog) describe() string {
 		l.base, l.snapshotTerm(), l.firstIndex(), l.lastIndex(), l.lastTerm())
 }
 
-// quorumMatchIndex returns the highest index that a majority of the peers'
-// matchIndex (the leader's own included) has reached: the "N such that a
-// majority of matchIndex[i] >= N" of Figure 2.
-func quorumMatchIndex(progress []peerProgress) int {
-	return quorumValue(len(progress), func(peer int) int { return progress[peer].matchIndex }, func(a, b int) bool { return a < b })
+// quorumMatchIndex returns the highest index that a majority of the
+// voters' matchIndex (the leader's own included, if it votes) has reached:
+// the "N such that a majority of matchIndex[i] >= N" of Figure 2.
+func quorumMatchIndex(voters []int, progress []peerProgress) int {
+	return quorumValue(voters, func(peer int) int { return progress[peer].matchIndex }, func(a, b int) bool { return a < b })
 }

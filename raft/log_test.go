@@ -253,7 +253,7 @@ func TestQuorumMatchIndex(t *testing.T) {
 		{[]int{1, 2, 3, 4, 5}, 3},
 	}
 	for _, c := range cases {
-		if got := quorumMatchIndex(progressWithMatch(c.match)); got != c.want {
+		if got := quorumMatchIndex(firstPeers(len(c.match)), progressWithMatch(c.match)); got != c.want {
 			t.Errorf("quorumMatchIndex(%v) = %d, want %d", c.match, got, c.want)
 		}
 	}
@@ -265,7 +265,7 @@ func TestQuorumMatchIndex(t *testing.T) {
 		for i, v := range raw {
 			match[i] = int(v)
 		}
-		return quorumMatchIndex(progressWithMatch(match)) == sortedQuorum(match)
+		return quorumMatchIndex(firstPeers(len(match)), progressWithMatch(match)) == sortedQuorum(match)
 	}
 	if err := quick.Check(f, nil); err != nil {
 		t.Fatal(err)

@@ -33,6 +33,10 @@ type Options struct {
 	// Logf, if not nil, receives the few events an operator must hear of
 	// even with debugging off (see SetLogf).
 	Logf func(format string, args ...interface{})
+	// Membership, if not nil, lets the cluster's membership change
+	// (AddServer, RemoveServer; membership.go, dissertation §4). nil: the
+	// members are peers 0..len(peers)-1, all voters, for good, as with Make.
+	Membership *MembershipOptions
 }
 
 // settings are a peer's options as its code reads them, under rf.mu.
@@ -54,6 +58,8 @@ func (o Options) validate() error {
 	case o.MaxStateBytes > 0 && o.MaxAppendBytes >= o.MaxStateBytes:
 		return fmt.Errorf("Options.MaxAppendBytes = %d is not below Options.MaxStateBytes = %d: one AppendEntries could carry more than the state may hold",
 			o.MaxAppendBytes, o.MaxStateBytes)
+	case o.Membership != nil:
+		return o.Membership.validate()
 	}
 	return nil
 }
@@ -72,17 +78,33 @@ func (o Options) settings() settings {
 // API. Where Make panics it returns an error instead, naming the argument
 // or option that cannot work; it panics, naming the peer, only on corrupt
 // persisted state, as Make does.
+//
+// With opts.Membership set, me must equal opts.Membership.Self and peers
+// may be nil or shorter than the cluster: members it does not cover are
+// reached through opts.Membership.Dial (see MembershipOptions).
 func MakeWithOptions(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg, opts Options) (*Raft, error) {
-	if err := makeArgsError(len(peers), me, persister, applyCh); err != nil {
+	if err := opts.makeArgsError(peers, me, persister, applyCh); err != nil {
 		return nil, fmt.Errorf("raft.MakeWithOptions: %v", err)
 	}
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("raft.MakeWithOptions: %v", err)
 	}
-	rf := newRaft(peers, me, persister, applyCh)
+	rf := buildRaft(peers, me, persister, applyCh, opts.Membership)
 	rf.settings = opts.settings() // before any goroutine of the peer exists
 	rf.start()
 	return rf, nil
+}
+
+// makeArgsError is makeArgsError for MakeWithOptions: with membership, me
+// is an id rather than an index of peers.
+func (o Options) makeArgsError(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) error {
+	if o.Membership == nil {
+		return makeArgsError(len(peers), me, persister, applyCh)
+	}
+	if me != o.Membership.Self {
+		return fmt.Errorf("me = %d differs from Options.Membership.Self = %d; want the same id", me, o.Membership.Self)
+	}
+	return makeArgsError(me+1, me, persister, applyCh)
 }
 
 // makeArgsError names the first argument of Make that cannot work, or

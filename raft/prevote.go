@@ -1,5 +1,7 @@
 package raft
 
+import "miniraftkv/labrpc"
+
 // The pre-vote of the Raft dissertation (§9.6, "Preventing disruptions when
 // a server rejoins the cluster"). A peer cut off from the cluster keeps
 // timing out; without pre-vote each timeout starts an election in a new
@@ -94,9 +96,9 @@ func (rf *Raft) startPreVote() {
 		LastLogIndex: rf.log.lastIndex(),
 		LastLogTerm:  rf.log.lastTerm(),
 	}
-	for peer := range rf.peers {
-		if peer != rf.me {
-			go rf.requestPreVoteFrom(peer, args, rf.preVoteRound.id)
+	for _, peer := range rf.voters() {
+		if end := rf.endOf(peer); peer != rf.me && end != nil {
+			go rf.requestPreVoteFrom(peer, end, args, rf.preVoteRound.id)
 		}
 	}
 }
@@ -105,9 +107,9 @@ func (rf *Raft) startPreVote() {
 // majority would vote for us, the real election starts (§9.6). A higher
 // term in the reply is news like in any other reply (Figure 2, rules for
 // all servers).
-func (rf *Raft) requestPreVoteFrom(peer int, args PreVoteArgs, round int) {
+func (rf *Raft) requestPreVoteFrom(peer int, end *labrpc.ClientEnd, args PreVoteArgs, round int) {
 	var reply PreVoteReply
-	if !rf.peers[peer].Call("Raft.PreVote", &args, &reply) {
+	if !end.Call("Raft.PreVote", &args, &reply) {
 		return
 	}
 	rf.mu.Lock()

@@ -23,7 +23,7 @@ func TestHasQuorum(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := hasQuorum(len(c.has), func(peer int) bool { return c.has[peer] }); got != c.want {
+			if got := hasQuorum(firstPeers(len(c.has)), func(peer int) bool { return c.has[peer] }); got != c.want {
 				t.Errorf("hasQuorum(%v) = %v, want %v", c.has, got, c.want)
 			}
 		})
@@ -42,7 +42,7 @@ func TestQuorumValueOfTimes(t *testing.T) {
 		for i, o := range offsets {
 			times[i] = base.Add(time.Duration(o) * time.Millisecond)
 		}
-		got := quorumValue(len(times), func(peer int) time.Time { return times[peer] }, time.Time.Before)
+		got := quorumValue(firstPeers(len(times)), func(peer int) time.Time { return times[peer] }, time.Time.Before)
 		sorted := append([]time.Time(nil), times...)
 		sort.Slice(sorted, func(i, j int) bool { return sorted[i].After(sorted[j]) })
 		return got.Equal(sorted[majorityOf(len(sorted))-1])

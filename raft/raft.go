@@ -56,8 +56,12 @@ type Raft struct {
 	// never held across a labrpc Call, a channel send or service code.
 	mu sync.Mutex
 
+	// peers is indexed by member id. Set by Make and never changed with
+	// fixed membership; with MembershipOptions it grows as members are
+	// added (memberends.go). Read with mu held.
+	peers []*labrpc.ClientEnd
+
 	// Set by Make and never changed; read without mu.
-	peers     []*labrpc.ClientEnd
 	persister *Persister
 	// chunkSaver is persister's faster save path, or nil when it has none
 	// (a course's own persister.go); see statestream.go.
@@ -86,9 +90,10 @@ type Raft struct {
 	settings settings // given at construction (options.go)
 
 	// Beyond Figure 2, grouped by feature.
-	election     electionState // the election timer and the campaign in progress (election.go)
-	preVoteRound preVoteRound  // follower or candidate: the pre-vote in progress, if any (prevote.go)
-	heard        leaderHeard   // when a leader was last heard from (pre-vote, lease reads)
+	election     electionState   // the election timer and the campaign in progress (election.go)
+	preVoteRound preVoteRound    // follower or candidate: the pre-vote in progress, if any (prevote.go)
+	heard        leaderHeard     // when a leader was last heard from (pre-vote, lease reads)
+	members      membershipState // the configurations in the log and the one in use (configuration.go)
 
 	// Snapshots and applying (snapshot.go, apply.go).
 	snapshot        []byte     // the service's latest snapshot; never modified in place
@@ -108,7 +113,7 @@ type Raft struct {
 // term beside it to tell whether it is current.
 type leaderState struct {
 	progress         []peerProgress     // per peer: nextIndex, matchIndex and what is in flight (replication.go)
-	senders          []senders          // per peer: the goroutines that make the calls (sender.go)
+	senders          []*senders         // per peer: the goroutines that make the calls (sender.go)
 	commitAdvancedAt time.Time          // when commitIndex last moved
 	reads            readRounds         // read rounds awaiting a majority (readindex.go)
 	transfer         leadershipTransfer // the leadership transfer in progress, if any (transfer.go)
@@ -172,6 +177,13 @@ func (rf *Raft) start() {
 // newRaft builds a peer from its persisted state without starting its
 // goroutines (unit tests use it directly).
 func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg) *Raft {
+	return buildRaft(peers, me, persister, applyCh, nil)
+}
+
+// buildRaft is newRaft with the membership options of MakeWithOptions (nil:
+// fixed membership).
+func buildRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh chan ApplyMsg,
+	membership *MembershipOptions) *Raft {
 	rf := &Raft{
 		peers:     peers,
 		persister: persister,
@@ -187,14 +199,16 @@ func newRaft(peers []*labrpc.ClientEnd, me int, persister *Persister, applyCh ch
 		// and under virtual time every peer would read the same clock.
 		election: electionState{rand: rand.New(rand.NewSource(rand.Int63()))},
 	}
-	rf.lead = rf.freshLeaderState()
 	rf.chunkSaver, _ = interface{}(persister).(chunkSaver)
 	rf.applyCond = sync.NewCond(&rf.mu)
 	rf.compacted = sync.NewCond(&rf.mu)
 	rf.saver.init(&rf.mu)
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
+	rf.initMembership(membership)
 	rf.restoreFromPersister()
+	rf.loadConfigurations()
+	rf.lead = rf.freshLeaderState()
 	rf.startElectionTimer()
 	rf.dlog(topicTimer, "started: log %s, commit %d", rf.log.describe(), rf.commitIndex)
 	return rf
@@ -250,6 +264,11 @@ func (rf *Raft) Start(command interface{}) (int, int, bool) {
 	if rf.role != leader || rf.transferring() {
 		return -1, rf.currentTerm, false
 	}
+	if _, ok := command.(ConfigChange); ok {
+		// Only AddServer and RemoveServer may change the membership:
+		// they keep to one change at a time (§4.1).
+		return -1, rf.currentTerm, false
+	}
 	// Figure 2, Rules for Servers, Leaders: "If command received from
 	// client: append entry to local log, respond after entry applied to
 	// state machine".
@@ -278,6 +297,7 @@ func (rf *Raft) Kill() {
 	rf.compacted.Broadcast()
 	rf.saver.wakeAll()
 	rf.wakeLeadershipWaiters()
+	rf.members.changed.Broadcast()
 	rf.mu.Unlock()
 	rf.awaitWrite() // nothing reaches the persister after Kill returns
 }
@@ -329,7 +349,14 @@ func (rf *Raft) ticker() {
 	}
 }
 
-// majority is the number of peers (this one included) that form a quorum.
+// majority is the number of voters of the configuration in use that form
+// a quorum (§4.1). Caller holds rf.mu.
 func (rf *Raft) majority() int {
-	return majorityOf(len(rf.peers))
+	return majorityOf(len(rf.members.conf.voterIDs))
+}
+
+// voters returns the ids of the voters of the configuration in use, whose
+// majority every quorum needs (§4.1). Caller holds rf.mu.
+func (rf *Raft) voters() []int {
+	return rf.members.conf.voterIDs
 }

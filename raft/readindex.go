@@ -104,8 +104,8 @@ func (rf *Raft) joinReadRound() *readRound {
 	if n := len(r.pending); n > 0 && rf.noCallSince(r.pending[n-1]) {
 		return r.pending[n-1]
 	}
-	round := &readRound{after: make([]uint64, len(rf.peers)), done: make(chan struct{})}
-	for peer := range rf.peers {
+	round := &readRound{after: make([]uint64, len(rf.lead.progress)), done: make(chan struct{})}
+	for peer := range round.after {
 		round.after[peer] = rf.lead.progress[peer].seq
 	}
 	r.pending = append(r.pending, round)
@@ -117,7 +117,7 @@ func (rf *Raft) joinReadRound() *readRound {
 // noCallSince reports whether no call to any follower has been made since
 // round began. Caller holds rf.mu.
 func (rf *Raft) noCallSince(round *readRound) bool {
-	for peer := range rf.peers {
+	for peer := range round.after {
 		if peer != rf.me && rf.lead.progress[peer].seq != round.after[peer] {
 			return false
 		}
@@ -131,7 +131,7 @@ func (rf *Raft) noCallSince(round *readRound) bool {
 func (rf *Raft) readNeedsCall(peer int) bool {
 	r := &rf.lead.reads
 	n := len(r.pending)
-	return n > 0 && r.pending[n-1].after[peer] == rf.lead.progress[peer].seq
+	return n > 0 && peer < len(r.pending[n-1].after) && r.pending[n-1].after[peer] == rf.lead.progress[peer].seq
 }
 
 // recordReadAck notes that peer answered call seq, sent at time sent, in
@@ -156,7 +156,7 @@ func (rf *Raft) recordReadAck(peer int, seq uint64, sent time.Time) {
 func (rf *Raft) confirmReadRounds() {
 	r := &rf.lead.reads
 	n := 0
-	for n < len(r.pending) && roundConfirmed(r.pending[n].after, rf.lead.progress, rf.me) {
+	for n < len(r.pending) && roundConfirmed(rf.voters(), r.pending[n].after, rf.lead.progress, rf.me) {
 		r.pending[n].confirmed = true
 		close(r.pending[n].done)
 		n++
@@ -179,9 +179,10 @@ func (rf *Raft) abandonReadRounds() {
 
 // roundConfirmed reports whether the leader me and the followers that
 // answered a call made after the round began (acked > after) form a
-// majority of the peers.
-func roundConfirmed(after []uint64, progress []peerProgress, me int) bool {
-	return hasQuorum(len(progress), func(peer int) bool {
-		return peer == me || progress[peer].acked > after[peer]
+// majority of the voters. A voter added since the round began has no
+// entry in after and does not count for it.
+func roundConfirmed(voters []int, after []uint64, progress []peerProgress, me int) bool {
+	return hasQuorum(voters, func(peer int) bool {
+		return peer == me || (peer < len(after) && progress[peer].acked > after[peer])
 	})
 }

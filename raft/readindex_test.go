@@ -28,7 +28,7 @@ func TestReadRoundConfirmed(t *testing.T) {
 			for i, a := range c.acked {
 				progress[i].acked = a
 			}
-			if got := roundConfirmed(c.after, progress, c.me); got != c.want {
+			if got := roundConfirmed(firstPeers(len(c.after)), c.after, progress, c.me); got != c.want {
 				t.Errorf("roundConfirmed(after %v, acked %v, me %d) = %v; want %v", c.after, c.acked, c.me, got, c.want)
 			}
 		})

@@ -100,7 +100,7 @@ func sendDue(p peerProgress, hasWork bool, now time.Time) bool {
 // and sends whatever heartbeats, retries and commit notices are due.
 // Caller holds rf.mu and is the leader.
 func (rf *Raft) tickLeader(now time.Time) {
-	if !rf.stepDownWithoutQuorum(now) {
+	if !rf.stepDownWithoutQuorum(now) && !rf.stepDownIfRemoved(now) {
 		rf.advanceTransfer(now)
 		rf.replicateToAll(now)
 	}
@@ -109,7 +109,7 @@ func (rf *Raft) tickLeader(now time.Time) {
 // replicateToAll gives every follower whatever is due now. Caller holds
 // rf.mu and is the leader.
 func (rf *Raft) replicateToAll(now time.Time) {
-	for peer := range rf.peers {
+	for _, peer := range rf.members.conf.members() {
 		if peer != rf.me {
 			rf.replicateTo(peer, now)
 		}
@@ -165,9 +165,10 @@ func (rf *Raft) appendEntriesArgs(peer int) AppendEntriesArgs {
 // released during the Call.
 func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, s *senders) {
 	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	end := rf.endOf(peer)
 	rf.mu.Unlock()
 	var reply AppendEntriesReply
-	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
+	ok := end != nil && end.Call("Raft.AppendEntries", &args, &reply) // nil: a member that could not be dialled
 	rf.mu.Lock()
 	s.free++ // so that the next batch, handed over below, goes to this sender
 	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok)
@@ -252,6 +253,9 @@ func (rf *Raft) handleAppendSuccess(peer int, match int) {
 	if rf.lead.progress[peer].matchIndex+1 > rf.lead.progress[peer].nextIndex {
 		rf.lead.progress[peer].nextIndex = rf.lead.progress[peer].matchIndex + 1
 	}
+	if rf.members.changeable {
+		rf.members.changed.Broadcast() // a new server's catch-up may wait for it (catchup.go)
+	}
 	rf.advanceCommitIndex()
 }
 
@@ -326,7 +330,7 @@ func resumeIndex(next, followerCommit int) int {
 // hear of it with the next entries, or from the ticker a few milliseconds
 // later. Caller holds rf.mu and is the leader.
 func (rf *Raft) advanceCommitIndex() {
-	n := quorumMatchIndex(rf.lead.progress)
+	n := quorumMatchIndex(rf.voters(), rf.lead.progress)
 	if n <= rf.commitIndex {
 		return
 	}
@@ -337,6 +341,9 @@ func (rf *Raft) advanceCommitIndex() {
 	rf.commitIndex = n
 	rf.lead.commitAdvancedAt = time.Now()
 	rf.applyCond.Signal()
+	if rf.members.changeable {
+		rf.members.changed.Broadcast() // a membership change may wait for it (membership.go)
+	}
 }
 
 // AppendEntries is the AppendEntries RPC handler (Figure 2, receiver
@@ -363,6 +370,7 @@ func (rf *Raft) AppendEntries(args *AppendEntriesArgs, reply *AppendEntriesReply
 	}
 	// 3. and 4.: delete conflicting entries, append new ones.
 	lastNew := rf.log.mergeFrom(args.PrevLogIndex, args.Entries)
+	rf.noteMergedConfigs(args.PrevLogIndex, len(args.Entries))
 	// Success tells the leader we hold every entry up to the last new one:
 	// all of them must be on disk first, including any an earlier call
 	// appended that the saver has not saved yet.

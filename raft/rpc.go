@@ -97,6 +97,12 @@ type InstallSnapshotArgs struct {
 	LastIncludedIndex int    // the snapshot replaces all entries up through and including this index
 	LastIncludedTerm  int    // term of lastIncludedIndex
 	Data              []byte // raw bytes of the snapshot
+
+	// Beyond Figure 13, with changeable membership only: the cluster
+	// configuration as of LastIncludedIndex and the index of the entry
+	// that held it (dissertation §4.1; configuration.go).
+	Configuration      *ConfigChange
+	ConfigurationIndex int
 }
 
 // InstallSnapshotReply answers an InstallSnapshot.

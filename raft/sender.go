@@ -37,7 +37,7 @@ type senders struct {
 // and not yet taken is superseded: only the latest call to a follower is
 // ever made (makeCall). Caller holds rf.mu and is the leader.
 func (rf *Raft) dispatch(peer int, seq uint64) {
-	s := &rf.lead.senders[peer]
+	s := rf.lead.senders[peer]
 	s.handed, s.handedLast = seq, rf.log.lastIndex()
 	if s.free > 0 {
 		s.wake.Signal()
@@ -71,7 +71,7 @@ func (rf *Raft) sender(peer int, s *senders) {
 // sendsFor reports whether s is the current leadership's senders of peer.
 // Caller holds rf.mu.
 func (rf *Raft) sendsFor(peer int, s *senders) bool {
-	return !rf.killed() && rf.role == leader && &rf.lead.senders[peer] == s
+	return !rf.killed() && rf.role == leader && rf.lead.senders[peer] == s
 }
 
 // makeCall makes call seq to peer, handed over when the log ended at last,

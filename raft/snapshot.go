@@ -20,6 +20,7 @@ func (rf *Raft) Snapshot(index int, snapshot []byte) {
 	}
 	term, _ := rf.log.term(index)
 	rf.log.compactTo(index, term)
+	rf.compactConfigs(nil, 0)
 	rf.snapshot = append([]byte(nil), snapshot...)
 	rf.dlog(topicSnapshot, "service snapshot at %d (%d bytes); log now %s", index, len(snapshot), rf.log.describe())
 	rf.rewriteState()
@@ -48,6 +49,12 @@ func (rf *Raft) snapshotArgs(peer int) InstallSnapshotArgs {
 		LastIncludedTerm:  rf.log.snapshotTerm(),
 		Data:              rf.snapshot, // never modified in place, so sharing it is safe
 	}
+	if rf.members.changeable {
+		// The configuration as of the snapshot's last index (§4.1): the
+		// follower may find none in the entries that follow.
+		c := rf.members.snap
+		args.Configuration, args.ConfigurationIndex = &c.ConfigChange, c.index
+	}
 	rf.dlog(topicSnapshot, "sending snapshot %d/T%d (%d bytes) to S%d",
 		args.LastIncludedIndex, args.LastIncludedTerm, len(args.Data), peer)
 	return args
@@ -59,9 +66,10 @@ func (rf *Raft) snapshotArgs(peer int) InstallSnapshotArgs {
 // during the Call.
 func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, s *senders) {
 	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	end := rf.endOf(peer)
 	rf.mu.Unlock()
 	var reply InstallSnapshotReply
-	ok := rf.peers[peer].Call("Raft.InstallSnapshot", &args, &reply)
+	ok := end != nil && end.Call("Raft.InstallSnapshot", &args, &reply) // nil: a member that could not be dialled
 	rf.mu.Lock()
 	s.free++ // so that the next call, handed over below, goes to this sender
 	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
@@ -92,6 +100,7 @@ func (rf *Raft) InstallSnapshot(args *InstallSnapshotArgs, reply *InstallSnapsho
 	// included entry, retain log entries following it; 7. otherwise
 	// discard the entire log.
 	rf.log.compactTo(args.LastIncludedIndex, args.LastIncludedTerm)
+	rf.compactConfigs(args.Configuration, args.ConfigurationIndex)
 	rf.snapshot = args.Data
 	// 8. Reset state machine using snapshot contents: the applier hands
 	// the snapshot to the service before any later entry.

@@ -16,6 +16,14 @@ import (
 //	snapshot base  {SnapshotIndex, SnapshotTerm}  first record of a stream
 //	hard state     {Term, VotedFor}               replaces the previous one
 //	entries        {From, Entries}                truncate the log at From, then append
+//	snapshot configuration {From, Entries}        the configuration as of the snapshot base
+//
+// The snapshot configuration record follows the snapshot base, only with
+// changeable membership (configuration.go): Entries holds one entry whose
+// command is the ConfigChange, and From the index of the entry that held
+// it. Its command is an interface value, so a peer with fixed membership,
+// which writes no such record, writes exactly the bytes it always did, and
+// a stream written before the record existed reads as one without it.
 //
 // An entries record holds the entries of one log segment at most (see
 // log.go), so a long log is written as several records in a row.
@@ -32,6 +40,7 @@ const (
 	recordSnapshotBase = 1
 	recordHardState    = 2
 	recordEntries      = 3
+	recordSnapshotConf = 4
 )
 
 // persistRecord is one record of the stream; Kind says which fields mean
@@ -220,6 +229,9 @@ func (rf *Raft) encodeWholeState() {
 	*s = persistStream{buf: newStateBuffer(2 * size), earlierBytesPerEntry: s.bytesPerEntry()}
 	s.enc = labgob.NewEncoder(s.buf)
 	rf.encodeRecord(persistRecord{Kind: recordSnapshotBase, SnapshotIndex: rf.log.snapshotIndex(), SnapshotTerm: rf.log.snapshotTerm()})
+	if c := rf.members.snap; rf.members.changeable && len(c.Voters) > 0 {
+		rf.encodeRecord(persistRecord{Kind: recordSnapshotConf, From: c.index, Entries: []LogEntry{{Command: c.ConfigChange}}})
+	}
 	s.hsBytes = rf.encodeRecord(persistRecord{Kind: recordHardState, Term: rf.currentTerm, VotedFor: rf.votedFor})
 	s.savedTerm, s.savedVote = rf.currentTerm, rf.votedFor
 	if rf.log.length() > 0 {
@@ -329,12 +341,14 @@ func (rf *Raft) replayRecord(n int, rec persistRecord) error {
 		}
 		rf.log.compactTo(rec.SnapshotIndex, rec.SnapshotTerm)
 	case recordHardState:
-		if n == 0 || rec.Term < rf.currentTerm || rec.VotedFor < noVote || rec.VotedFor >= len(rf.peers) {
+		if n == 0 || rec.Term < rf.currentTerm || !rf.validVote(rec.VotedFor) {
 			return fmt.Errorf("invalid hard state term %d votedFor %d after term %d", rec.Term, rec.VotedFor, rf.currentTerm)
 		}
 		rf.currentTerm, rf.votedFor = rec.Term, rec.VotedFor
 	case recordEntries:
 		return rf.replayEntries(n, rec)
+	case recordSnapshotConf:
+		return rf.replaySnapshotConf(n, rec)
 	default:
 		return fmt.Errorf("unknown record kind %d", rec.Kind)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"miniraftkv/labrpc"
 )
 
 // Leadership transfer, as in §3.10 of the Raft dissertation ("Leadership
@@ -74,8 +76,9 @@ func (rf *Raft) TransferLeadership(server int) error {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	switch {
-	case server < 0 || server >= len(rf.peers):
-		return fmt.Errorf("raft: no peer %d to transfer leadership to (%d peers)", server, len(rf.peers))
+	case !rf.members.conf.isVoter(server):
+		// Only a voter can win the election (§4.1).
+		return fmt.Errorf("raft: no peer %d to transfer leadership to (%d voters)", server, len(rf.voters()))
 	case server == rf.me:
 		return fmt.Errorf("raft: peer %d cannot transfer leadership to itself", server)
 	case rf.role != leader:
@@ -126,15 +129,17 @@ func (rf *Raft) advanceTransfer(now time.Time) {
 	rf.lead.leaseEnded = true
 	args := TimeoutNowArgs{Term: rf.currentTerm, LeaderId: rf.me}
 	rf.dlog(topicLeader, "S%d holds our whole log (%d); sending it TimeoutNow", t.target, rf.log.lastIndex())
-	go rf.sendTimeoutNow(t.target, args)
+	if end := rf.endOf(t.target); end != nil {
+		go rf.sendTimeoutNow(end, args)
+	}
 }
 
 // sendTimeoutNow makes one TimeoutNow call. A reply in a higher term (the
 // target has started its election) makes this peer a follower, which ends
 // the transfer; otherwise advanceTransfer may try again.
-func (rf *Raft) sendTimeoutNow(target int, args TimeoutNowArgs) {
+func (rf *Raft) sendTimeoutNow(end *labrpc.ClientEnd, args TimeoutNowArgs) {
 	var reply TimeoutNowReply
-	ok := rf.peers[target].Call("Raft.TimeoutNow", &args, &reply)
+	ok := end.Call("Raft.TimeoutNow", &args, &reply)
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
 	if rf.killed() || (ok && rf.adoptHigherTerm(reply.Term)) {
@@ -156,6 +161,9 @@ func (rf *Raft) TimeoutNow(args *TimeoutNowArgs, reply *TimeoutNowReply) {
 	var current bool
 	if reply.Term, current = rf.admitRequest(args.Term); !current || rf.role == leader {
 		return
+	}
+	if !rf.members.conf.isVoter(rf.me) {
+		return // a learner or a removed server never campaigns (§4.2.1, §4.2.3)
 	}
 	rf.dlog(topicTimer, "TimeoutNow from S%d: running for term %d at once", args.LeaderId, rf.currentTerm+1)
 	rf.election.quietElections = 0

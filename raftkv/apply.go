@@ -29,7 +29,8 @@ func (kv *KVServer) applyLoop() {
 // maxraftstate.
 func (kv *KVServer) applyCommand(msg raft.ApplyMsg) {
 	op, ok := msg.Command.(Op)
-	if !ok {
+	_, configChange := msg.Command.(raft.ConfigChange)
+	if !ok && !configChange {
 		panic(fmt.Sprintf("raftkv: S%d: committed entry %d holds a %T, not a raftkv.Op",
 			kv.me, msg.CommandIndex, msg.Command))
 	}
@@ -45,7 +46,12 @@ func (kv *KVServer) applyCommand(msg raft.ApplyMsg) {
 		panic(fmt.Sprintf("raftkv: S%d: Raft applied index %d right after %d (gap in the apply stream)",
 			kv.me, msg.CommandIndex, last))
 	}
-	res := kv.execute(op)
+	// A membership change (raft.AddServer, RemoveServer) takes an index
+	// and changes nothing here; a handler waiting at it lost its entry.
+	res := applyResult{Err: ErrWrongLeader}
+	if !configChange {
+		res = kv.execute(op)
+	}
 	res.Term = msg.CommandTerm
 	kv.lastApplied = msg.CommandIndex
 	kv.releaseReads()

@@ -140,19 +140,45 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 	return kv
 }
 
+// StartKVServerWithOptions is StartKVServer with the Raft peer built by
+// raft.MakeWithOptions from opts, for a service beyond the lab API (a
+// real cluster: durable persister, membership changes). Where
+// StartKVServer panics it returns an error. With opts.Membership set, me
+// is this server's member id and servers may be nil (see
+// raft.MakeWithOptions). Options.MaxAppendBytes and MaxStateBytes both left 0
+// get raftkv's bounds for maxraftstate, as StartKVServer sets them.
+//
+// The configuration entries of membership changes reach the apply loop
+// like any committed entry (raft.ConfigChange commands): it applies
+// nothing for them and only moves its applied index on, so the indices it
+// sees stay contiguous.
+func StartKVServerWithOptions(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int,
+	opts raft.Options) (*KVServer, error) {
+	kv, err := buildKVServer(servers, me, persister, maxraftstate, opts)
+	if err != nil {
+		return nil, fmt.Errorf("raftkv.StartKVServerWithOptions: %v", err)
+	}
+	go kv.applyLoop()
+	return kv, nil
+}
+
 // newKVServer is StartKVServer without the apply loop: its Raft peer runs
 // and delivers on kv.applyCh, which nothing reads until the caller starts
 // applyLoop (a unit test applies by hand instead).
 func newKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int) *KVServer {
-	switch {
-	case me < 0 || me >= len(servers):
-		panic(fmt.Sprintf("raftkv.StartKVServer: me = %d is not an index of servers (len(servers) = %d); "+
-			"want 0 <= me < len(servers)", me, len(servers)))
-	case persister == nil:
-		panic("raftkv.StartKVServer: persister is nil; want a *raft.Persister")
-	case maxraftstate < -1:
-		panic(fmt.Sprintf("raftkv.StartKVServer: maxraftstate = %d; want -1 (never snapshot) or a size in bytes",
-			maxraftstate))
+	kv, err := buildKVServer(servers, me, persister, maxraftstate, raft.Options{})
+	if err != nil {
+		panic("raftkv.StartKVServer: " + err.Error())
+	}
+	return kv
+}
+
+// buildKVServer checks the arguments, restores the state machine from the
+// snapshot and starts the Raft peer; it does not start the apply loop.
+func buildKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister, maxraftstate int,
+	opts raft.Options) (*KVServer, error) {
+	if err := startArgsError(len(servers), me, persister, maxraftstate, opts.Membership != nil); err != nil {
+		return nil, err
 	}
 	labgob.RegisterName(opGobName, Op{})
 	kv := &KVServer{
@@ -168,18 +194,43 @@ func newKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persister,
 		waiters:         make(map[int]*waiter),
 	}
 	kv.restoreFromPersister()
-	kv.rf = raft.Make(servers, me, persister, kv.applyCh)
-	if maxraftstate > 0 {
-		// The tester bounds the state by 2 x maxraftstate at any moment.
-		// A follower saves a batch of entries before it learns they are
-		// committed and can compact them: keep batches to a quarter of
-		// the budget. And a follower whose apply loop falls behind must
-		// not keep saving entries it cannot compact yet: past 3/2 of the
-		// budget it waits for a snapshot.
-		kv.rf.SetMaxAppendBytes(maxraftstate / 4)
-		kv.rf.SetMaxStateBytes(maxraftstate * 3 / 2)
+	rf, err := raft.MakeWithOptions(servers, me, persister, kv.applyCh, stateBounds(opts, maxraftstate))
+	if err != nil {
+		return nil, err
 	}
-	return kv
+	kv.rf = rf
+	return kv, nil
+}
+
+// startArgsError names the first argument of StartKVServer that cannot
+// work, or returns nil. With membership, me is a member id rather than an
+// index of servers.
+func startArgsError(nservers, me int, persister *raft.Persister, maxraftstate int, membership bool) error {
+	switch {
+	case !membership && (me < 0 || me >= nservers):
+		return fmt.Errorf("me = %d is not an index of servers (len(servers) = %d); want 0 <= me < len(servers)",
+			me, nservers)
+	case persister == nil:
+		return fmt.Errorf("persister is nil; want a *raft.Persister")
+	case maxraftstate < -1:
+		return fmt.Errorf("maxraftstate = %d; want -1 (never snapshot) or a size in bytes", maxraftstate)
+	}
+	return nil
+}
+
+// stateBounds fills in the Raft byte bounds that maxraftstate calls for,
+// where opts leaves them 0. The tester bounds the state by 2 x
+// maxraftstate at any moment. A follower saves a batch of entries before
+// it learns they are committed and can compact them: keep batches to a
+// quarter of the budget. And a follower whose apply loop falls behind must
+// not keep saving entries it cannot compact yet: past 3/2 of the budget it
+// waits for a snapshot.
+func stateBounds(opts raft.Options, maxraftstate int) raft.Options {
+	if maxraftstate > 0 && opts.MaxAppendBytes == 0 && opts.MaxStateBytes == 0 {
+		opts.MaxAppendBytes = maxraftstate / 4
+		opts.MaxStateBytes = maxraftstate * 3 / 2
+	}
+	return opts
 }
 
 // SetLeaseReads turns lease reads (raft.Raft.SetLeaseReads, dissertation

@@ -25,6 +25,9 @@ func faults(c *cluster, w *workload, phase time.Duration) error {
 	if err := partitionFaults(c, step, phase); err != nil {
 		return err
 	}
+	if err := replaceFaults(c, step, phase); err != nil {
+		return err
+	}
 	step("stop the clients")
 	return nil
 }
@@ -74,23 +77,23 @@ func partitionFaults(c *cluster, step func(string, ...interface{}), phase time.D
 	step("partition: server %d (the leader) cut off from the other servers", leader)
 	c.net.isolate(leader)
 	time.Sleep(phase)
-	newLeader, err := awaitLeaderAmong(c, others(len(c.addrs), leader))
+	newLeader, err := awaitLeaderAmong(c, others(servers, leader))
 	if err != nil {
 		return fmt.Errorf("with server %d cut off: %v", leader, err)
 	}
 	step("heal the partition (server %d leads the majority)", newLeader)
 	c.net.heal()
 	time.Sleep(phase)
-	follower := (newLeader + 1) % len(c.addrs)
+	follower := (newLeader + 1) % servers
 	if isLeader(c, follower) {
-		follower = (follower + 1) % len(c.addrs)
+		follower = (follower + 1) % servers
 	}
 	step("partition: server %d (a follower) cut off, a 2/1 split", follower)
 	c.net.isolate(follower)
 	time.Sleep(phase)
 	step("heal the partition")
 	c.net.heal()
-	time.Sleep(phase)
+	time.Sleep(phase / 2)
 	return nil
 }
 
@@ -130,7 +133,7 @@ func awaitLeader(c *cluster, avoid int) (int, error) {
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		if l := kvnode.FindLeader(ends); l >= 0 {
 			if l == avoid {
-				return (avoid + 1) % len(c.addrs), nil
+				return (avoid + 1) % servers, nil
 			}
 			return l, nil
 		}

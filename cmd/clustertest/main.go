@@ -11,11 +11,15 @@
 //     (every server reaches each peer through a forwarder of this
 //     program's, which can cut the pair apart), and heals it;
 //   - cuts a follower off, a 2/1 split, and heals it;
+//   - replaces a follower, then the leader, by new servers through
+//     membership changes: each new one starts with -join and an empty data
+//     folder, is added, the old one removed and SIGKILLed;
 //
 // then stops the clients, reads every key, and checks the whole history
 // with the linearizability checker's KV model, that every acknowledged
-// Append is in the final value of its key exactly once, and that all three
-// servers answer. It kills every process it started on any exit, a
+// Append is in the final value of its key exactly once, that the three
+// servers left answer, and that the leader's committed configuration has
+// exactly them as voters. It kills every process it started on any exit, a
 // failure or Ctrl-C included (and on Linux the kernel kills them should
 // this program itself be SIGKILLed). Exit status 0: passed; 1: failed; 2:
 // bad usage or setup; 130: interrupted. Run it from the module's root.
@@ -38,7 +42,7 @@ import (
 )
 
 const (
-	servers    = 3
+	servers    = 3 // at the start; two more join to replace two of them
 	clients    = 5
 	keys       = 4
 	checkLimit = 60 * time.Second // for the linearizability check
@@ -65,7 +69,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "clustertest:", err)
 		os.Exit(2)
 	}
-	c := &cluster{dir: dir, procs: make([]*exec.Cmd, servers)}
+	c := &cluster{dir: dir, procs: make([]*exec.Cmd, servers+2)}
 	interrupted := make(chan os.Signal, 1)
 	signal.Notify(interrupted, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
@@ -113,23 +117,24 @@ func setup(c *cluster) error {
 	if err := build.Run(); err != nil {
 		return setupError{fmt.Errorf("building raftkvd (run from the module root): %v", err)}
 	}
-	addrs, err := freeAddrs(servers)
+	addrs, err := freeAddrs(servers + 2)
 	if err != nil {
 		return setupError{err}
 	}
-	nw, err := newNetwork(addrs)
+	nw, err := newNetwork(addrs[:servers])
 	if err != nil {
 		return setupError{err}
 	}
 	c.mu.Lock()
 	c.addrs, c.net = addrs, nw
 	c.mu.Unlock()
-	for i := range addrs {
+	for i := 0; i < servers; i++ {
 		if err := c.start(i); err != nil {
 			return setupError{err}
 		}
 	}
-	fmt.Printf("clustertest: 3 servers on %v, data and logs in %s\n", addrs, c.dir)
+	fmt.Printf("clustertest: %d servers on %v (%v for those that join later), data and logs in %s\n",
+		servers, addrs[:servers], addrs[servers:], c.dir)
 	return nil
 }
 
@@ -176,10 +181,10 @@ func check(c *cluster, w *workload, final map[string]string) error {
 	default:
 		return fmt.Errorf("the linearizability check gave no verdict within %v", checkLimit)
 	}
-	for i, end := range w.ends {
-		if _, ok := kvnode.QueryStatus(end); !ok {
+	for _, i := range c.members() {
+		if _, ok := statusOf(c, i); !ok {
 			return fmt.Errorf("server %d does not answer at the end", i)
 		}
 	}
-	return nil
+	return checkMembers(c)
 }

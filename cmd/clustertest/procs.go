@@ -15,10 +15,10 @@ import (
 // safe to call from the signal handler's goroutine too: killAll may run
 // while the schedule is still starting or stopping processes.
 type cluster struct {
-	bin   string // the raftkvd binary
-	dir   string // data folders and logs
-	addrs []string
-	net   *network // the links between the servers, which partitions cut
+	bin   string   // the raftkvd binary
+	dir   string   // data folders and logs
+	addrs []string // of the initial servers, then of those that join later
+	net   *network // the links between the initial servers, which partitions cut
 
 	mu     sync.Mutex
 	procs  []*exec.Cmd // nil where a server is not running
@@ -59,8 +59,8 @@ func (c *cluster) start(i int) error {
 		return err
 	}
 	defer logf.Close() // the child has its own copy
-	cmd := exec.Command(c.bin, "-id", fmt.Sprint(i), "-servers", strings.Join(c.net.serversFor(i, c.addrs), ","),
-		"-data", filepath.Join(c.dir, fmt.Sprintf("server-%d", i)), "-maxraftstate", "20000")
+	cmd := exec.Command(c.bin, append(c.placeArgs(i), "-id", fmt.Sprint(i),
+		"-data", filepath.Join(c.dir, fmt.Sprintf("server-%d", i)), "-maxraftstate", "20000")...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
@@ -68,6 +68,39 @@ func (c *cluster) start(i int) error {
 	}
 	c.procs[i] = cmd
 	return nil
+}
+
+// placeArgs are server i's flags that place it in the cluster: one of
+// the initial servers gets the -servers list through the links of the
+// network; a later one joins at its own address (it reaches the others at
+// the addresses the configuration gives it). Caller holds c.mu.
+func (c *cluster) placeArgs(i int) []string {
+	if i < servers {
+		return []string{"-servers", strings.Join(c.net.serversFor(i, c.addrs[:servers]), ",")}
+	}
+	return []string{"-join", c.addrs[i]}
+}
+
+// members is the ids of the running servers, in order.
+func (c *cluster) members() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []int
+	for i, p := range c.procs {
+		if p != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// running is the addresses of the running servers, in order of id.
+func (c *cluster) running() []string {
+	var out []string
+	for _, i := range c.members() {
+		out = append(out, c.addrs[i])
+	}
+	return out
 }
 
 // signal sends sig to server i's process group.

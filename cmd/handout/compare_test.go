@@ -303,6 +303,7 @@ func TestGeneratedHandoutLayout(t *testing.T) {
 	}
 	checkSameFile(t, filepath.Join(sourceRoot, "handout/README.md"), filepath.Join(out, "README.md"))
 	checkSameFile(t, filepath.Join(sourceRoot, "handout/raft/raft.go"), filepath.Join(out, "raft/raft.go"))
+	checkSameFile(t, filepath.Join(sourceRoot, "handout/cmd/raftkvd/membership.go"), filepath.Join(out, "cmd/raftkvd/membership.go"))
 	for _, rel := range []string{"handout", "cmd/handout", "raft/log.go", "raft/log_test.go", "raftkv/apply.go"} {
 		if _, err := os.Stat(filepath.Join(out, rel)); !os.IsNotExist(err) {
 			t.Errorf("%s is in the handout (stat: %v)", rel, err)

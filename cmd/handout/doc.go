@@ -34,6 +34,13 @@
 //     tests (package raft, package raftkv), is dropped. The decision is made
 //     by parsing the package clause, never from the file name alone. Files
 //     other than Go files are copied.
+//   - Swapped: a few files outside those folders use more than the lab API
+//     (cmd/raftkvd/membership.go builds raftkvd's server with raft.Options
+//     and serves membership changes). Each is replaced by the file of the
+//     same path under handout/ (handout/cmd/raftkvd/membership.go: fixed
+//     membership, through raftkv.StartKVServer), so that the rest of the
+//     tree builds against a student's Raft; a swapped file without its
+//     replacement is an error. The list is swappedFiles in select.go.
 //   - Every other file is copied byte for byte, with its permission bits.
 //
 // Then the starting files are added: handout/raft/* becomes raft/*,

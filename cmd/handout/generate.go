@@ -71,6 +71,11 @@ func makePlan(root string, files []string) (plan, error) {
 		}
 		p[target] = rel
 	}
+	for _, rel := range files {
+		if _, replaced := p[rel]; swappedFiles[rel] && !replaced {
+			return nil, fmt.Errorf("%s uses more than the lab API, and handout/%s, which replaces it in the handout, is missing", rel, rel)
+		}
+	}
 	return p, nil
 }
 

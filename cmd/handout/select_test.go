@@ -25,6 +25,9 @@ func TestClassify(t *testing.T) {
 		{"the mutation runner", "cmd/mutate/main.go", "", skip},
 		{"the mutation catalogue", "mutations/raft/001.patch", "", skip},
 		{"another tool", "cmd/kvsim/main.go", "", copyIt},
+		{"a file beyond the lab API, swapped", "cmd/raftkvd/membership.go", "", skip},
+		{"its replacement", "handout/cmd/raftkvd/membership.go", "", start},
+		{"the rest of that command", "cmd/raftkvd/main.go", "", copyIt},
 		{"a framework package", "labrpc/network.go", "", copyIt},
 		{"the Makefile", "Makefile", "", copyIt},
 		{"raft tester", "raft/config.go", "package raft\n", copyIt},
@@ -80,13 +83,17 @@ func TestClassifyErrors(t *testing.T) {
 	if _, err := classify("handout/labrpc/x.go", garbage); err == nil {
 		t.Error("a starting file for a package the handout does not replace was accepted")
 	}
+	if _, err := classify("handout/cmd/raftkvd/extra.go", garbage); err == nil {
+		t.Error("a file under handout/ that replaces no swapped file was accepted")
+	}
 }
 
 func TestStartingTarget(t *testing.T) {
 	for rel, want := range map[string]string{
-		"handout/README.md":        "README.md",
-		"handout/raft/raft.go":     "raft/raft.go",
-		"handout/raftkv/client.go": "raftkv/client.go",
+		"handout/README.md":                 "README.md",
+		"handout/raft/raft.go":              "raft/raft.go",
+		"handout/raftkv/client.go":          "raftkv/client.go",
+		"handout/cmd/raftkvd/membership.go": "cmd/raftkvd/membership.go",
 	} {
 		if got, ok := startingTarget(rel); !ok || got != want {
 			t.Errorf("startingTarget(%s) = %q, %v; want %q", rel, got, ok, want)
@@ -125,21 +132,24 @@ func keys(m map[string]string) []string {
 
 func TestPlanAndWrite(t *testing.T) {
 	tree := map[string]string{
-		"go.mod":                "module miniraftkv\n",
-		"README.md":             "the solution's readme",
-		"labrpc/network.go":     "package labrpc\n",
-		"raft/config.go":        "package raft\n// tester\n",
-		"raft/raft.go":          "package raft\n// solution\n",
-		"raft/paper_test.go":    "package raft_test\n",
-		"raft/log_test.go":      "package raft\n",
-		"handout/go.mod":        "module miniraftkv/handout\n",
-		"handout/README.md":     "the guide",
-		"handout/raft/raft.go":  "package raft\n// starting\n",
-		"cmd/handout/main.go":   "package main\n",
-		"raftkv/test_test.go":   "package raftkv\n",
-		"raftkv/server.go":      "package raftkv\n// solution\n",
-		"handout/raftkv/kv.go":  "package raftkv\n// starting\n",
-		"mutations/catalogue.a": "x",
+		"go.mod":                            "module miniraftkv\n",
+		"README.md":                         "the solution's readme",
+		"labrpc/network.go":                 "package labrpc\n",
+		"raft/config.go":                    "package raft\n// tester\n",
+		"raft/raft.go":                      "package raft\n// solution\n",
+		"raft/paper_test.go":                "package raft_test\n",
+		"raft/log_test.go":                  "package raft\n",
+		"handout/go.mod":                    "module miniraftkv/handout\n",
+		"handout/README.md":                 "the guide",
+		"handout/raft/raft.go":              "package raft\n// starting\n",
+		"cmd/handout/main.go":               "package main\n",
+		"raftkv/test_test.go":               "package raftkv\n",
+		"raftkv/server.go":                  "package raftkv\n// solution\n",
+		"handout/raftkv/kv.go":              "package raftkv\n// starting\n",
+		"mutations/catalogue.a":             "x",
+		"cmd/raftkvd/main.go":               "package main\n// lab API only\n",
+		"cmd/raftkvd/membership.go":         "package main\n// beyond the lab API\n",
+		"handout/cmd/raftkvd/membership.go": "package main\n// lab API only\n",
 	}
 	root := writeTree(t, tree)
 	p, err := makePlan(root, keys(tree))
@@ -147,14 +157,16 @@ func TestPlanAndWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"go.mod":              "module miniraftkv\n",
-		"README.md":           "the guide",
-		"labrpc/network.go":   "package labrpc\n",
-		"raft/config.go":      "package raft\n// tester\n",
-		"raft/raft.go":        "package raft\n// starting\n",
-		"raft/paper_test.go":  "package raft_test\n",
-		"raftkv/test_test.go": "package raftkv\n",
-		"raftkv/kv.go":        "package raftkv\n// starting\n",
+		"go.mod":                    "module miniraftkv\n",
+		"README.md":                 "the guide",
+		"labrpc/network.go":         "package labrpc\n",
+		"raft/config.go":            "package raft\n// tester\n",
+		"raft/raft.go":              "package raft\n// starting\n",
+		"raft/paper_test.go":        "package raft_test\n",
+		"raftkv/test_test.go":       "package raftkv\n",
+		"raftkv/kv.go":              "package raftkv\n// starting\n",
+		"cmd/raftkvd/main.go":       "package main\n// lab API only\n",
+		"cmd/raftkvd/membership.go": "package main\n// lab API only\n",
 	}
 	out := filepath.Join(t.TempDir(), "new")
 	if err := checkOutput(root, out); err != nil {
@@ -202,6 +214,14 @@ func TestStartingFileMayNotReplaceAKeptFile(t *testing.T) {
 	root := writeTree(t, tree)
 	if _, err := makePlan(root, keys(tree)); err == nil || !strings.Contains(err.Error(), "would replace raft/config.go") {
 		t.Errorf("makePlan: %v; want an error about replacing raft/config.go", err)
+	}
+}
+
+func TestSwappedFileNeedsItsReplacement(t *testing.T) {
+	tree := map[string]string{"cmd/raftkvd/membership.go": "package main\n"}
+	root := writeTree(t, tree)
+	if _, err := makePlan(root, keys(tree)); err == nil || !strings.Contains(err.Error(), "handout/cmd/raftkvd/membership.go") {
+		t.Errorf("makePlan: %v; want an error naming the missing replacement", err)
 	}
 }
 

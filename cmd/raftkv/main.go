@@ -6,12 +6,18 @@
 //	raftkv status [-wait]     each server's term, role and disk counts;
 //	                          -wait: until all answer (make cluster uses it)
 //	raftkv bench [flags]      N clients for a duration: ops/s, p50/p99
+//	raftkv members            the configuration: voters, learners, leader
+//	raftkv add-server ID ADDR add a new server (started with raftkvd -join)
+//	raftkv remove-server ID   remove a server from the configuration
 //
 // Global flags come before the command: -servers (default: the three
-// loopback servers of `make cluster`), -token, -timeout. An operation
-// retries across servers until a leader applies it; if none has within
-// -timeout, raftkv exits with status 3, and the operation may still take
-// effect later. It gives up at once, with status 1, when no server can be
+// loopback servers of `make cluster`), -token, -timeout. The -servers list
+// may be out of date after membership changes: every command first asks
+// those servers for their configuration and also talks to every member of
+// the newest one (a server added since is found; one removed is merely
+// tried). An operation retries across servers until a leader applies it;
+// if none has within -timeout, raftkv exits with status 3, and the
+// operation may still take effect later. It gives up at once, with status 1, when no server can be
 // reached at all (every one refuses connections, or refuses our -token),
 // naming why for each. A key and value together are at most
 // raftkv.MaxValueBytes (1 MiB). Exit statuses: 0 done, 1 an error, 2 bad
@@ -64,7 +70,7 @@ func main() {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	g, rest, err := parseGlobals(args, stderr)
 	if err == nil && len(rest) == 0 {
-		err = usageError{"no command: want get, put, append, status or bench"}
+		err = usageError{"no command: want get, put, append, status, bench, members, add-server or remove-server"}
 	}
 	if err == nil && g.profile != "" {
 		var stop func()
@@ -87,6 +93,10 @@ const commandList = `commands:
   status [-wait]     each server's term, role and disk counts; -wait asks
                      until every server answers, up to -timeout
   bench [flags]      load test (raftkv bench -h lists its flags)
+  members            the configuration: voters, learners, the leader
+  add-server ID ADDR add the server at ADDR (started with raftkvd -join)
+                     with a new ID; returns once it has caught up and votes
+  remove-server ID   remove server ID; returns once the change is committed
 `
 
 const usageLine = "usage: raftkv [-servers a,b,c] [-token T] [-timeout D] command [args]"
@@ -145,7 +155,27 @@ func parseGlobals(args []string, stderr io.Writer) (globals, []string, error) {
 	return g, fs.Args(), nil
 }
 
+// discoverGrace is how long a command waits for the other servers'
+// configurations once the first has answered.
+const discoverGrace = 50 * time.Millisecond
+
+// commands are the command names dispatch knows.
+var commands = map[string]bool{"get": true, "put": true, "append": true, "status": true, "bench": true,
+	"members": true, "add-server": true, "remove-server": true}
+
 func dispatch(g globals, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if !commands[cmd] {
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	g.servers = kvnode.Discover(g.servers, g.opts, discoverGrace)
+	switch cmd {
+	case "members":
+		return members(g, args, stdout)
+	case "add-server":
+		return addServer(g, args, stdout)
+	case "remove-server":
+		return removeServer(g, args, stdout)
+	}
 	ends, clients := kvnode.Dial(g.servers, g.opts)
 	defer kvnode.CloseAll(clients)
 	w := watch{addrs: g.servers, clients: clients}
@@ -286,7 +316,7 @@ func printStatus(replies []*kvnode.StatusReply, w watch, stdout io.Writer) int {
 	answered := 0
 	for i, st := range replies {
 		if st == nil {
-			fmt.Fprintf(stdout, "%d %s: %s\n", i, w.addrs[i], w.why(i))
+			fmt.Fprintf(stdout, "? %s: %s\n", w.addrs[i], w.why(i)) // its id is in its answer
 			continue
 		}
 		answered++
@@ -295,9 +325,34 @@ func printStatus(replies []*kvnode.StatusReply, w watch, stdout io.Writer) int {
 			role = "leader"
 		}
 		fmt.Fprintf(stdout, "%d %s: term %d %s; disk: %d appends, %d rewrites, %d fsyncs, %d bytes\n",
-			i, w.addrs[i], st.Term, role, st.Appends, st.Rewrites, st.Fsyncs, st.Bytes)
+			st.Id, w.addrs[i], st.Term, role, st.Appends, st.Rewrites, st.Fsyncs, st.Bytes)
 	}
+	printConfigs(replies, stdout)
 	return answered
+}
+
+// printConfigs prints the configuration the servers report, once if they
+// agree, else each server's.
+func printConfigs(replies []*kvnode.StatusReply, stdout io.Writer) {
+	seen := map[string][]int{}
+	var order []string
+	for _, st := range replies {
+		if st == nil || st.Config.Voters == nil {
+			continue
+		}
+		line := st.Config.String()
+		if seen[line] == nil {
+			order = append(order, line)
+		}
+		seen[line] = append(seen[line], st.Id)
+	}
+	for _, line := range order {
+		if len(order) == 1 {
+			fmt.Fprintf(stdout, "configuration: %s\n", line)
+		} else {
+			fmt.Fprintf(stdout, "configuration of servers %v: %s\n", seen[line], line)
+		}
+	}
 }
 
 // startProfile starts a CPU profile into path and returns what ends it.

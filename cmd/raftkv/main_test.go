@@ -97,7 +97,8 @@ func TestExitStatuses(t *testing.T) {
 // TestHelpListsCommands: -h prints the usage with every command and exits 0.
 func TestHelpListsCommands(t *testing.T) {
 	code, _, errOut := invoke([]string{"-h"}, "")
-	for _, cmd := range []string{"get KEY", "put KEY VALUE", "append KEY VALUE", "status", "bench", "-servers"} {
+	for _, cmd := range []string{"get KEY", "put KEY VALUE", "append KEY VALUE", "status", "bench", "members",
+		"add-server ID ADDR", "remove-server ID", "-servers"} {
 		if !strings.Contains(errOut, cmd) {
 			t.Errorf("raftkv -h does not mention %q:\n%s", cmd, errOut)
 		}

@@ -11,14 +11,24 @@
 //	raftkvd -id 2 -servers 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 -data data/2
 //
 // Every server gets the same -servers list; -id picks its own address in
-// it. raftkvd takes flags only and checks every one before it starts: a
+// it. A server added later, to grow the cluster or replace one, starts
+// with a new id and its own address and no -servers list:
+//
+//	raftkvd -id 3 -join 127.0.0.1:7004 -data data/3
+//
+// It waits, never campaigning, until an operator adds it
+// (`raftkv add-server 3 127.0.0.1:7004`), catches up and then votes.
+// Restarted, every server takes its configuration from its data folder.
+// raftkvd takes flags only and checks every one before it starts: a
 // mistake is one line naming the flag, and exit status 2. It locks its
 // data folder, so a second server on the same folder names the process
 // holding it and exits. The process logs one line per notable event
 // (leadership won or lost, a snapshot saved, a peer unreachable or back, a
 // follower that lost entries it had acknowledged) and stops cleanly on
 // SIGTERM or SIGINT. Besides the services KVServer and Raft it serves Node
-// (internal/kvnode), whose Status reports its Raft state and disk counts.
+// (internal/kvnode), whose Status reports its Raft state, disk counts and
+// configuration, and whose AddServer and RemoveServer change the
+// configuration (membership.go).
 package main
 
 import (
@@ -44,7 +54,8 @@ import (
 // config is what the flags say.
 type config struct {
 	id           int
-	addrs        []string
+	addrs        []string // -servers; nil with -join
+	join         string   // -join: this new server's address
 	dataDir      string
 	maxRaftState int
 	fsync        bool
@@ -65,6 +76,9 @@ const (
 	// appendBytes bounds the entries of one AppendEntries (about that many
 	// bytes), so a heartbeat never waits long behind a batch on the wire.
 	appendBytes = raftkv.MaxValueBytes
+	// maxServerID bounds server ids (Raft keeps per-member state in
+	// slices indexed by id).
+	maxServerID = 1 << 16
 )
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -72,8 +86,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var servers string
 	fs := flag.NewFlagSet("raftkvd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.IntVar(&cfg.id, "id", -1, "this server's index in -servers (0-based)")
+	fs.IntVar(&cfg.id, "id", -1, "this server's index in -servers (0-based); with -join, its new id")
 	fs.StringVar(&servers, "servers", kvnode.DefaultServers, "comma-separated host:port of every server, the same list and order on each")
+	fs.StringVar(&cfg.join, "join", "", "host:port of this new server, which joins a running cluster once `raftkv add-server` adds it (no -servers then)")
 	fs.StringVar(&cfg.dataDir, "data", "", "data folder (default data/server-ID)")
 	fs.IntVar(&cfg.maxRaftState, "maxraftstate", 1<<20, "snapshot when Raft's persisted state reaches this many bytes; -1: never")
 	fs.BoolVar(&cfg.fsync, "fsync", true, "fsync every save (write -fsync=false to turn it off); off risks acknowledged writes on a machine crash")
@@ -86,15 +101,55 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q: raftkvd takes only flags (a boolean flag takes its value as -fsync=false)", fs.Arg(0))
 	}
-	addrs, err := kvnode.SplitAddrs(servers)
-	if err != nil {
-		return cfg, fmt.Errorf("-servers: %v", err)
+	if err := cfg.setAddrs(fs, servers); err != nil {
+		return cfg, err
 	}
-	cfg.addrs = addrs
 	if cfg.dataDir == "" && cfg.id >= 0 {
 		cfg.dataDir = filepath.Join("data", fmt.Sprintf("server-%d", cfg.id))
 	}
 	return cfg, cfg.validate()
+}
+
+// setAddrs checks -servers, or -join, which excludes it.
+func (cfg *config) setAddrs(fs *flag.FlagSet, servers string) error {
+	if cfg.join == "" {
+		addrs, err := kvnode.SplitAddrs(servers)
+		if err != nil {
+			return fmt.Errorf("-servers: %v", err)
+		}
+		cfg.addrs = addrs
+		return nil
+	}
+	serversGiven := false
+	fs.Visit(func(f *flag.Flag) { serversGiven = serversGiven || f.Name == "servers" })
+	if serversGiven {
+		return errors.New("-join and -servers exclude each other: a joining server learns the members from the cluster")
+	}
+	addrs, err := kvnode.SplitAddrs(cfg.join)
+	if err != nil {
+		return fmt.Errorf("-join: %v", err)
+	}
+	if len(addrs) != 1 {
+		return fmt.Errorf("-join %s: want this server's own host:port only", cfg.join)
+	}
+	return nil
+}
+
+// describe says what the server starts as, for its log.
+func (cfg config) describe() string {
+	if cfg.join != "" {
+		return fmt.Sprintf("server %d joining at %s (until `raftkv add-server %d %s`, unless its data says it was added)",
+			cfg.id, cfg.join, cfg.id, cfg.join)
+	}
+	return fmt.Sprintf("server %d of %d", cfg.id, len(cfg.addrs))
+}
+
+// listenAddr is this server's own address.
+func (cfg config) listenAddr() string {
+	if cfg.join != "" {
+		return cfg.join
+	}
+	return cfg.addrs[cfg.id]
 }
 
 // validate checks the flags' values against each other and their bounds,
@@ -102,7 +157,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // flag, rather than as a panic or a cluster that never elects a leader.
 func (cfg config) validate() error {
 	switch {
-	case cfg.id < 0 || cfg.id >= len(cfg.addrs):
+	case cfg.join != "" && (cfg.id < 0 || cfg.id > maxServerID):
+		return fmt.Errorf("-id %d: a joining server needs a new id from 0 to %d", cfg.id, maxServerID)
+	case cfg.join == "" && (cfg.id < 0 || cfg.id >= len(cfg.addrs)):
 		return fmt.Errorf("-id %d is not an index of the %d servers in -servers (0 to %d)", cfg.id, len(cfg.addrs), len(cfg.addrs)-1)
 	case cfg.maxRaftState < -1:
 		return fmt.Errorf("-maxraftstate %d: want -1 (never snapshot) or a size in bytes", cfg.maxRaftState)
@@ -134,20 +191,6 @@ func main() {
 	}
 }
 
-// tuneRaft gives the peer the server's log and its bound on one
-// AppendEntries. Both are beside the lab API: they are found by assertion,
-// so a Raft that lacks them (a student's, in the handout) still serves.
-func tuneRaft(rf interface{}, cfg config) {
-	if r, ok := rf.(interface {
-		SetLogf(func(format string, args ...interface{}))
-	}); ok {
-		r.SetLogf(log.Printf)
-	}
-	if r, ok := rf.(interface{ SetMaxAppendBytes(int) }); ok && (cfg.maxRaftState <= 0 || cfg.maxRaftState/4 > appendBytes) {
-		r.SetMaxAppendBytes(appendBytes) // else the service's own bound is smaller
-	}
-}
-
 // run serves until SIGTERM or SIGINT, then shuts down in the order that
 // keeps the store whole: no new requests, the peer stopped, then the store.
 func run(cfg config) error {
@@ -160,27 +203,32 @@ func run(cfg config) error {
 		loaded, len(store.Persister().ReadSnapshot()), cfg.dataDir)
 	rpcs := labrpc.MakeServer()
 	opts := labtcp.Options{Token: cfg.token, MaxFrame: cfg.maxFrame, Logf: log.Printf}
-	srv, err := labtcp.Listen(cfg.addrs[cfg.id], rpcs, opts)
+	srv, err := labtcp.Listen(cfg.listenAddr(), rpcs, opts)
 	if err != nil {
 		store.Close()
 		return err
 	}
-	ends, clients := kvnode.Dial(cfg.addrs, opts)
-	kv := raftkv.StartKVServer(ends, cfg.id, store.Persister(), cfg.maxRaftState)
-	tuneRaft(kv.Raft(), cfg)
+	d := newDialer(opts)
+	kv, members, err := startKV(cfg, store.Persister(), d)
+	if err != nil {
+		srv.Close()
+		d.close()
+		store.Close()
+		return err
+	}
 	rpcs.AddService(labrpc.MakeService(kv))
 	rpcs.AddService(labrpc.MakeService(kv.Raft()))
-	rpcs.AddService(labrpc.MakeService(&kvnode.Node{Report: reporter(cfg.id, loaded, kv, store)}))
-	log.Printf("serving on %s, %d servers, data in %s, fsync %v, snapshot at %d bytes",
-		srv.Addr(), len(cfg.addrs), cfg.dataDir, cfg.fsync, cfg.maxRaftState)
+	rpcs.AddService(labrpc.MakeService(&kvnode.Node{Report: reporter(cfg.id, loaded, kv, store), Membership: members}))
+	log.Printf("serving on %s, %s, data in %s, fsync %v, snapshot at %d bytes",
+		srv.Addr(), cfg.describe(), cfg.dataDir, cfg.fsync, cfg.maxRaftState)
 
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	sig := watch(kv, store, stop, cfg.statsEvery)
+	sig := watch(kv, store, members, stop, cfg.statsEvery)
 	log.Printf("%v: shutting down", sig)
 	srv.Close()
 	kv.Kill()
-	kvnode.CloseAll(clients)
+	d.close()
 	logStats("at shutdown", store.Stats())
 	return store.Close()
 }

@@ -26,6 +26,11 @@ func TestFlagsRejected(t *testing.T) {
 		{[]string{"-id", "0", three, "-stats", "-1s"}, "-stats -1s"},
 		{[]string{"-id", "0", three, "-data", " "}, "-data: empty"},
 		{[]string{"-id", "0", three, "-nosuchflag"}, "flag provided but not defined"},
+		{[]string{"-id", "3", "-join", "127.0.0.1:7004", three}, "-join and -servers exclude each other"},
+		{[]string{"-id", "3", "-join", "127.0.0.1"}, "-join: server address 1 of 1"},
+		{[]string{"-id", "3", "-join", "127.0.0.1:7004,127.0.0.1:7005"}, "want this server's own host:port only"},
+		{[]string{"-join", "127.0.0.1:7004"}, "-id -1: a joining server needs a new id"},
+		{[]string{"-id", "70000", "-join", "127.0.0.1:7004"}, "-id 70000: a joining server needs a new id from 0 to 65536"},
 	}
 	for _, c := range cases {
 		var stderr bytes.Buffer
@@ -45,5 +50,20 @@ func TestFlagsAccepted(t *testing.T) {
 	}
 	if cfg.fsync || cfg.dataDir != "data/server-1" || len(cfg.addrs) != 3 {
 		t.Fatalf("parsed %+v; want fsync off, data/server-1, 3 servers", cfg)
+	}
+}
+
+// TestJoinFlags: a joining server needs only its id and address; it
+// listens there and has no -servers list.
+func TestJoinFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-id", "7", "-join", "127.0.0.1:7008"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.listenAddr() != "127.0.0.1:7008" || cfg.addrs != nil || cfg.dataDir != "data/server-7" {
+		t.Fatalf("parsed %+v; want listening on 127.0.0.1:7008, no -servers, data/server-7", cfg)
+	}
+	if !strings.Contains(cfg.describe(), "server 7 joining at 127.0.0.1:7008") {
+		t.Errorf("describe() = %q; want it to say server 7 joins", cfg.describe())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"miniraftkv/diskpersist"
+	"miniraftkv/internal/kvnode"
 	"miniraftkv/raftkv"
 )
 
@@ -14,10 +15,12 @@ import (
 // well under an election timeout.
 const pollEvery = 100 * time.Millisecond
 
-// watch logs leadership changes and snapshots until a signal arrives on
-// stop, and returns that signal. With statsEvery > 0 it also logs the
-// store's counts that often.
-func watch(kv *raftkv.KVServer, store *diskpersist.Store, stop <-chan os.Signal, statsEvery time.Duration) os.Signal {
+// watch logs leadership changes, snapshots and configuration changes
+// (members may be nil: fixed membership) until a signal arrives on stop,
+// and returns that signal. With statsEvery > 0 it also logs the store's
+// counts that often.
+func watch(kv *raftkv.KVServer, store *diskpersist.Store, members kvnode.Membership, stop <-chan os.Signal,
+	statsEvery time.Duration) os.Signal {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	var statsTick <-chan time.Time
@@ -28,6 +31,7 @@ func watch(kv *raftkv.KVServer, store *diskpersist.Store, stop <-chan os.Signal,
 	}
 	wasLeader, lastTerm := false, 0
 	rewrites := store.Stats().Rewrites // those of Open and of starting up are not news
+	config := ""
 	for {
 		select {
 		case sig := <-stop:
@@ -44,8 +48,27 @@ func watch(kv *raftkv.KVServer, store *diskpersist.Store, stop <-chan os.Signal,
 				log.Printf("snapshot or compaction: state file rewritten (%d times so far)", n)
 				rewrites = n
 			}
+			config = logConfig(members, config)
 		}
 	}
+}
+
+// logConfig logs the configuration if it differs from last, and returns
+// it.
+func logConfig(members kvnode.Membership, last string) string {
+	if members == nil {
+		return last
+	}
+	config := members.Configuration()
+	now := config.String()
+	switch {
+	case now == last:
+	case len(config.Voters) == 0:
+		log.Printf("configuration: none yet; waiting to be added")
+	default:
+		log.Printf("configuration: %s", now)
+	}
+	return now
 }
 
 func logLeadership(leader bool, term int) {

@@ -1,7 +1,8 @@
 // Package kvnode holds what the real-cluster commands share: the server
 // list flag, dialling every server over TCP, and the Node service through
-// which a raftkvd process reports its Raft state and disk counts to the
-// raftkv client and the cluster test.
+// which a raftkvd process reports its Raft state, disk counts and
+// configuration to the raftkv client and the cluster test, and through
+// which an operator adds and removes servers (members.go).
 package kvnode
 
 import (
@@ -102,17 +103,26 @@ type StatusReply struct {
 	// Loaded is the size in bytes of the Raft state the server found in
 	// its data folder when it started: 0 on a first start.
 	Loaded int
+	// Config is the server's latest configuration; zero if its Raft has
+	// no membership changes.
+	Config Configuration
 }
 
 // Node is the RPC service (name "Node") a raftkvd process serves beside
-// KVServer and Raft. Report fills a reply; it is called per request.
+// KVServer and Raft. Report fills a status reply; it is called per
+// request. Membership, if not nil, serves the membership calls; nil answers
+// them ErrUnsupported.
 type Node struct {
-	Report func(reply *StatusReply)
+	Report     func(reply *StatusReply)
+	Membership Membership
 }
 
 // Status answers Node.Status.
 func (n *Node) Status(args *StatusArgs, reply *StatusReply) {
 	n.Report(reply)
+	if n.Membership != nil {
+		reply.Config = n.Membership.Configuration()
+	}
 }
 
 // QueryStatus asks the server behind end for its status; false if it did
