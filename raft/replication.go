@@ -164,12 +164,8 @@ func (rf *Raft) appendEntriesArgs(peer int) AppendEntriesArgs {
 // service's logger with rf.mu released. Caller holds rf.mu, which is
 // released during the Call.
 func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, s *senders) {
-	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
-	rf.mu.Unlock()
 	var reply AppendEntriesReply
-	ok := rf.peers[peer].Call("Raft.AppendEntries", &args, &reply)
-	rf.mu.Lock()
-	s.free++ // so that the next batch, handed over below, goes to this sender
+	sent, ok := rf.callOutsideLock(peer, s, "Raft.AppendEntries", &args, &reply)
 	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok)
 	if logf := rf.settings.logf; notice != "" && logf != nil {
 		rf.mu.Unlock()

@@ -3,6 +3,7 @@ package raft
 import (
 	"runtime"
 	"sync"
+	"time"
 )
 
 // How a leader makes its calls to a follower, AppendEntries and
@@ -90,6 +91,19 @@ func (rf *Raft) makeCall(peer int, seq uint64, last int, s *senders) {
 		return
 	}
 	rf.appendEntriesTo(peer, rf.appendEntriesArgs(peer), seq, s)
+}
+
+// callOutsideLock makes one of peer's senders' calls, s's, with rf.mu
+// released, and returns when it was sent and whether it returned a reply.
+// The sender counts as free again on return, so that the next call, handed
+// over while the reply is handled, goes to it. Caller holds rf.mu.
+func (rf *Raft) callOutsideLock(peer int, s *senders, method string, args, reply interface{}) (time.Time, bool) {
+	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	rf.mu.Unlock()
+	ok := rf.peers[peer].Call(method, args, reply)
+	rf.mu.Lock()
+	s.free++
+	return sent, ok
 }
 
 // yieldForBurst yields the processor before a call is built, so that
