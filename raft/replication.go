@@ -24,9 +24,6 @@ const (
 	// entries (which carry it too) come first. The ticker sends the notice
 	// on its first tick after the delay.
 	commitNoticeDelay = 2 * time.Millisecond
-	// maxBurstYields bounds how often a sender yields to let a burst of
-	// Starts join its call (see yieldForBurst).
-	maxBurstYields = 8
 	// maxEntriesPerAppend bounds one AppendEntries batch.
 	maxEntriesPerAppend = 1000
 	// tickInterval is the resolution of the ticker goroutine.
