@@ -98,16 +98,7 @@ func TestMemberLoadsStateOfFixedPeer(t *testing.T) {
 
 // A snapshot configuration record that makes no sense is a clear error.
 func TestRestoreRejectsBadConfigurationRecord(t *testing.T) {
-	encode := func(recs ...persistRecord) []byte {
-		var buf bytes.Buffer
-		enc := labgob.NewEncoder(&buf)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return buf.Bytes()
-	}
+	encode := func(recs ...persistRecord) []byte { return encodeRecords(t, recs...) }
 	base := persistRecord{Kind: recordSnapshotBase, SnapshotIndex: 4, SnapshotTerm: 1}
 	conf := func(c interface{}, index int) persistRecord {
 		return persistRecord{Kind: recordSnapshotConf, From: index, Entries: []LogEntry{{Command: c}}}
@@ -136,4 +127,17 @@ func TestRestoreRejectsBadConfigurationRecord(t *testing.T) {
 			}
 		})
 	}
+}
+
+// encodeRecords encodes records as a persisted state stream holds them.
+func encodeRecords(t *testing.T, recs ...persistRecord) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := labgob.NewEncoder(&buf)
+	for _, r := range recs {
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.Bytes()
 }

@@ -252,16 +252,7 @@ func TestRestoreRejectsTruncatedState(t *testing.T) {
 }
 
 func TestRestoreRejectsCorruptState(t *testing.T) {
-	encode := func(recs ...persistRecord) []byte {
-		var buf bytes.Buffer
-		enc := labgob.NewEncoder(&buf)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return buf.Bytes()
-	}
+	encode := func(recs ...persistRecord) []byte { return encodeRecords(t, recs...) }
 	base := persistRecord{Kind: recordSnapshotBase}
 	cases := []struct {
 		name  string
