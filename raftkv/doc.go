@@ -84,9 +84,9 @@
 // Testers bound the Raft state by 2 x maxraftstate at any moment, entries
 // not yet applied included, which a snapshot cannot compact. Five things
 // keep a server within it: Raft sends a follower at most maxraftstate/4
-// bytes of entries per AppendEntries (raft's SetMaxAppendBytes); a
+// bytes of entries per AppendEntries (raft.Options.MaxAppendBytes); a
 // follower whose state passes 3/2 maxraftstate takes no more entries until
-// its apply loop catches up and snapshots (raft's SetMaxStateBytes);
+// its apply loop catches up and snapshots (raft.Options.MaxStateBytes);
 // entries reach the apply loop through a buffered channel so that a
 // follower that learns of many commits at once applies them quickly; the
 // apply loop snapshots before it answers the waiting handler, so a client
