@@ -125,7 +125,7 @@ func (rf *Raft) tickElection(now time.Time) {
 	if now.Before(rf.election.deadline) {
 		return
 	}
-	if !rf.members.conf.isVoter(rf.me) {
+	if !rf.mayCampaign() {
 		// A learner, a server waiting to be added, or one removed never
 		// campaigns (§4.2.1, §4.2.3): it could not win, and its higher
 		// term would only disrupt the cluster.
@@ -223,7 +223,7 @@ func (rf *Raft) becomeCandidate() {
 	rf.role = candidate
 	rf.currentTerm++
 	rf.votedFor = rf.me
-	rf.election.votesGranted = 1
+	rf.election.votesGranted = rf.ownVote()
 	rf.election.heardInElection = false
 	rf.persist()
 	rf.resetElectionTimer()
