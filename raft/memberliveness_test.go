@@ -3,6 +3,7 @@ package raft
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 // Regression tests for liveness bugs of membership changes: each names the
@@ -47,4 +48,29 @@ func TestRemovedLeaderStepsDownByCheckQuorumDoesNotWedge(t *testing.T) {
 	c.setCut(l, false)
 	c.leader(other)
 	c.commit("y", other)
+}
+
+// A removal is refused when the voters left have no majority the leader
+// heard from recently: with one of three servers down, removing another
+// live one would leave a configuration that cannot commit anything, the
+// removal included (etcd's strict reconfiguration check). Removing the
+// server that is down is fine.
+func TestRemovalThatLeavesNoLiveMajorityIsRefused(t *testing.T) {
+	c := newMemberCluster(t, 0, Options{})
+	c.bootstrap(0, 1, 2)
+	c.commit("x", 0, 1, 2)
+	l := c.leader()
+	down, live := withoutID([]int{0, 1, 2}, l)[0], withoutID([]int{0, 1, 2}, l)[1]
+	c.setCut(down, true)
+	time.Sleep(quorumTimeout + 200*time.Millisecond) // the leader's news of down ages
+	if err := c.raft(l).RemoveServer(live); !errors.Is(err, ErrRemovalLosesQuorum) {
+		t.Fatalf("RemoveServer(%d) with %d down = %v; want ErrRemovalLosesQuorum", live, down, err)
+	}
+	if v, _, _ := c.configOf(l); len(v) != 3 {
+		t.Fatalf("a refused removal changed the voters to %v", v)
+	}
+	if err := c.raft(l).RemoveServer(down); err != nil {
+		t.Fatalf("RemoveServer(%d) of the server that is down = %v", down, err)
+	}
+	c.awaitConfig(withoutID([]int{0, 1, 2}, down), l, live)
 }
