@@ -49,8 +49,9 @@ var (
 	// ErrFixedMembership: the peer was built without MembershipOptions.
 	ErrFixedMembership = errors.New("raft: membership is fixed (peer built without MembershipOptions)")
 	// ErrCatchUpTooSlow: the new server did not catch up with the leader's
-	// log within the rounds of §4.2.1 (it is unreachable or too slow); it
-	// was removed again as a learner.
+	// log within the rounds of §4.2.1, or stopped making progress (it is
+	// unreachable or too slow); it is taken out again as a learner if
+	// this peer still leads (Configuration shows whether it is).
 	ErrCatchUpTooSlow = errors.New("raft: the new server did not catch up with the leader's log (unreachable or too slow); not added")
 	// ErrRemovalLosesQuorum: RemoveServer refused to remove a voter
 	// because the voters left would not include a majority that this
@@ -70,7 +71,8 @@ var (
 // configuration with m as a voter. It returns nil when that configuration
 // is committed, or an error saying why not: ErrNotLeader, ErrKilled,
 // ErrFixedMembership, ErrChangeInProgress, ErrTransferInProgress,
-// ErrCatchUpTooSlow (m is then taken out again), ErrLeadershipLost, or
+// ErrCatchUpTooSlow (m is then taken out again if this peer still
+// leads), ErrLeadershipLost, or
 // one naming a member that cannot work (an id in use at another address).
 // Adding a server that is already a voter at the same address returns nil.
 func (rf *Raft) AddServer(m Member) error {

@@ -67,6 +67,9 @@ func (rf *Raft) snapshotArgs(peer int) InstallSnapshotArgs {
 func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, s *senders) {
 	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
 	end := rf.endOf(peer)
+	if p := &rf.lead.progress[peer]; rf.members.changeable && !p.snapshotSentAt.After(p.advancedAt) {
+		p.snapshotSentAt = sent // a new server's catch-up gives it longer (catchup.go)
+	}
 	rf.mu.Unlock()
 	var reply InstallSnapshotReply
 	ok := end != nil && end.Call("Raft.InstallSnapshot", &args, &reply) // nil: a member that could not be dialled
