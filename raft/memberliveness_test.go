@@ -14,12 +14,7 @@ import (
 // the others use the old configuration and need its vote, which its longer
 // log makes it refuse to them; it must be able to campaign itself.
 func TestRemovedLeaderCrashBeforeReplicatingDoesNotWedge(t *testing.T) {
-	c := newMemberCluster(t, 0, Options{})
-	c.bootstrap(0, 1)
-	c.commit("x", 0, 1)
-	l := c.leader()
-	other := withoutID([]int{0, 1}, l)[0]
-	c.setCut(l, true)
+	c, l, other := twoVotersLeaderCutOff(t)
 	done := make(chan error, 1)
 	go func() { done <- c.raft(l).RemoveServer(l) }()
 	awaitConfigEntry(t, c.raft(l), l)
@@ -34,14 +29,21 @@ func TestRemovedLeaderCrashBeforeReplicatingDoesNotWedge(t *testing.T) {
 	c.commit("y", other)
 }
 
-// The same without a crash: cut off, the leader steps down by check-quorum.
-func TestRemovedLeaderStepsDownByCheckQuorumDoesNotWedge(t *testing.T) {
-	c := newMemberCluster(t, 0, Options{})
+// twoVotersLeaderCutOff starts voters 0 and 1, commits an entry, and cuts
+// the leader l off from other.
+func twoVotersLeaderCutOff(t *testing.T) (c *memberCluster, l, other int) {
+	c = newMemberCluster(t, 0, Options{})
 	c.bootstrap(0, 1)
 	c.commit("x", 0, 1)
-	l := c.leader()
-	other := withoutID([]int{0, 1}, l)[0]
+	l = c.leader()
+	other = withoutID([]int{0, 1}, l)[0]
 	c.setCut(l, true)
+	return c, l, other
+}
+
+// The same without a crash: cut off, the leader steps down by check-quorum.
+func TestRemovedLeaderStepsDownByCheckQuorumDoesNotWedge(t *testing.T) {
+	c, l, other := twoVotersLeaderCutOff(t)
 	if err := c.raft(l).RemoveServer(l); !errors.Is(err, ErrLeadershipLost) {
 		t.Fatalf("RemoveServer(%d) on a leader cut off = %v; want ErrLeadershipLost", l, err)
 	}
@@ -73,4 +75,36 @@ func TestRemovalThatLeavesNoLiveMajorityIsRefused(t *testing.T) {
 		t.Fatalf("RemoveServer(%d) of the server that is down = %v", down, err)
 	}
 	c.awaitConfig(withoutID([]int{0, 1, 2}, down), l, live)
+}
+
+// A leader deposed while a new server catches up must not append the
+// configuration that takes the learner out again: an entry of its
+// currentTerm, now a newer leader's term, appended by a follower would
+// break the Log Matching Property (§5.3). Found with AddServer calling
+// removeMember after losing the leadership.
+func TestDeposedLeaderDoesNotTakeLearnerOut(t *testing.T) {
+	rf := idleMember(MakePersister(), 0, 0)
+	defer rf.Kill()
+	rf.mu.Lock()
+	rf.becomeCandidate()
+	rf.becomeLeader()
+	rf.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- rf.AddServer(Member{ID: 5, Addr: "nowhere"}) }()
+	awaitLearner(t, rf, 5)
+	for _, _, _, committed := rf.Configuration(); !committed; _, _, _, committed = rf.Configuration() {
+		time.Sleep(time.Millisecond) // a voter of one commits at once; then the catch-up runs
+	}
+	rf.mu.Lock()
+	last := rf.log.lastIndex()
+	rf.adoptHigherTerm(rf.currentTerm + 1)
+	rf.mu.Unlock()
+	if err := <-done; !errors.Is(err, ErrLeadershipLost) {
+		t.Fatalf("AddServer on a leader deposed during the catch-up = %v; want ErrLeadershipLost", err)
+	}
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.log.lastIndex() != last {
+		t.Fatalf("the deposed leader appended entries %d..%d in term %d", last+1, rf.log.lastIndex(), rf.currentTerm)
+	}
 }
