@@ -108,3 +108,22 @@ func TestDeposedLeaderDoesNotTakeLearnerOut(t *testing.T) {
 		t.Fatalf("the deposed leader appended entries %d..%d in term %d", last+1, rf.log.lastIndex(), rf.currentTerm)
 	}
 }
+
+// A leadership transfer is refused while a membership change runs, as a
+// change is while a transfer does: the change's next entry, appended after
+// TimeoutNow went out, would be lost when the target wins without it.
+func TestNoTransferDuringChange(t *testing.T) {
+	c := newMemberCluster(t, 0, Options{})
+	c.bootstrap(0, 1, 2)
+	c.commit("x", 0, 1, 2)
+	l := c.leader()
+	done := make(chan error, 1)
+	go func() { done <- c.raft(l).AddServer(members(7)[0]) }() // nobody there: catching up lasts
+	awaitLearner(t, c.raft(l), 7)
+	if err := c.raft(l).TransferLeadership(withoutID([]int{0, 1, 2}, l)[0]); !errors.Is(err, ErrChangeInProgress) {
+		t.Fatalf("TransferLeadership during AddServer = %v; want ErrChangeInProgress", err)
+	}
+	if err := <-done; !errors.Is(err, ErrCatchUpTooSlow) {
+		t.Fatalf("AddServer of a server that is not there = %v; want ErrCatchUpTooSlow", err)
+	}
+}
