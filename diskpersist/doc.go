@@ -20,7 +20,10 @@
 //
 //   - An append, the usual save of new log entries (which Raft's saver
 //     already groups, so one fsync serves many entries), writes one
-//     checksummed record at the end of the state file and fsyncs it.
+//     checksummed record after the state file's last one and fsyncs it.
+//     The file keeps zeros past its records for these writes, so that an
+//     append's fsync flushes its data without changing the file's size,
+//     which makes it about a third faster (format.go, store.go).
 //   - A replacement (a snapshot, or Raft compacting its stream) writes a
 //     new file with the snapshot and the whole state, fsyncs it, renames
 //     it over the old one and fsyncs the folder, so the state and the
@@ -44,7 +47,9 @@
 //   - liveness: a crash inside an append, even inside its header, costs
 //     that append only, and the folder opens (TestCrashMidAppendKeepsEarlierSaves,
 //     TestTornTailIsDropped); damage elsewhere is an error
-//     (TestFlippedByteIsAnError).
+//     (TestFlippedByteIsAnError);
+//   - appends that outgrow the zeros grow the file and keep every record
+//     (TestAppendsFillTheZerosThenGrow).
 //
 // Two processes must not open the same folder at once: Open locks it
 // (flock, on the systems that have it) and refuses a folder another Store

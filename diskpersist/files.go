@@ -18,6 +18,7 @@ type fileSystem interface {
 // file is an open file of a Store.
 type file = interface {
 	Write(p []byte) (int, error)
+	WriteAt(p []byte, off int64) (int, error)
 	Sync() error
 	Close() error
 }

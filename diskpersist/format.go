@@ -7,16 +7,21 @@ import (
 	"hash/crc32"
 )
 
-// The state file: a magic header, then records.
+// The state file: a magic header, then records, then zeros.
 //
-//	file    magic "MRKVDSK1", snapshot record, state record, state records...
+//	file    magic "MRKVDSK1", snapshot record, state record, state records..., zeros
 //	record  kind (1 byte), payload length (4), payload CRC (4), header CRC (4), payload
+//
+// The zeros are room for the appends to come (store.go, preallocBytes):
+// the records end where only zeros are left, and no record starts with a
+// zero byte. A file without them (one an older version wrote) reads the
+// same.
 //
 // The CRCs are CRC-32C; the header CRC covers the 9 bytes before it, so a
 // damaged length is caught before it is believed. A file is written whole
 // (temporary file, fsync, rename, fsync of the folder) with the snapshot
-// and the whole Raft state; later saves that only extend the state append
-// one state record each, fsynced. A crash can therefore damage only the
+// and the whole Raft state; later saves that only extend the state write
+// one state record each after the last one, over the zeros, fsynced. A crash can therefore damage only the
 // last record, whose append had not finished: that one is dropped on
 // restart. Damage anywhere else is corruption, reported with the file and
 // offset.
@@ -72,7 +77,7 @@ func parseFile(name string, data []byte) (contents, error) {
 		return c, fmt.Errorf("diskpersist: %s: offset 0: not a state file (no %q header)", name, fileMagic)
 	}
 	off, n := len(fileMagic), 0
-	for ; off < len(data); n++ {
+	for ; off < len(data) && !allZero(data[off:]); n++ {
 		kind, payload, err := readRecord(data[off:])
 		if errors.Is(err, errTorn) && n >= 2 && !validRecordAfter(data[off+1:]) {
 			c.torn = len(data) - off
@@ -95,6 +100,17 @@ func parseFile(name string, data []byte) (contents, error) {
 		return c, fmt.Errorf("diskpersist: %s: offset %d: the file ends after %d records, before its state record", name, off, n)
 	}
 	return c, nil
+}
+
+// allZero reports whether b holds only zeros: the file's room for the
+// records to come. No record starts with a zero byte.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // wantKind is the kind record n must have.

@@ -46,8 +46,10 @@ type Store struct {
 	opts Options
 	p    *raft.Persister
 	fs   fileSystem
-	f    file     // the state file, open for appending; used under p's lock
+	f    file     // the state file, open for writing; used under p's lock
 	lock *os.File // LockFile, locked while the Store is open; nil where there is no flock
+	end  int64    // the end of the state file's records, where the next one goes; under p's lock
+	size int64    // the state file's length: its records, then zeros up to here; under p's lock
 
 	appends, rewrites, fsyncs, bytes atomic.Int64
 }
@@ -182,7 +184,20 @@ func (s *Store) write(tail [][]byte, snapshot []byte, extends bool) {
 	}
 }
 
-// appendState appends one state record holding tail and syncs it.
+// preallocBytes is how far the state file reaches, in zeros, past its
+// records when it is written whole or has to grow: an append then
+// overwrites blocks the file already has, and its fsync flushes the data
+// alone. An append that made the file longer would also have to commit
+// the file system's journal (the file's new size and blocks): on this
+// project's machine (ext4) that took BenchmarkSaveAppend/fsync from
+// 145-170 us to 195-240 us a save, and its processor time from about 55 us
+// to about 90 us. A file grows by this much about once per this many bytes
+// of appends.
+const preallocBytes = 256 << 10
+
+// appendState writes one state record holding tail after the last one and
+// syncs it. A record that does not fit in the zeros the file has left
+// takes preallocBytes more of them along, in the same write and fsync.
 func (s *Store) appendState(tail [][]byte) error {
 	header, err := recordHeader(recordState, tail)
 	if err != nil {
@@ -192,9 +207,15 @@ func (s *Store) appendState(tail [][]byte) error {
 	for _, c := range tail {
 		buf = append(buf, c...)
 	}
-	if _, err := s.f.Write(buf); err != nil {
+	record := int64(len(buf))
+	if s.end+record > s.size {
+		buf = append(buf, make([]byte, preallocBytes)...)
+	}
+	if _, err := s.f.WriteAt(buf, s.end); err != nil {
 		return err
 	}
+	s.size = max(s.size, s.end+int64(len(buf)))
+	s.end += record
 	s.appends.Add(1)
 	s.bytes.Add(int64(len(buf)))
 	return s.sync(s.f)
@@ -233,10 +254,15 @@ func (s *Store) rewrite(state [][]byte, snapshot []byte) error {
 	}
 	s.rewrites.Add(1)
 	s.bytes.Add(int64(len(buf)))
-	return s.reopen()
+	if err := s.reopen(); err != nil {
+		return err
+	}
+	s.end, s.size = int64(len(buf)-preallocBytes), int64(len(buf))
+	return nil
 }
 
-// fileContents is a whole state file holding snapshot and state.
+// fileContents is a whole state file holding snapshot and state, followed
+// by preallocBytes of zeros for the appends to come.
 func fileContents(state [][]byte, snapshot []byte) ([]byte, error) {
 	snapHeader, err := recordHeader(recordSnapshot, [][]byte{snapshot})
 	if err != nil {
@@ -251,12 +277,12 @@ func fileContents(state [][]byte, snapshot []byte) ([]byte, error) {
 	for _, c := range state {
 		buf = append(buf, c...)
 	}
-	return buf, nil
+	return append(buf, make([]byte, preallocBytes)...), nil
 }
 
-// reopen opens the (new) state file for appending, closing the old one.
+// reopen opens the (new) state file for writing, closing the old one.
 func (s *Store) reopen() error {
-	f, err := s.fs.OpenFile(s.path, os.O_WRONLY|os.O_APPEND, 0)
+	f, err := s.fs.OpenFile(s.path, os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}

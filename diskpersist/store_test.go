@@ -64,20 +64,24 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // appendStates saves base, then appends each of parts as the write-through
-// of Raft's append-only stream does, and returns the file's record offsets.
+// of Raft's append-only stream does, and returns where the file's records
+// end after the rewrite and after each append.
 func appendStates(t *testing.T, dir, base, snapshot string, parts ...string) []int64 {
 	t.Helper()
 	s, _ := open(t, dir)
 	defer s.Close()
 	s.Persister().Save([]byte(base), []byte(snapshot))
-	offsets := []int64{fileSize(t, dir)}
+	offsets := []int64{s.end}
 	for _, part := range parts {
 		half := len(part) / 2
 		s.write([][]byte{[]byte(part[:half]), []byte(part[half:])}, nil, true)
-		offsets = append(offsets, fileSize(t, dir))
+		offsets = append(offsets, s.end)
 	}
 	if st := s.Stats(); st.Appends != int64(len(parts)) || st.Fsyncs < st.Appends {
 		t.Fatalf("stats %+v after %d appends", st, len(parts))
+	}
+	if size := fileSize(t, dir); size < s.end {
+		t.Fatalf("the file is %d bytes long, its records end at %d", size, s.end)
 	}
 	return offsets
 }
@@ -89,6 +93,26 @@ func fileSize(t *testing.T, dir string) int64 {
 		t.Fatal(err)
 	}
 	return fi.Size()
+}
+
+// TestAppendsFillTheZerosThenGrow appends more than the zeros a rewrite
+// leaves: the file grows, every record survives, and the file ends in
+// zeros again.
+func TestAppendsFillTheZerosThenGrow(t *testing.T) {
+	dir := t.TempDir()
+	part := strings.Repeat("x", preallocBytes/3)
+	parts := []string{part, part, part, part, part}
+	offsets := appendStates(t, dir, "base.", "snap", parts...)
+	whole, err := os.ReadFile(filepath.Join(dir, StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := offsets[len(offsets)-1]
+	if int64(len(whole)) <= offsets[0]+preallocBytes || !allZero(whole[end:]) {
+		t.Fatalf("after %d appends the file is %d bytes, its records end at %d; want it grown past %d, zeros after the records",
+			len(parts), len(whole), end, offsets[0]+preallocBytes)
+	}
+	expectContents(t, dir, "base."+strings.Repeat(part, len(parts)), "snap")
 }
 
 func TestAppendsSurviveReopen(t *testing.T) {
@@ -125,8 +149,10 @@ func TestCrashBetweenWriteAndRename(t *testing.T) {
 }
 
 // TestTornTailIsDropped cuts the file anywhere inside the last record, or
-// pads it with zeros, as a crash during the last append may: the last
-// record is dropped, the rest kept, and saving goes on.
+// keeps only part of that record in the zeros after it, as a crash during
+// the last append may: the last record is dropped, with a log line, the
+// rest kept, and saving goes on. A last record that left nothing but its
+// zeros was never written: the file ends before it, with no log line.
 func TestTornTailIsDropped(t *testing.T) {
 	dir := t.TempDir()
 	offsets := appendStates(t, dir, "base.", "snap", "one.", "two.")
@@ -135,21 +161,25 @@ func TestTornTailIsDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lastStart := offsets[1]
-	damaged := map[string][]byte{}
-	for end := lastStart + 1; end < int64(len(whole)); end++ {
-		damaged[fmt.Sprintf("cut at %d", end)] = whole[:end]
+	lastStart, lastEnd := offsets[1], offsets[2]
+	zeroedFrom := func(off int64) []byte {
+		return append(append([]byte(nil), whole[:off]...), make([]byte, int64(len(whole))-off)...)
 	}
-	damaged["zero padding"] = append(append([]byte(nil), whole[:lastStart]...), make([]byte, 4096)...)
-	damaged["payload flipped"] = flipped(whole, len(whole)-1)
+	damaged := map[string][]byte{}
+	for end := lastStart + 1; end < lastEnd; end++ {
+		damaged[fmt.Sprintf("cut at %d", end)] = whole[:end]
+		damaged[fmt.Sprintf("zeros from %d", end)] = zeroedFrom(end)
+	}
+	damaged["payload flipped"] = flipped(whole, int(lastEnd-1))
+	damaged["record never written"] = zeroedFrom(lastStart)
 	for name, data := range damaged {
 		t.Run(name, func(t *testing.T) {
 			if err := os.WriteFile(path, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			logs := expectContents(t, dir, "base.one.", "snap")
-			if !logs.Contains("dropped a torn last record") {
-				t.Fatalf("no log line about the torn record: %q", logs.String())
+			if torn := logs.Contains("dropped a torn last record"); torn != (name != "record never written") {
+				t.Fatalf("log line about a torn record: %v; logs %q", torn, logs.String())
 			}
 			appendStates(t, dir, "base.one.", "snap", "three.")
 			expectContents(t, dir, "base.one.three.", "snap")

@@ -43,14 +43,24 @@ func CheckOperationsVerbose(m Model, history []Operation, timeout time.Duration)
 // The timeout counts from the call: splitting the history into partitions
 // and preparing the searches use it up too.
 func CheckOperationsErr(m Model, history []Operation, timeout time.Duration) (CheckResult, LinearizationInfo, error) {
+	return checkHistory(m, timeout, func() ([][]Operation, error) {
+		if err := ValidateOperations(history); err != nil {
+			return nil, err
+		}
+		return partitionOperations(m, history)
+	})
+}
+
+// checkHistory is the check both kinds of history share: it validates m,
+// has partition validate the history and split it into the operations of
+// each partition, and searches every partition for a linearization, all
+// within timeout, counted from the call.
+func checkHistory(m Model, timeout time.Duration, partition func() ([][]Operation, error)) (CheckResult, LinearizationInfo, error) {
 	deadline := deadlineAfter(timeout)
 	if err := validateModel(m); err != nil {
 		return Unknown, LinearizationInfo{}, err
 	}
-	if err := ValidateOperations(history); err != nil {
-		return Unknown, LinearizationInfo{}, err
-	}
-	parts, err := partitionOperations(m, history)
+	parts, err := partition()
 	if err != nil {
 		return Unknown, errorInfo(err), err
 	}
@@ -139,24 +149,16 @@ func CheckEventsVerbose(m Model, history []Event, timeout time.Duration) (CheckR
 // positions serve as times; a call without a return is an operation that
 // never returned.
 func CheckEventsErr(m Model, history []Event, timeout time.Duration) (CheckResult, LinearizationInfo, error) {
-	deadline := deadlineAfter(timeout)
-	if err := validateModel(m); err != nil {
-		return Unknown, LinearizationInfo{}, err
-	}
-	all, err := eventsToOperations(history)
-	if err != nil {
-		return Unknown, LinearizationInfo{}, err
-	}
-	var parts [][]Operation
-	if m.PartitionEvent != nil {
-		parts, err = partitionEvents(m, history, all)
-	} else {
-		parts, err = partitionOperations(m, all)
-	}
-	if err != nil {
-		return Unknown, errorInfo(err), err
-	}
-	return checkPartitions(m, parts, deadline)
+	return checkHistory(m, timeout, func() ([][]Operation, error) {
+		all, err := eventsToOperations(history)
+		if err != nil {
+			return nil, err
+		}
+		if m.PartitionEvent != nil {
+			return partitionEvents(m, history, all)
+		}
+		return partitionOperations(m, all)
+	})
 }
 
 // partitionEvents splits an event history with m.PartitionEvent and

@@ -212,10 +212,7 @@ func (cfg *config) watchLeaders() {
 			return
 		case <-ticker.C:
 		}
-		cfg.mu.Lock()
-		rafts := append([]*Raft(nil), cfg.rafts...)
-		cfg.mu.Unlock()
-		for i, rf := range rafts {
+		for i, rf := range cfg.currentRafts() {
 			if rf == nil {
 				continue
 			}
@@ -354,10 +351,7 @@ func (cfg *config) checkFinished() bool {
 func (cfg *config) cleanup() {
 	atomic.StoreInt32(&cfg.finished, 1)
 	close(cfg.stopWatch)
-	cfg.mu.Lock()
-	rafts := append([]*Raft(nil), cfg.rafts...)
-	cfg.mu.Unlock()
-	for _, rf := range rafts {
+	for _, rf := range cfg.currentRafts() {
 		if rf != nil {
 			rf.Kill()
 		}
@@ -728,14 +722,8 @@ func (cfg *config) nCommitted(index int) (int, interface{}) {
 
 // termMovedOn reports whether some peer has a term later than startTerm.
 func (cfg *config) termMovedOn(startTerm int) bool {
-	cfg.mu.Lock()
-	rafts := append([]*Raft(nil), cfg.rafts...)
-	cfg.mu.Unlock()
-	for _, rf := range rafts {
-		if rf == nil {
-			continue
-		}
-		if t, _ := rf.GetState(); t > startTerm {
+	for _, t := range cfg.allTerms() {
+		if t > startTerm {
 			return true
 		}
 	}
@@ -850,11 +838,17 @@ func (cfg *config) rpcsTo(servers int) int {
 	return n
 }
 
+// currentRafts returns the running peers (nil for a crashed one), copied
+// under cfg.mu so that the caller can call them without it.
+func (cfg *config) currentRafts() []*Raft {
+	cfg.mu.Lock()
+	defer cfg.mu.Unlock()
+	return append([]*Raft(nil), cfg.rafts...)
+}
+
 // allTerms returns every running peer's current term (-1 for a crashed one).
 func (cfg *config) allTerms() []int {
-	cfg.mu.Lock()
-	rafts := append([]*Raft(nil), cfg.rafts...)
-	cfg.mu.Unlock()
+	rafts := cfg.currentRafts()
 	terms := make([]int, len(rafts))
 	for i, rf := range rafts {
 		terms[i] = -1

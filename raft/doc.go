@@ -184,11 +184,11 @@
 //   - Batching: at most one AppendEntries per follower is outstanding. Start
 //     sends at once when nothing is in flight; entries proposed meanwhile go
 //     in the next batch, sent as soon as the reply arrives (up to 1000
-//     entries per RPC). The follower's sender goroutine yields once, and
-//     again while new entries keep arriving, before it builds its
-//     arguments, so a burst of Starts from several goroutines travels in
-//     one call even on the reliable network, whose round trip
-//     is shorter than the gap between two goroutines' Starts.
+//     entries per RPC). The follower's sender goroutine yields the
+//     processor once before it builds its arguments, so a burst of Starts
+//     from several goroutines travels in one call even on the reliable
+//     network, whose round trip is shorter than the gap between two
+//     goroutines' Starts.
 //   - Prompt but coalesced commit notices: when the leader's commitIndex
 //     moves, followers learn it with the next entries or, if none come
 //     within 2 ms, from an AppendEntries the ticker sends on its next tick

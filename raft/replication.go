@@ -24,9 +24,6 @@ const (
 	// entries (which carry it too) come first. The ticker sends the notice
 	// on its first tick after the delay.
 	commitNoticeDelay = 2 * time.Millisecond
-	// maxBurstYields bounds how often a sender yields to let a burst of
-	// Starts join its call (see yieldForBurst).
-	maxBurstYields = 8
 	// maxEntriesPerAppend bounds one AppendEntries batch.
 	maxEntriesPerAppend = 1000
 	// tickInterval is the resolution of the ticker goroutine.
@@ -168,13 +165,8 @@ func (rf *Raft) appendEntriesArgs(peer int) AppendEntriesArgs {
 // service's logger with rf.mu released. Caller holds rf.mu, which is
 // released during the Call.
 func (rf *Raft) appendEntriesTo(peer int, args AppendEntriesArgs, seq uint64, s *senders) {
-	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
-	end := rf.endOf(peer)
-	rf.mu.Unlock()
 	var reply AppendEntriesReply
-	ok := end != nil && end.Call("Raft.AppendEntries", &args, &reply) // nil: a member that could not be dialled
-	rf.mu.Lock()
-	s.free++ // so that the next batch, handed over below, goes to this sender
+	sent, ok := rf.callOutsideLock(peer, s, "Raft.AppendEntries", &args, &reply)
 	notice := rf.handleAppendReply(peer, args, reply, seq, sent, ok)
 	if logf := rf.settings.logf; notice != "" && logf != nil {
 		rf.mu.Unlock()

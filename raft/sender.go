@@ -3,6 +3,7 @@ package raft
 import (
 	"runtime"
 	"sync"
+	"time"
 )
 
 // How a leader makes its calls to a follower, AppendEntries and
@@ -26,10 +27,9 @@ import (
 
 // senders is the state of one follower's senders, part of the leader state.
 type senders struct {
-	wake       *sync.Cond // signalled when a call is handed over; broadcast when the leadership ends
-	handed     uint64     // seq of the call handed over and not yet taken, or 0
-	handedLast int        // the log's last index when it was handed over (see yieldForBurst)
-	free       int        // senders not inside a Call: each looks at handed before it waits
+	wake   *sync.Cond // signalled when a call is handed over; broadcast when the leadership ends
+	handed uint64     // seq of the call handed over and not yet taken, or 0
+	free   int        // senders not inside a Call: each looks at handed before it waits
 }
 
 // dispatch hands the call numbered seq, just marked in flight, to peer's
@@ -38,7 +38,7 @@ type senders struct {
 // ever made (makeCall). Caller holds rf.mu and is the leader.
 func (rf *Raft) dispatch(peer int, seq uint64) {
 	s := rf.lead.senders[peer]
-	s.handed, s.handedLast = seq, rf.log.lastIndex()
+	s.handed = seq
 	if s.free > 0 {
 		s.wake.Signal()
 		return
@@ -55,10 +55,10 @@ func (rf *Raft) sender(peer int, s *senders) {
 	for rf.sendsFor(peer, s) {
 		switch {
 		case s.handed != 0:
-			seq, last := s.handed, s.handedLast
+			seq := s.handed
 			s.handed = 0
 			s.free--
-			rf.makeCall(peer, seq, last, s)
+			rf.makeCall(peer, seq, s)
 		case s.free > 1:
 			s.free--
 			return // another free sender takes the next call
@@ -74,13 +74,13 @@ func (rf *Raft) sendsFor(peer int, s *senders) bool {
 	return !rf.killed() && rf.role == leader && rf.lead.senders[peer] == s
 }
 
-// makeCall makes call seq to peer, handed over when the log ended at last,
-// unless the leadership ended or a later call superseded it meanwhile, and
-// handles the reply. The follower gets the snapshot if it needs entries the
-// snapshot has replaced (§7). Caller holds rf.mu, which is released during
-// the Call; the sender counts as free again once the Call returns.
-func (rf *Raft) makeCall(peer int, seq uint64, last int, s *senders) {
-	rf.yieldForBurst(last)
+// makeCall makes call seq to peer, unless the leadership ended or a later
+// call superseded it meanwhile, and handles the reply. The follower gets the
+// snapshot if it needs entries the snapshot has replaced (§7). Caller holds
+// rf.mu, which is released during the Call; the sender counts as free again
+// once the Call returns.
+func (rf *Raft) makeCall(peer int, seq uint64, s *senders) {
+	rf.yieldForBurst()
 	if !rf.sendsFor(peer, s) || rf.lead.progress[peer].seq != seq {
 		s.free++
 		return
@@ -92,25 +92,39 @@ func (rf *Raft) makeCall(peer int, seq uint64, last int, s *senders) {
 	rf.appendEntriesTo(peer, rf.appendEntriesArgs(peer), seq, s)
 }
 
-// yieldForBurst yields the processor before a call is built, so that
-// commands other goroutines are just proposing (a burst of Starts) join
-// the call instead of each taking calls of their own: on the reliable
-// network a round trip is shorter than the gap between two goroutines'
-// Starts. It yields again as long as new entries arrived during the last
-// yield (up to maxBurstYields times), so a burst is not cut in two; last is
-// the log's last index when the call was handed over. A lone command costs
+// callOutsideLock makes one of peer's senders' calls, s's, with rf.mu
+// released, and returns when it was sent and whether it returned a reply.
+// The sender counts as free again on return, so that the next call, handed
+// over while the reply is handled, goes to it. Caller holds rf.mu.
+func (rf *Raft) callOutsideLock(peer int, s *senders, method string, args, reply interface{}) (time.Time, bool) {
+	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
+	end := rf.endOf(peer)
+	rf.mu.Unlock()
+	ok := end != nil && end.Call(method, args, reply) // nil: a member that could not be dialled
+	rf.mu.Lock()
+	s.free++
+	return sent, ok
+}
+
+// yieldForBurst yields the processor once before a call is built, so that
+// the commands other goroutines are just proposing (a burst of Starts, as
+// from a service's many clients) join the call instead of each taking a
+// call of its own: on the simulated network a round trip is shorter than
+// the gap between two goroutines' Starts, and the sender, woken by the
+// first Start, would otherwise run before the others. A lone command pays
 // one yield. Caller holds rf.mu, which is released while yielding, as a
 // condition wait releases it.
-func (rf *Raft) yieldForBurst(last int) {
-	for yields := 0; yields < maxBurstYields; yields++ {
-		rf.mu.Unlock()
-		runtime.Gosched()
-		rf.mu.Lock()
-		if rf.log.lastIndex() == last {
-			return
-		}
-		last = rf.log.lastIndex()
-	}
+//
+// Without it, a commit under many proposers costs several RPCs instead of a
+// fraction of one, and commits/s and KV ops/s fall; yielding again while
+// entries keep arriving gains little over the one yield. The figures and
+// the commands are in docs/raft-measurements.md ("The sender's yield").
+// Batching without a yield, on the saver's group-commit boundary, would
+// put the leader's own save before every send, which §10.2.1 overlaps.
+func (rf *Raft) yieldForBurst() {
+	rf.mu.Unlock()
+	runtime.Gosched()
+	rf.mu.Lock()
 }
 
 // wakeLeadershipWaiters is called when the peer stops leading or is

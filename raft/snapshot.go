@@ -65,16 +65,11 @@ func (rf *Raft) snapshotArgs(peer int) InstallSnapshotArgs {
 // everything through the snapshot. Caller holds rf.mu, which is released
 // during the Call.
 func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, s *senders) {
-	sent := time.Now() // before the call leaves: the lease must not start later (lease.go)
-	end := rf.endOf(peer)
 	if p := &rf.lead.progress[peer]; rf.members.changeable && !p.snapshotSentAt.After(p.advancedAt) {
-		p.snapshotSentAt = sent // a new server's catch-up gives it longer (catchup.go)
+		p.snapshotSentAt = time.Now() // a new server's catch-up gives it longer (catchup.go)
 	}
-	rf.mu.Unlock()
 	var reply InstallSnapshotReply
-	ok := end != nil && end.Call("Raft.InstallSnapshot", &args, &reply) // nil: a member that could not be dialled
-	rf.mu.Lock()
-	s.free++ // so that the next call, handed over below, goes to this sender
+	sent, ok := rf.callOutsideLock(peer, s, "Raft.InstallSnapshot", &args, &reply)
 	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {
 		return
 	}

@@ -176,28 +176,23 @@ func (cfg *config) cleanup() {
 
 // LogSize is the largest Raft state size of any server.
 func (cfg *config) LogSize() int {
-	cfg.mu.Lock()
-	defer cfg.mu.Unlock()
-	logsize := 0
-	for i := 0; i < cfg.n; i++ {
-		if n := cfg.saved[i].RaftStateSize(); n > logsize {
-			logsize = n
-		}
-	}
-	return logsize
+	return cfg.largestSaved((*raft.Persister).RaftStateSize)
 }
 
 // SnapshotSize is the largest snapshot of any server.
 func (cfg *config) SnapshotSize() int {
+	return cfg.largestSaved((*raft.Persister).SnapshotSize)
+}
+
+// largestSaved is the largest size(p) of the servers' persisters p.
+func (cfg *config) largestSaved(size func(p *raft.Persister) int) int {
 	cfg.mu.Lock()
 	defer cfg.mu.Unlock()
-	snapshotsize := 0
-	for i := 0; i < cfg.n; i++ {
-		if n := cfg.saved[i].SnapshotSize(); n > snapshotsize {
-			snapshotsize = n
-		}
+	largest := 0
+	for _, p := range cfg.saved[:cfg.n] {
+		largest = max(largest, size(p))
 	}
-	return snapshotsize
+	return largest
 }
 
 // testerStart is the origin of the tester's event lines. Like the peers'
@@ -331,7 +326,7 @@ func (cfg *config) makeClient(to []int) *Clerk {
 
 	ck := MakeClerk(shuffled(ends))
 	cfg.clerks[ck] = endnames
-	cfg.connectClientUnlocked(ck, to)
+	cfg.enableClientUnlocked(ck, to, true)
 	return ck
 }
 
@@ -344,34 +339,25 @@ func (cfg *config) deleteClient(ck *Clerk) {
 	delete(cfg.clerks, ck)
 }
 
-// connectClientUnlocked enables ck's ends to the servers in to. Caller holds
-// cfg.mu.
-func (cfg *config) connectClientUnlocked(ck *Clerk, to []int) {
+// enableClientUnlocked enables or disables ck's ends to the servers in
+// which. Caller holds cfg.mu.
+func (cfg *config) enableClientUnlocked(ck *Clerk, which []int, enabled bool) {
 	endnames := cfg.clerks[ck]
-	for j := 0; j < len(to); j++ {
-		cfg.net.Enable(endnames[to[j]], true)
+	for _, i := range which {
+		cfg.net.Enable(endnames[i], enabled)
 	}
 }
 
 func (cfg *config) ConnectClient(ck *Clerk, to []int) {
 	cfg.mu.Lock()
 	defer cfg.mu.Unlock()
-	cfg.connectClientUnlocked(ck, to)
-}
-
-// disconnectClientUnlocked disables ck's ends to the servers in from. Caller
-// holds cfg.mu.
-func (cfg *config) disconnectClientUnlocked(ck *Clerk, from []int) {
-	endnames := cfg.clerks[ck]
-	for j := 0; j < len(from); j++ {
-		cfg.net.Enable(endnames[from[j]], false)
-	}
+	cfg.enableClientUnlocked(ck, to, true)
 }
 
 func (cfg *config) DisconnectClient(ck *Clerk, from []int) {
 	cfg.mu.Lock()
 	defer cfg.mu.Unlock()
-	cfg.disconnectClientUnlocked(ck, from)
+	cfg.enableClientUnlocked(ck, from, false)
 }
 
 // ShutdownServer crashes server i: it cuts its links, removes it from the

@@ -28,9 +28,9 @@ var (
 	debugOn   bool
 )
 
-// debugWanted tells whether KV_DEBUG asks for debug lines.
-func debugWanted() bool {
-	debugOnce.Do(func() { debugOn = debugEnabled(os.Getenv("KV_DEBUG")) })
+// debugEnabled tells whether KV_DEBUG asks for debug lines.
+func debugEnabled() bool {
+	debugOnce.Do(func() { debugOn = debugSetting(os.Getenv("KV_DEBUG")) })
 	return debugOn
 }
 
@@ -51,7 +51,7 @@ func debugMillis() int64 {
 	return time.Since(debugStart).Milliseconds()
 }
 
-func debugEnabled(v string) bool {
+func debugSetting(v string) bool {
 	return v != "" && v != "0"
 }
 
@@ -61,7 +61,7 @@ func debugEnabled(v string) bool {
 //
 // term unknownTerm prints as "T-". Off unless KV_DEBUG is set.
 func debugf(peer, term int, role, topic, format string, args ...interface{}) {
-	if !debugWanted() {
+	if !debugEnabled() {
 		return
 	}
 	fmt.Fprint(os.Stderr, formatDebugLine(time.Duration(debugMillis())*time.Millisecond, peer, term, role, topic,

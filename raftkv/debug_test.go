@@ -24,10 +24,10 @@ func TestFormatDebugLine(t *testing.T) {
 	}
 }
 
-func TestDebugEnabled(t *testing.T) {
+func TestDebugSetting(t *testing.T) {
 	for v, want := range map[string]bool{"": false, "0": false, "1": true, "yes": true} {
-		if got := debugEnabled(v); got != want {
-			t.Errorf("debugEnabled(%q) = %v, want %v", v, got, want)
+		if got := debugSetting(v); got != want {
+			t.Errorf("debugSetting(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

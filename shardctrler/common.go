@@ -1,5 +1,8 @@
 package shardctrler
 
+// The controller's API (4A): the Config, the RPC argument and reply types.
+// Keep every exported name; add fields if you need them.
+
 // NShards is the number of shards the key space is split into.
 const NShards = 10
 
@@ -16,10 +19,6 @@ type Config struct {
 const (
 	OK             = "OK"
 	ErrWrongLeader = "ErrWrongLeader"
-	// ErrBadArgs is answered to a Join of gid 0 (it means "no group") or
-	// of a group without servers, and to a Move of a shard that does not
-	// exist or to gid 0; retrying cannot help.
-	ErrBadArgs = "ErrBadArgs"
 )
 
 // Err is the outcome of a controller RPC.
@@ -78,14 +77,4 @@ type QueryArgs struct {
 type QueryReply struct {
 	Err    Err
 	Config Config
-}
-
-// clone returns a deep copy of c: configs handed out must not share their
-// Groups map or server lists with the controller's history.
-func (c Config) clone() Config {
-	out := Config{Num: c.Num, Shards: c.Shards, Groups: make(map[int][]string, len(c.Groups))}
-	for gid, servers := range c.Groups {
-		out.Groups[gid] = append([]string(nil), servers...)
-	}
-	return out
 }

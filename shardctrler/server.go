@@ -25,6 +25,11 @@ type ShardCtrler struct {
 	lastSeq map[int64]int64 // duplicate table: client -> highest applied Join/Leave/Move Seq
 }
 
+// ErrBadArgs is answered to a Join of gid 0 (it means "no group") or of a
+// group without servers, and to a Move of a shard that does not exist or to
+// gid 0; retrying cannot help.
+const ErrBadArgs = "ErrBadArgs"
+
 // opKind is what an Op does.
 type opKind uint8
 
@@ -193,4 +198,14 @@ func (sc *ShardCtrler) Restore(snapshot []byte) {
 	sc.mu.Lock()
 	sc.configs, sc.lastSeq = st.Configs, st.LastSeq
 	sc.mu.Unlock()
+}
+
+// clone returns a deep copy of c: configs handed out must not share their
+// Groups map or server lists with the controller's history.
+func (c Config) clone() Config {
+	out := Config{Num: c.Num, Shards: c.Shards, Groups: make(map[int][]string, len(c.Groups))}
+	for gid, servers := range c.Groups {
+		out.Groups[gid] = append([]string(nil), servers...)
+	}
+	return out
 }

@@ -1,5 +1,8 @@
 package shardkv
 
+// The sharded KV service's API (4B): Err values and the client RPC types.
+// Keep every exported name; add the RPCs groups use to move shards.
+
 // Err values answered by ShardKV handlers. OK and ErrNoKey mean the
 // operation was applied; ErrWrongGroup tells the Clerk to fetch a newer
 // config; anything else tells it to try another server of the group.
@@ -8,9 +11,6 @@ const (
 	ErrNoKey       = "ErrNoKey"
 	ErrWrongGroup  = "ErrWrongGroup"
 	ErrWrongLeader = "ErrWrongLeader"
-	// ErrNotReady is answered to a group pulling shards, or asking for
-	// their deletion, that is ahead of this group's config.
-	ErrNotReady = "ErrNotReady"
 	// ErrBadOp is answered to a PutAppend whose Op is neither "Put" nor
 	// "Append"; retrying cannot help.
 	ErrBadOp = "ErrBadOp"
@@ -52,34 +52,4 @@ type GetArgs struct {
 type GetReply struct {
 	Err   Err
 	Value string
-}
-
-// PullShardsArgs is the argument of ShardKV.PullShards: a group that gained
-// Shards in config ConfigNum asks the group that held them before for
-// their data.
-type PullShardsArgs struct {
-	ConfigNum int
-	Shards    []int
-}
-
-// PullShardsReply carries the shards' data and the sender's duplicate
-// table, which must travel with the data: a retried request for a moved
-// key must still be recognised by its new group.
-type PullShardsReply struct {
-	Err     Err
-	Data    map[int]map[string]string // shard -> key -> value
-	LastSeq map[int64]int64
-}
-
-// DeleteShardsArgs is the argument of ShardKV.DeleteShards: the group that
-// gained Shards in config ConfigNum has installed them, so the previous
-// owner may delete its copy.
-type DeleteShardsArgs struct {
-	ConfigNum int
-	Shards    []int
-}
-
-// DeleteShardsReply is the reply of ShardKV.DeleteShards.
-type DeleteShardsReply struct {
-	Err Err
 }

@@ -149,23 +149,33 @@ func (cfg *config) servername(gid int, i int) string {
 func (cfg *config) makeClient() *Clerk {
 	cfg.mu.Lock()
 	defer cfg.mu.Unlock()
-	ends := make([]*labrpc.ClientEnd, cfg.nctrlers)
-	for j := 0; j < cfg.nctrlers; j++ {
-		name := randstring(20)
-		ends[j] = cfg.net.MakeEnd(name)
-		cfg.net.Connect(name, cfg.ctrlername(j))
-		cfg.net.Enable(name, true)
-	}
-	return MakeClerk(random_handles(ends), cfg.makeEnd)
+	return MakeClerk(random_handles(cfg.ctrlerEnds()), cfg.makeEnd)
 }
 
 // makeEnd returns a new, enabled end to the server named servername.
 func (cfg *config) makeEnd(servername string) *labrpc.ClientEnd {
-	name := randstring(20)
-	end := cfg.net.MakeEnd(name)
-	cfg.net.Connect(name, servername)
-	cfg.net.Enable(name, true)
-	return end
+	ends, _ := cfg.endsTo(1, func(int) string { return servername })
+	return ends[0]
+}
+
+// ctrlerEnds returns new, enabled ends to every controller replica.
+func (cfg *config) ctrlerEnds() []*labrpc.ClientEnd {
+	ends, _ := cfg.endsTo(cfg.nctrlers, cfg.ctrlername)
+	return ends
+}
+
+// endsTo returns n new, enabled ends, the j-th to the server named
+// server(j), and their names.
+func (cfg *config) endsTo(n int, server func(j int) string) ([]*labrpc.ClientEnd, []string) {
+	ends := make([]*labrpc.ClientEnd, n)
+	names := make([]string, n)
+	for j := range ends {
+		names[j] = randstring(20)
+		ends[j] = cfg.net.MakeEnd(names[j])
+		cfg.net.Connect(names[j], server(j))
+		cfg.net.Enable(names[j], true)
+	}
+	return ends, names
 }
 
 // ShutdownServer crashes server i of group gi: its ends are cut, it leaves
@@ -196,22 +206,9 @@ func (cfg *config) ShutdownServer(gi int, i int) {
 func (cfg *config) StartServer(gi int, i int) {
 	cfg.mu.Lock()
 	gg := cfg.groups[gi]
-	gg.endnames[i] = make([]string, cfg.n)
-	ends := make([]*labrpc.ClientEnd, cfg.n)
-	for j := 0; j < cfg.n; j++ {
-		gg.endnames[i][j] = randstring(20)
-		ends[j] = cfg.net.MakeEnd(gg.endnames[i][j])
-		cfg.net.Connect(gg.endnames[i][j], cfg.servername(gg.gid, j))
-		cfg.net.Enable(gg.endnames[i][j], true)
-	}
-	gg.mendnames[i] = make([]string, cfg.nctrlers)
-	mends := make([]*labrpc.ClientEnd, cfg.nctrlers)
-	for j := 0; j < cfg.nctrlers; j++ {
-		gg.mendnames[i][j] = randstring(20)
-		mends[j] = cfg.net.MakeEnd(gg.mendnames[i][j])
-		cfg.net.Connect(gg.mendnames[i][j], cfg.ctrlername(j))
-		cfg.net.Enable(gg.mendnames[i][j], true)
-	}
+	var ends, mends []*labrpc.ClientEnd
+	ends, gg.endnames[i] = cfg.endsTo(cfg.n, func(j int) string { return cfg.servername(gg.gid, j) })
+	mends, gg.mendnames[i] = cfg.endsTo(cfg.nctrlers, cfg.ctrlername)
 	if gg.saved[i] != nil {
 		gg.saved[i] = gg.saved[i].Copy()
 	} else {
@@ -245,14 +242,7 @@ func (cfg *config) ShutdownGroup(gi int) {
 
 // StartCtrlerserver starts controller replica i.
 func (cfg *config) StartCtrlerserver(i int) {
-	ends := make([]*labrpc.ClientEnd, cfg.nctrlers)
-	for j := 0; j < cfg.nctrlers; j++ {
-		name := randstring(20)
-		ends[j] = cfg.net.MakeEnd(name)
-		cfg.net.Connect(name, cfg.ctrlername(j))
-		cfg.net.Enable(name, true)
-	}
-	sc := shardctrler.StartServer(ends, i, raft.MakePersister())
+	sc := shardctrler.StartServer(cfg.ctrlerEnds(), i, raft.MakePersister())
 	srv := labrpc.MakeServer()
 	srv.AddService(labrpc.MakeService(sc))
 	srv.AddService(labrpc.MakeService(sc.Raft()))
@@ -263,14 +253,7 @@ func (cfg *config) StartCtrlerserver(i int) {
 }
 
 func (cfg *config) shardclerk() *shardctrler.Clerk {
-	ends := make([]*labrpc.ClientEnd, cfg.nctrlers)
-	for j := 0; j < cfg.nctrlers; j++ {
-		name := randstring(20)
-		ends[j] = cfg.net.MakeEnd(name)
-		cfg.net.Connect(name, cfg.ctrlername(j))
-		cfg.net.Enable(name, true)
-	}
-	return shardctrler.MakeClerk(ends)
+	return shardctrler.MakeClerk(cfg.ctrlerEnds())
 }
 
 // groupServers lists the server names of group gi.

@@ -13,6 +13,40 @@ import (
 // previous owners that their copies may go.
 const migrationInterval = 50 * time.Millisecond
 
+// ErrNotReady is answered to a group pulling shards, or asking for their
+// deletion, that is ahead of this group's config.
+const ErrNotReady = "ErrNotReady"
+
+// PullShardsArgs is the argument of ShardKV.PullShards: a group that gained
+// Shards in config ConfigNum asks the group that held them before for
+// their data.
+type PullShardsArgs struct {
+	ConfigNum int
+	Shards    []int
+}
+
+// PullShardsReply carries the shards' data and the sender's duplicate
+// table, which must travel with the data: a retried request for a moved
+// key must still be recognised by its new group.
+type PullShardsReply struct {
+	Err     Err
+	Data    map[int]map[string]string // shard -> key -> value
+	LastSeq map[int64]int64
+}
+
+// DeleteShardsArgs is the argument of ShardKV.DeleteShards: the group that
+// gained Shards in config ConfigNum has installed them, so the previous
+// owner may delete its copy.
+type DeleteShardsArgs struct {
+	ConfigNum int
+	Shards    []int
+}
+
+// DeleteShardsReply is the reply of ShardKV.DeleteShards.
+type DeleteShardsReply struct {
+	Err Err
+}
+
 // migrationLoop runs until Kill. Only the leader acts; everything it
 // learns goes through the log, so a new leader picks up where an old one
 // stopped.

@@ -1,14 +1,14 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"strings"
 	"time"
+
+	"miniraftkv/internal/cmdline"
 )
 
 // config is everything the command line decides.
@@ -42,12 +42,8 @@ const killSlack = 30 * time.Second
 
 func main() {
 	cfg, err := parseArgs(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(exitGraded)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "grade:", err)
-		os.Exit(exitUsage)
+	if status, failed := cmdline.ParseFailed("grade", err, os.Stderr); failed {
+		os.Exit(status)
 	}
 	os.Exit(grade(cfg, os.Stdout, os.Stderr))
 }
@@ -55,13 +51,8 @@ func main() {
 // parseArgs reads the flags; grade takes no other arguments.
 func parseArgs(args []string, errOut io.Writer) (config, error) {
 	var cfg config
-	fs := flag.NewFlagSet("grade", flag.ContinueOnError)
-	fs.SetOutput(errOut)
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: grade [-dir DIR] [-runs R] [-p P] [-timeout D] [-parts 2A,2B] [-run REGEXP]\n"+
-			"             [-points FILE] [-json FILE] [-course-files DIR] [-race] [-out DIR] [-all-runs]")
-		fs.PrintDefaults()
-	}
+	fs := cmdline.NewFlagSet("grade", "grade [-dir DIR] [-runs R] [-p P] [-timeout D] [-parts 2A,2B] [-run REGEXP]\n"+
+		"             [-points FILE] [-json FILE] [-course-files DIR] [-race] [-out DIR] [-all-runs]", errOut)
 	fs.StringVar(&cfg.dir, "dir", ".", "the module tree to grade")
 	fs.IntVar(&cfg.runs, "runs", 3, "runs of each test; it earns its points only if every run passes")
 	fs.IntVar(&cfg.parallel, "p", 1, "runs at a time (the testers are timing sensitive: more may cost points on a small machine)")

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"os"
 
 	"miniraftkv/internal/testrun"
 	"miniraftkv/internal/virtualtest"
@@ -69,21 +66,4 @@ func runNamer(cfg config, listed []string) func(test string) string {
 		}
 		return test
 	}
-}
-
-// writePracticeResults is writeResults with the practice banner as the
-// results' overall output.
-func writePracticeResults(file string, stdout io.Writer, tests []*gradedTest, runs int) error {
-	res := buildResults(tests, runs)
-	res.Output = practiceBanner
-	data, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	data = append(data, '\n')
-	if file == "-" {
-		_, err = stdout.Write(data)
-		return err
-	}
-	return os.WriteFile(file, data, 0o644)
 }

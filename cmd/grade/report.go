@@ -16,10 +16,10 @@ func finish(ctx context.Context, cfg config, ws *workspace, tests []*gradedTest,
 	if cfg.jsonOut == "-" {
 		tableOut = stderr // standard output carries the JSON
 	}
-	writeResults := writeResults
+	res := buildResults(tests, cfg.runs)
 	if cfg.virtual {
 		fmt.Fprintln(tableOut, "\n"+practiceBanner)
-		writeResults = writePracticeResults
+		res.Output = practiceBanner
 	}
 	writeTable(tableOut, tests, cfg.runs)
 	if cfg.virtual {
@@ -32,7 +32,7 @@ func finish(ctx context.Context, cfg config, ws *workspace, tests []*gradedTest,
 		fmt.Fprintln(stderr, "grade: interrupted: the table above is partial; no results written")
 		return exitInterrupted
 	}
-	if err := writeResults(cfg.jsonOut, stdout, tests, cfg.runs); err != nil {
+	if err := writeResults(cfg.jsonOut, stdout, res); err != nil {
 		fmt.Fprintln(stderr, "grade: cannot write the results:", err)
 		return exitCannotGrade
 	}
@@ -132,8 +132,8 @@ func testOutput(t *gradedTest, runs int) string {
 }
 
 // writeResults writes the JSON results to the file, or to stdout for "-".
-func writeResults(file string, stdout io.Writer, tests []*gradedTest, runs int) error {
-	data, err := json.MarshalIndent(buildResults(tests, runs), "", "  ")
+func writeResults(file string, stdout io.Writer, res results) error {
+	data, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err
 	}

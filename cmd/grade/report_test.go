@@ -26,7 +26,7 @@ func sampleTests() []*gradedTest {
 // scores and no test scores above its maximum.
 func TestResultsJSONShape(t *testing.T) {
 	var b strings.Builder
-	if err := writeResults("-", &b, sampleTests(), 2); err != nil {
+	if err := writeResults("-", &b, buildResults(sampleTests(), 2)); err != nil {
 		t.Fatal(err)
 	}
 	var top map[string]any

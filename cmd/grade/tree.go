@@ -1,17 +1,18 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"miniraftkv/internal/testrun"
 )
 
 // moduleRoot returns the directory of the go.mod that governs dir.
@@ -23,13 +24,9 @@ func moduleRoot(dir string) (string, error) {
 	if !info.IsDir() {
 		return "", fmt.Errorf("%s is not a directory", dir)
 	}
-	cmd := exec.Command("go", "env", "GOMOD")
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := testrun.GoOutput(context.Background(), dir, "env", "GOMOD")
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD in %s: %v\n%s", dir, err, stderr.String())
+		return "", fmt.Errorf("in %s: %w", dir, err)
 	}
 	gomod := strings.TrimSpace(string(out))
 	if gomod == "" || gomod == os.DevNull {

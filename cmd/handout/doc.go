@@ -51,6 +51,11 @@
 // the tester files beside them). A starting file that would replace a kept
 // file, or any other file under handout/, is an error.
 //
+// Lab 4's API types, shardctrler/common.go and shardkv/common.go, are the
+// same in the solution and in the starting files, so they are kept like the
+// tester files (sharedStartingFiles in select.go) instead of being written
+// twice; what only the solution uses lives in its other files.
+//
 // `make handout-check` (run by .ci/run) generates a handout into a temporary
 // folder, vets it, and checks that TestInitialElection2A fails there cleanly
 // with "expected one leader, got none".

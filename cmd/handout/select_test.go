@@ -38,6 +38,8 @@ func TestClassify(t *testing.T) {
 		{"shardkv tester", "shardkv/config.go", "package shardkv\n", copyIt},
 		{"white-box shardkv test", "shardkv/apply_test.go", "package shardkv\n", skip},
 		{"shardctrler solution", "shardctrler/rebalance.go", "package shardctrler\n", skip},
+		{"lab 4's API types, shared with the starting files", "shardkv/common.go", "package shardkv\n", copyIt},
+		{"raftkv's API types are a starting file of their own", "raftkv/common.go", "package raftkv\n", skip},
 		{"a shardctrler starting file", "handout/shardctrler/server.go", "", start},
 		{"the solution's replicated state machine", "internal/rsm/rsm.go", "", skip},
 		{"a persister.go is tester code in raft only", "raftkv/persister.go", "package raftkv\n", skip},

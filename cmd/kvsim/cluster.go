@@ -39,6 +39,7 @@ func newCluster(n, maxraftstate int) *cluster {
 	}
 	for i := range c.endnames {
 		c.endnames[i] = make([]string, n)
+		c.saved[i] = raft.MakePersister()
 	}
 	return c
 }
@@ -62,13 +63,7 @@ func (c *cluster) start(i int) {
 		ends[j] = c.net.MakeEnd(name)
 		c.net.Connect(name, j)
 	}
-	// A copy, so that a killed instance that is still writing cannot
-	// change what the new one reads.
-	if c.saved[i] != nil {
-		c.saved[i] = c.saved[i].Copy()
-	} else {
-		c.saved[i] = raft.MakePersister()
-	}
+	// No instance holds it: crash left the killed one the old copy.
 	persister := c.saved[i]
 	c.mu.Unlock()
 
@@ -123,15 +118,12 @@ func (c *cluster) partition(groups ...[]int) {
 	c.applyPartitionLocked()
 }
 
-// heal lets every server talk to every other again.
-func (c *cluster) heal() { c.partition(c.all()) }
-
-func (c *cluster) all() []int {
-	all := make([]int, c.n)
-	for i := range all {
-		all[i] = i
-	}
-	return all
+// heal lets every server talk to every other again: all in group 0.
+func (c *cluster) heal() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.group)
+	c.applyPartitionLocked()
 }
 
 // applyPartitionLocked enables exactly the ends between live servers of the

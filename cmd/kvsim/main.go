@@ -1,12 +1,13 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
+
+	"miniraftkv/internal/cmdline"
 )
 
 // config is everything the command line decides.
@@ -34,12 +35,8 @@ const (
 func main() {
 	// A short default seed is easy to retype to repeat a run.
 	cfg, err := parseArgs(os.Args[1:], time.Now().UnixNano()%1000000, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "kvsim:", err)
-		os.Exit(exitUsage)
+	if status, failed := cmdline.ParseFailed("kvsim", err, os.Stderr); failed {
+		os.Exit(status)
 	}
 	// The timeline's file is created first: a path that cannot be written
 	// is reported now, not after the whole run.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"miniraftkv/internal/cmdline"
 )
 
 func main() {
@@ -76,12 +78,8 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "mutate:", err)
-		return 2
+	if status, failed := cmdline.ParseFailed("mutate", err, stderr); failed {
+		return status
 	}
 	muts, err := LoadCatalogue(c.dir)
 	if err == nil {

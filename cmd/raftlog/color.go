@@ -3,31 +3,32 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"miniraftkv/internal/debugline"
 )
 
-// topicColors gives each topic (and so lists every topic there is) an ANSI
-// foreground colour, grouped by
+// topicColors gives each topic an ANSI foreground colour, grouped by
 // concern: elections in magenta/red, replication in blue/cyan, the state
 // machine in green, persistence in yellow, trouble in bold red.
 var topicColors = map[string]string{
-	"TIMR":  "35",   // magenta
-	"VOTE":  "95",   // bright magenta
-	"LEAD":  "1;31", // bold red
-	"TERM":  "31",   // red
-	"LOG":   "34",   // blue
-	"CMIT":  "36",   // cyan
-	"READ":  "96",   // bright cyan: a ReadIndex round (§6.4)
-	"APLY":  "32",   // green
-	"PERS":  "33",   // yellow
-	"SNAP":  "93",   // bright yellow
-	"DROP":  "90",   // grey
-	"WARN":  "1;91", // bold bright red
-	"KVGET": "94",   // bright blue
-	"KVPUT": "96",   // bright cyan
-	"KVAPL": "92",   // bright green
-	"KVSNP": "93",   // bright yellow
-	"CLERK": "37",   // white
-	"TEST":  "7",    // reverse video: what the tester did to a peer
+	debugline.Timer:      "35",   // magenta
+	debugline.Vote:       "95",   // bright magenta
+	debugline.Leader:     "1;31", // bold red
+	debugline.Term:       "31",   // red
+	debugline.Log:        "34",   // blue
+	debugline.Commit:     "36",   // cyan
+	debugline.Read:       "96",   // bright cyan: a ReadIndex round (§6.4)
+	debugline.Apply:      "32",   // green
+	debugline.Persist:    "33",   // yellow
+	debugline.Snapshot:   "93",   // bright yellow
+	debugline.Drop:       "90",   // grey
+	debugline.Warn:       "1;91", // bold bright red
+	debugline.KVGet:      "94",   // bright blue
+	debugline.KVPut:      "96",   // bright cyan
+	debugline.KVApply:    "92",   // bright green
+	debugline.KVSnapshot: "93",   // bright yellow
+	debugline.Clerk:      "37",   // white
+	debugline.Tester:     "7",    // reverse video: what the tester did to a peer
 }
 
 // colorize wraps text in the topic's colour when colour is on. Padding stays

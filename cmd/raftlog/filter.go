@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+
+	"miniraftkv/internal/debugline"
 )
 
 // clerkKey names the single column shared by all clerks, and is what -peers
@@ -52,7 +54,7 @@ func ParseTopics(flag, list string) (map[string]bool, error) {
 		if t == "" {
 			continue
 		}
-		if _, ok := topicColors[t]; !ok {
+		if !debugline.KnownTopic(t) {
 			return nil, fmt.Errorf("unknown topic %q in %s %q; the topics are %s", t, flag, list, knownTopics())
 		}
 		set[t] = true
@@ -63,11 +65,8 @@ func ParseTopics(flag, list string) (map[string]bool, error) {
 // knownTopics lists every topic the raft and raftkv packages and the
 // testers write, sorted.
 func knownTopics() string {
-	var names []string
-	for t := range topicColors {
-		names = append(names, t)
-	}
-	sort.Strings(names)
+	names := slices.Clone(debugline.Topics)
+	slices.Sort(names)
 	return strings.Join(names, ", ")
 }
 

@@ -2,11 +2,11 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"miniraftkv/internal/cmdline"
 	"miniraftkv/internal/termwidth"
 )
 
@@ -28,12 +28,8 @@ func main() {
 	// file, standard error may still be the terminal the reader uses.
 	width := func() int { return termwidth.Width(defaultWidth, os.Stdout, os.Stderr) }
 	cfg, err := parseArgs(os.Args[1:], width, os.Stderr)
-	if err == flag.ErrHelp {
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "raftlog:", err)
-		os.Exit(2)
+	if status, failed := cmdline.ParseFailed("raftlog", err, os.Stderr); failed {
+		os.Exit(status)
 	}
 	color, err := ResolveColor(cfg.color, os.Stdout)
 	if err != nil {
@@ -60,12 +56,7 @@ func main() {
 // given (the terminal's, $COLUMNS or defaultWidth; a parameter so that tests
 // need no terminal); usage and errors go to errOut.
 func parseArgs(args []string, width func() int, errOut io.Writer) (config, error) {
-	fs := flag.NewFlagSet("raftlog", flag.ContinueOnError)
-	fs.SetOutput(errOut)
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: raftlog [flags] [file ...]   (no file or \"-\": standard input)")
-		fs.PrintDefaults()
-	}
+	fs := cmdline.NewFlagSet("raftlog", "raftlog [flags] [file ...]   (no file or \"-\": standard input)", errOut)
 	topics := fs.String("topics", "", "show only these topics, comma separated (e.g. LOG,VOTE)")
 	ignore := fs.String("ignore", "", "hide these topics, comma separated")
 	peers := fs.String("peers", "", "show only these peers, in this order (e.g. 0,2; C for clerks)")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"miniraftkv/internal/cmdline"
 	"miniraftkv/internal/termwidth"
 	"miniraftkv/internal/testrun"
 	"miniraftkv/internal/virtualtest"
@@ -58,12 +58,8 @@ const (
 
 func main() {
 	cfg, err := parseArgs(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(exitOK)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "stress:", err)
-		os.Exit(exitUsage)
+	if status, failed := cmdline.ParseFailed("stress", err, os.Stderr); failed {
+		os.Exit(status)
 	}
 	os.Exit(stress(cfg))
 }
@@ -75,13 +71,8 @@ func parseArgs(args []string, errOut io.Writer) (config, error) {
 	if i := indexOf(args, "--"); i >= 0 {
 		args, cfg.extra = args[:i], args[i+1:]
 	}
-	fs := flag.NewFlagSet("stress", flag.ContinueOnError)
-	fs.SetOutput(errOut)
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "usage: stress [-n N] [-p P] [-run REGEXP] [-race] [-timeout D] [-out DIR] [-keep] [-until-fail] [-v] "+
-			"[-virtual [-seed S] [-stall D]] [package] [-- test binary flags]")
-		fs.PrintDefaults()
-	}
+	fs := cmdline.NewFlagSet("stress", "stress [-n N] [-p P] [-run REGEXP] [-race] [-timeout D] [-out DIR] [-keep] [-until-fail] [-v] "+
+		"[-virtual [-seed S] [-stall D]] [package] [-- test binary flags]", errOut)
 	fs.IntVar(&cfg.runs, "n", 10, "number of runs")
 	fs.IntVar(&cfg.parallel, "p", 2, "runs at a time")
 	fs.StringVar(&cfg.run, "run", "", "run only tests matching this regexp (as go test -run)")

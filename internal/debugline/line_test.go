@@ -29,11 +29,8 @@ func TestFormat(t *testing.T) {
 // TestParseReadsWhatFormatWrites: every topic and role, known and unknown
 // terms, an empty message, round-trip.
 func TestParseReadsWhatFormatWrites(t *testing.T) {
-	topics := []string{Timer, Vote, Leader, Term, Log, Commit, Apply, Persist, Snapshot, Drop, Warn, Read,
-		KVGet, KVPut, KVApply, KVSnapshot, Clerk, Tester}
-	roles := []string{"follower", "candidate", "leader", RoleKVServer, RoleClerk, RoleTester}
-	for i, topic := range topics {
-		for j, role := range roles {
+	for i, topic := range Topics {
+		for j, role := range Roles {
 			want := Line{Time: 1000*i + j, Peer: j, Named: "S", Term: i - 1, Role: role, Topic: topic,
 				Msg: strings.Repeat("m ", i)}
 			want.Msg = strings.TrimSpace(want.Msg)

@@ -29,11 +29,13 @@ func (o Op) String() string {
 	return o.Kind + " " + o.Path
 }
 
-// File is what a Disk opens: a file that can be written, synced and closed.
+// File is what a Disk opens: a file that can be written (at its offset or
+// at a given one), synced and closed.
 // It is an alias so that code with its own interface of the same methods
 // accepts a Disk without importing this package.
 type File = interface {
 	Write(p []byte) (int, error)
+	WriteAt(p []byte, off int64) (int, error)
 	Sync() error
 	Close() error
 }
@@ -150,12 +152,23 @@ type diskFile struct {
 }
 
 func (f *diskFile) Write(p []byte) (int, error) {
+	return f.write(p, f.f.Write)
+}
+
+// WriteAt is Write at offset off; it is recorded as a write too.
+func (f *diskFile) WriteAt(p []byte, off int64) (int, error) {
+	return f.write(p, func(b []byte) (int, error) { return f.f.WriteAt(b, off) })
+}
+
+// write records a write of p and makes it with do, only the first bytes
+// that a crash there keeps.
+func (f *diskFile) write(p []byte, do func([]byte) (int, error)) (int, error) {
 	keep, err := f.d.begin(Op{Kind: "write", Path: f.f.Name(), N: len(p)})
 	if err != nil {
-		n, _ := f.f.Write(p[:min(keep, len(p))])
+		n, _ := do(p[:min(keep, len(p))])
 		return n, err
 	}
-	return f.f.Write(p)
+	return do(p)
 }
 
 func (f *diskFile) Sync() error {

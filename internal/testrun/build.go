@@ -91,19 +91,29 @@ func Build(ctx context.Context, opts BuildOptions) (Binary, error) {
 
 // goList finds the source directory of one package.
 func goList(ctx context.Context, pkg, modDir string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", pkg)
-	cmd.Dir = modDir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := GoOutput(ctx, modDir, "list", "-f", "{{.Dir}}", pkg)
 	if err != nil {
-		return "", fmt.Errorf("go list %s: %v\n%s", pkg, err, stderr.String())
+		return "", err
 	}
 	dirs := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(dirs) != 1 {
 		return "", fmt.Errorf("%q names %d packages; a test binary holds exactly one", pkg, len(dirs))
 	}
 	return dirs[0], nil
+}
+
+// GoOutput runs the go command with args in dir and returns its standard
+// output; an error carries what the command wrote to standard error.
+func GoOutput(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return out, nil
 }
 
 // List returns the names of the binary's top-level tests that match the
