@@ -11,17 +11,25 @@ import "time"
 // Catching up is done in rounds: each round replicates every entry the
 // leader held when the round began; a round shorter than the minimum
 // election timeout means the server is as close as it will get, and it is
-// promoted. After maxCatchUpRounds rounds, or when it stops answering,
-// AddServer fails and the learner is taken out again.
+// promoted. After maxCatchUpRounds rounds, or when it stops making
+// progress ("so slow that it will never catch up"), AddServer fails and,
+// if this peer still leads, the learner is taken out again.
 
 const (
 	// maxCatchUpRounds bounds the rounds of §4.2.1 ("e.g. ten").
 	maxCatchUpRounds = 10
-	// catchUpStallLimit is how long the new server may go without
-	// answering the leader at all before AddServer gives up on it. An
-	// InstallSnapshot may take longer than that; the heartbeats sent
-	// meanwhile by a second sender (sender.go) are answered.
+	// catchUpStallLimit is how long the new server's matchIndex may stay
+	// where it is before AddServer gives up on it. Progress, not replies:
+	// a server that answers but never stores anything (its disk fails, it
+	// belongs to another cluster) would otherwise hold the change, and
+	// every later one, for ever.
 	catchUpStallLimit = 2 * time.Second
+	// catchUpSnapshotLimit is how long it may stay there once an
+	// InstallSnapshot went out to it: a large snapshot may take longer to
+	// send and store than catchUpStallLimit. Counted from the first one
+	// sent since matchIndex last moved, so that failed ones resent do not
+	// extend it.
+	catchUpSnapshotLimit = 10 * catchUpStallLimit
 )
 
 // catchUp runs the rounds of §4.2.1 for learner id and returns nil once a
@@ -43,10 +51,10 @@ func (rf *Raft) catchUp(id, term int) error {
 }
 
 // awaitMatch waits until learner id holds the log through target. It fails
-// with ErrCatchUpTooSlow when the learner has not answered for
-// catchUpStallLimit (counted from start at the earliest), and as
-// leadershipErr says when the leadership ends. Caller holds rf.mu, released
-// while waiting.
+// with ErrCatchUpTooSlow when the learner's matchIndex has not moved for
+// the limit stallDeadline gives (counted from start at the earliest), and
+// as leadershipErr says when the leadership ends. Caller holds rf.mu,
+// released while waiting.
 func (rf *Raft) awaitMatch(id, target, term int, start time.Time) error {
 	for {
 		if err := rf.leadershipErr(term); err != nil {
@@ -56,15 +64,30 @@ func (rf *Raft) awaitMatch(id, target, term int, start time.Time) error {
 		if p.matchIndex >= target {
 			return nil
 		}
-		heard := p.lastReply
-		if heard.Before(start) {
-			heard = start
-		}
-		if time.Since(heard) >= catchUpStallLimit {
+		deadline := stallDeadline(p, start)
+		if !time.Now().Before(deadline) {
 			return ErrCatchUpTooSlow
 		}
-		rf.awaitChangeUntil(heard.Add(catchUpStallLimit))
+		rf.awaitChangeUntil(deadline)
 	}
+}
+
+// stallDeadline returns when a learner with progress p, in a round begun
+// at start, is deemed stalled: catchUpStallLimit after its matchIndex last
+// moved (or start), or catchUpSnapshotLimit after the first InstallSnapshot
+// sent to it since then, whichever is later.
+func stallDeadline(p *peerProgress, start time.Time) time.Time {
+	advanced := p.advancedAt
+	if advanced.Before(start) {
+		advanced = start
+	}
+	deadline := advanced.Add(catchUpStallLimit)
+	if p.snapshotSentAt.After(p.advancedAt) {
+		if d := p.snapshotSentAt.Add(catchUpSnapshotLimit); d.After(deadline) {
+			deadline = d
+		}
+	}
+	return deadline
 }
 
 // awaitChangeUntil waits for members.changed to be broadcast, or until

@@ -141,3 +141,23 @@ func encodeRecords(t *testing.T, recs ...persistRecord) []byte {
 	}
 	return buf.Bytes()
 }
+
+// Member ids index the leader's per-member slices, so they are bounded:
+// ids up to maxMemberID work, a larger one gets a clear error, both from
+// AddServer and in MembershipOptions.
+func TestMemberIDsAreBounded(t *testing.T) {
+	if err := validateMembers(members(0, maxMemberID)); err != nil {
+		t.Fatalf("validateMembers with id %d = %v; want nil", maxMemberID, err)
+	}
+	if err := validateMembers(members(0, maxMemberID+1)); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Fatalf("validateMembers with id %d = %v; want out of range", maxMemberID+1, err)
+	}
+	rf := idleMember(MakePersister(), 0, 0)
+	if err := rf.AddServer(Member{ID: maxMemberID + 1, Addr: "x"}); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Fatalf("AddServer of id %d = %v; want out of range", maxMemberID+1, err)
+	}
+	o := MembershipOptions{Self: maxMemberID + 1}
+	if err := o.validate(); err == nil {
+		t.Fatalf("MembershipOptions with Self %d validated", maxMemberID+1)
+	}
+}

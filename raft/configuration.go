@@ -120,9 +120,13 @@ func validateMembers(ms []Member) error {
 	return nil
 }
 
-// maxMemberID bounds member ids: the leader keeps its progress in slices
-// indexed by id.
-const maxMemberID = 1 << 16
+// maxMemberID bounds member ids. Ends and the leader's progress and
+// senders live in slices indexed by id, rebuilt at every change of
+// leadership, and each ReadIndex round copies one entry per slot: a large
+// id would make each of them cost that many slots. 1023 leaves room to
+// number servers freely (not by port: 7301 is out of range) and keeps
+// that cost small.
+const maxMemberID = 1023
 
 // cloneMembers returns a copy of ms that later changes to ms cannot reach.
 func cloneMembers(ms []Member) []Member {

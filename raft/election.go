@@ -114,6 +114,15 @@ func (rf *Raft) discountPause(now time.Time, gap time.Duration) {
 	}
 }
 
+// heardWithin returns a test of whether the leader heard from peer (or is
+// peer) less than d before now. Caller holds rf.mu, also while using it,
+// and is the leader.
+func (rf *Raft) heardWithin(d time.Duration, now time.Time) func(peer int) bool {
+	return func(peer int) bool {
+		return peer == rf.me || now.Sub(rf.lead.progress[peer].lastReply) < d
+	}
+}
+
 // tickElection applies Figure 2's "If election timeout elapses without
 // receiving AppendEntries RPC from current leader or granting vote to
 // candidate: convert to candidate" (followers) and "If election timeout
@@ -125,7 +134,7 @@ func (rf *Raft) tickElection(now time.Time) {
 	if now.Before(rf.election.deadline) {
 		return
 	}
-	if !rf.members.conf.isVoter(rf.me) {
+	if !rf.mayCampaign() {
 		// A learner, a server waiting to be added, or one removed never
 		// campaigns (§4.2.1, §4.2.3): it could not win, and its higher
 		// term would only disrupt the cluster.
@@ -204,10 +213,7 @@ func (rf *Raft) becomeFollower(term int) {
 // network do not unseat a leader that is in fact connected. Caller holds
 // rf.mu and is the leader.
 func (rf *Raft) stepDownWithoutQuorum(now time.Time) bool {
-	heard := func(peer int) bool {
-		return peer == rf.me || now.Sub(rf.lead.progress[peer].lastReply) < quorumTimeout
-	}
-	if hasQuorum(rf.voters(), heard) {
+	if hasQuorum(rf.voters(), rf.heardWithin(quorumTimeout, now)) {
 		return false
 	}
 	rf.dlog(topicLeader, "heard from no majority of %d voters in %v; stepping down", len(rf.voters()), quorumTimeout)
@@ -223,7 +229,7 @@ func (rf *Raft) becomeCandidate() {
 	rf.role = candidate
 	rf.currentTerm++
 	rf.votedFor = rf.me
-	rf.election.votesGranted = 1
+	rf.election.votesGranted = rf.ownVote()
 	rf.election.heardInElection = false
 	rf.persist()
 	rf.resetElectionTimer()

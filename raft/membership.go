@@ -3,6 +3,7 @@ package raft
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"miniraftkv/labrpc"
 )
@@ -48,9 +49,16 @@ var (
 	// ErrFixedMembership: the peer was built without MembershipOptions.
 	ErrFixedMembership = errors.New("raft: membership is fixed (peer built without MembershipOptions)")
 	// ErrCatchUpTooSlow: the new server did not catch up with the leader's
-	// log within the rounds of §4.2.1 (it is unreachable or too slow); it
-	// was removed again as a learner.
+	// log within the rounds of §4.2.1, or stopped making progress (it is
+	// unreachable or too slow); it is taken out again as a learner if
+	// this peer still leads (Configuration shows whether it is).
 	ErrCatchUpTooSlow = errors.New("raft: the new server did not catch up with the leader's log (unreachable or too slow); not added")
+	// ErrRemovalLosesQuorum: RemoveServer refused to remove a voter
+	// because the voters left would not include a majority that this
+	// leader heard from within the last quorumTimeout: the cluster would
+	// be unable to commit anything, the removal included, until one came
+	// back. Bring one back, or remove a server that is down first.
+	ErrRemovalLosesQuorum = errors.New("raft: RemoveServer: the voters left would have no majority this leader heard from recently; restore or remove a server that is down first")
 	// ErrLeadershipLost: this peer stopped leading before the change
 	// committed; it may or may not take effect, so look at Configuration
 	// on the new leader.
@@ -63,7 +71,8 @@ var (
 // configuration with m as a voter. It returns nil when that configuration
 // is committed, or an error saying why not: ErrNotLeader, ErrKilled,
 // ErrFixedMembership, ErrChangeInProgress, ErrTransferInProgress,
-// ErrCatchUpTooSlow (m is then taken out again), ErrLeadershipLost, or
+// ErrCatchUpTooSlow (m is then taken out again if this peer still
+// leads), ErrLeadershipLost, or
 // one naming a member that cannot work (an id in use at another address).
 // Adding a server that is already a voter at the same address returns nil.
 func (rf *Raft) AddServer(m Member) error {
@@ -103,8 +112,10 @@ func (rf *Raft) AddServer(m Member) error {
 // committed. A leader that removes itself keeps leading, without counting
 // itself in any majority, until the entry commits, then steps down
 // (removeself.go); the others elect a new leader. Errors as for
-// AddServer, and an error for the last voter, which cannot go; removing
-// an id that is no member returns nil.
+// AddServer, an error for the last voter, which cannot go, and
+// ErrRemovalLosesQuorum when the voters left have no majority that this
+// leader heard from recently; removing an id that is no member returns
+// nil.
 func (rf *Raft) RemoveServer(id int) error {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
@@ -117,6 +128,8 @@ func (rf *Raft) RemoveServer(id int) error {
 		return nil
 	case c.isVoter(id) && len(c.Voters) == 1:
 		return fmt.Errorf("raft: RemoveServer: %d is the only voter; a cluster needs one", id)
+	case c.isVoter(id) && !rf.liveQuorumWithout(id):
+		return ErrRemovalLosesQuorum
 	}
 	rf.members.busy = true
 	defer func() { rf.members.busy = false }()
@@ -133,6 +146,17 @@ func (rf *Raft) removeMember(id, term int) error {
 	c := rf.members.conf.ConfigChange
 	next := ConfigChange{Voters: withoutMember(c.Voters, id), Learners: withoutMember(c.Learners, id)}
 	return rf.awaitCommit(rf.appendConfigEntry(next), term)
+}
+
+// liveQuorumWithout reports whether the voters of the configuration in use
+// without id include a majority of themselves that this leader heard from
+// within quorumTimeout (itself included, if it stays). A change takes
+// effect once appended (§4.1), so a removal that leaves no live majority
+// could not even commit itself; like etcd's strict reconfiguration check,
+// RemoveServer refuses it. Caller holds rf.mu and is the leader.
+func (rf *Raft) liveQuorumWithout(id int) bool {
+	next := newConfiguration(ConfigChange{Voters: withoutMember(rf.members.conf.Voters, id)}, 0)
+	return hasQuorum(next.voterIDs, rf.heardWithin(quorumTimeout, time.Now()))
 }
 
 // Configuration returns the configuration this peer uses, the latest in

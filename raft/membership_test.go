@@ -192,7 +192,18 @@ func removedServerCampaigns(t *testing.T, opts Options) {
 // A server started to join (no initial configuration) waits to be added:
 // it never campaigns, however long it hears nothing.
 func TestJoiningServerNeverCampaigns(t *testing.T) {
-	c := newMemberCluster(t, 0, Options{})
+	joiningServerWaits(t, Options{})
+}
+
+// The same without pre-vote, whose rounds would otherwise hide a
+// campaign: a server that does not vote for itself gets no pre-vote, so
+// with pre-vote on it never reaches the election that raises its term.
+func TestJoiningServerNeverCampaignsWithoutPreVote(t *testing.T) {
+	joiningServerWaits(t, Options{DisablePreVote: true})
+}
+
+func joiningServerWaits(t *testing.T, opts Options) {
+	c := newMemberCluster(t, 0, opts)
 	c.start(5, nil)
 	time.Sleep(3 * electionTimeoutMax)
 	if term, isLeader := c.raft(5).GetState(); term != 0 || isLeader {

@@ -83,7 +83,7 @@ func (rf *Raft) SetPreVote(on bool) {
 // next one when it runs out. Caller holds rf.mu.
 func (rf *Raft) startPreVote() {
 	rf.resetElectionTimer() // also abandons the previous round
-	rf.preVoteRound = preVoteRound{id: rf.preVoteRound.id + 1, active: true, granted: 1}
+	rf.preVoteRound = preVoteRound{id: rf.preVoteRound.id + 1, active: true, granted: rf.ownVote()}
 	rf.dlog(topicTimer, "election timeout; asking for pre-votes for term %d (quiet elections %d)",
 		rf.currentTerm+1, rf.election.quietElections)
 	if rf.preVoteRound.granted >= rf.majority() {

@@ -49,6 +49,10 @@ type peerProgress struct {
 	acked       uint64    // highest seq of a call the follower answered in our term (see readindex.go)
 	ackedSentAt time.Time // when the latest call the follower answered in our term was sent (see lease.go)
 	fruitless   int       // consecutive rejections of the latest call that moved nextIndex no closer to a match
+	// With changeable membership only, for a new server's catch-up
+	// (catchup.go): when matchIndex last moved up, and when the first
+	// InstallSnapshot since then was sent.
+	advancedAt, snapshotSentAt time.Time
 }
 
 // retryBackoff is how long to wait after the latest call failed before
@@ -238,6 +242,9 @@ func (rf *Raft) handleAppendSuccess(peer int, match int) {
 	rf.lead.progress[peer].fruitless = 0
 	if match > rf.lead.progress[peer].matchIndex {
 		rf.lead.progress[peer].matchIndex = match
+		if rf.members.changeable {
+			rf.lead.progress[peer].advancedAt = time.Now()
+		}
 	}
 	if rf.lead.transfer.active && rf.lead.transfer.target == peer {
 		rf.advanceTransfer(time.Now())

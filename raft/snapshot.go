@@ -65,6 +65,9 @@ func (rf *Raft) snapshotArgs(peer int) InstallSnapshotArgs {
 // everything through the snapshot. Caller holds rf.mu, which is released
 // during the Call.
 func (rf *Raft) installSnapshotOn(peer int, args InstallSnapshotArgs, seq uint64, s *senders) {
+	if p := &rf.lead.progress[peer]; rf.members.changeable && !p.snapshotSentAt.After(p.advancedAt) {
+		p.snapshotSentAt = time.Now() // a new server's catch-up gives it longer (catchup.go)
+	}
 	var reply InstallSnapshotReply
 	sent, ok := rf.callOutsideLock(peer, s, "Raft.InstallSnapshot", &args, &reply)
 	if !rf.replyCounts(peer, seq, sent, ok, args.Term, reply.Term) {

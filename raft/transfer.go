@@ -67,7 +67,8 @@ type leadershipTransfer struct {
 // this peer notices by stepping down (GetState); if that has not happened
 // within an election timeout, this peer accepts commands again. It
 // returns ErrKilled after Kill, ErrNotLeader on a peer that does not lead,
-// ErrTransferInProgress while an earlier transfer lasts, and an error
+// ErrTransferInProgress while an earlier transfer lasts,
+// ErrChangeInProgress while an AddServer or RemoveServer runs, and an error
 // naming server when it is this peer or not an index of peers.
 func (rf *Raft) TransferLeadership(server int) error {
 	if rf.killed() {
@@ -85,6 +86,11 @@ func (rf *Raft) TransferLeadership(server int) error {
 		return ErrNotLeader
 	case rf.transferring():
 		return ErrTransferInProgress
+	case rf.members.busy:
+		// One or the other (§4.1, §3.10): an AddServer's promotion or
+		// a removal appended after TimeoutNow went out would be lost
+		// when the target wins without it.
+		return ErrChangeInProgress
 	}
 	now := time.Now()
 	rf.lead.transfer = leadershipTransfer{active: true, target: server, deadline: now.Add(transferTimeout)}

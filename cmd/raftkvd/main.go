@@ -76,9 +76,10 @@ const (
 	// appendBytes bounds the entries of one AppendEntries (about that many
 	// bytes), so a heartbeat never waits long behind a batch on the wire.
 	appendBytes = raftkv.MaxValueBytes
-	// maxServerID bounds server ids (Raft keeps per-member state in
-	// slices indexed by id).
-	maxServerID = 1 << 16
+	// maxServerID bounds server ids: raft's own bound on member ids
+	// (Raft keeps per-member state in slices indexed by id), checked here
+	// so that a bad -id fails at start, not at AddServer.
+	maxServerID = 1023
 )
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {

@@ -30,7 +30,7 @@ func TestFlagsRejected(t *testing.T) {
 		{[]string{"-id", "3", "-join", "127.0.0.1"}, "-join: server address 1 of 1"},
 		{[]string{"-id", "3", "-join", "127.0.0.1:7004,127.0.0.1:7005"}, "want this server's own host:port only"},
 		{[]string{"-join", "127.0.0.1:7004"}, "-id -1: a joining server needs a new id"},
-		{[]string{"-id", "70000", "-join", "127.0.0.1:7004"}, "-id 70000: a joining server needs a new id from 0 to 65536"},
+		{[]string{"-id", "1024", "-join", "127.0.0.1:7004"}, "-id 1024: a joining server needs a new id from 0 to 1023"},
 	}
 	for _, c := range cases {
 		var stderr bytes.Buffer
