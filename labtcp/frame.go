@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // The wire format. Every message is a frame: a 4-byte big-endian length,
@@ -97,9 +98,13 @@ func readFrame(r io.Reader, maxSize int) ([]byte, error) {
 	return body, nil
 }
 
-// appendFrame appends m, framed, to dst.
+// appendFrame appends m, framed, to dst. It grows dst once, to the
+// frame's whole size: appending field by field to a nil slice (as every
+// request and reply does) reallocated and copied it four times, the
+// payload included.
 func appendFrame(dst []byte, m message) []byte {
 	start := len(dst)
+	dst = slices.Grow(dst, frameHeaderLen+frameSize(m))
 	dst = append(dst, 0, 0, 0, 0, m.kind)
 	switch m.kind {
 	case kindHello:
@@ -121,7 +126,16 @@ func appendFrame(dst []byte, m message) []byte {
 // frameSize is the size of m's body once framed, to check it against the
 // limit before sending.
 func frameSize(m message) int {
-	return len(appendFrame(nil, message{kind: m.kind, method: m.method})) - frameHeaderLen + len(m.payload)
+	n := 1 + len(m.payload) // the kind, the payload
+	switch m.kind {
+	case kindHello:
+		n += len(helloMagic) + 1
+	case kindRequest:
+		n += idLen + 2 + len(m.method)
+	case kindReply:
+		n += idLen + 1
+	}
+	return n
 }
 
 // parseMessage decodes a frame body. payload aliases body.
