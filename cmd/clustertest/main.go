@@ -109,7 +109,10 @@ func finish(c *cluster, err error, keep bool) int {
 	return 1
 }
 
-// setup builds raftkvd and starts the servers.
+// setup builds raftkvd and starts the servers. A server whose port another
+// program took between reservePorts and its start is not a finding about
+// raftkvd: setup then starts them all again on new ports, in a folder of
+// their own, up to three times.
 func setup(c *cluster) error {
 	c.bin = filepath.Join(c.dir, "raftkvd")
 	build := exec.Command("go", "build", "-o", c.bin, "./cmd/raftkvd")
@@ -117,11 +120,34 @@ func setup(c *cluster) error {
 	if err := build.Run(); err != nil {
 		return setupError{fmt.Errorf("building raftkvd (run from the module root): %v", err)}
 	}
-	addrs, err := freeAddrs(servers + 2)
+	top := c.dir
+	for attempt := 1; ; attempt++ {
+		err := startServers(c)
+		var taken portTaken
+		if err == nil || !errors.As(err, &taken) {
+			return err
+		}
+		if attempt == 3 {
+			return setupError{err}
+		}
+		fmt.Printf("clustertest: %v; starting the servers again on other ports\n", err)
+		c.stopAll()
+		c.dir = filepath.Join(top, fmt.Sprintf("attempt-%d", attempt+1))
+		if err := os.Mkdir(c.dir, 0o755); err != nil {
+			return setupError{err}
+		}
+	}
+}
+
+// startServers starts the initial servers on ports of their own, behind
+// the links that partitions cut, and waits until each answers.
+func startServers(c *cluster) error {
+	addrs, release, err := reservePorts(servers + 2)
 	if err != nil {
 		return setupError{err}
 	}
 	nw, err := newNetwork(addrs[:servers])
+	release()
 	if err != nil {
 		return setupError{err}
 	}
@@ -132,6 +158,9 @@ func setup(c *cluster) error {
 		if err := c.start(i); err != nil {
 			return setupError{err}
 		}
+	}
+	if err := awaitServing(c, servers, 10*time.Second); err != nil {
+		return err
 	}
 	fmt.Printf("clustertest: %d servers on %v (%v for those that join later), data and logs in %s\n",
 		servers, addrs[:servers], addrs[servers:], c.dir)

@@ -25,20 +25,27 @@ type cluster struct {
 	closed bool        // after killAll: start no more
 }
 
-// freeAddrs returns n loopback addresses whose ports were free a moment
-// ago. Another program could take one in between; the test then fails at
-// start, clearly, in raftkvd's listen error.
-func freeAddrs(n int) ([]string, error) {
-	var addrs []string
+// reservePorts returns n loopback addresses whose ports it holds until
+// release is called: the links between the servers, made in between, then
+// cannot be given one of them. Another program can still take a port
+// after release; awaitServing finds that out and setup tries new ports.
+func reservePorts(n int) (addrs []string, release func(), err error) {
+	var lns []net.Listener
+	release = func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}
 	for i := 0; i < n; i++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return nil, err
+			release()
+			return nil, nil, err
 		}
+		lns = append(lns, ln)
 		addrs = append(addrs, ln.Addr().String())
-		defer ln.Close()
 	}
-	return addrs, nil
+	return addrs, release, nil
 }
 
 func (c *cluster) logPath(i int) string {
@@ -133,6 +140,14 @@ func (c *cluster) kill(i int) {
 func (c *cluster) killAll() {
 	c.mu.Lock()
 	c.closed = true
+	c.mu.Unlock()
+	c.stopAll()
+}
+
+// stopAll kills every server still running and closes the links between
+// them; a later setup may start new ones (unless killAll ran).
+func (c *cluster) stopAll() {
+	c.mu.Lock()
 	nw := c.net
 	c.mu.Unlock()
 	for i := range c.addrs {
