@@ -145,8 +145,9 @@ func StartKVServer(servers []*labrpc.ClientEnd, me int, persister *raft.Persiste
 // real cluster: durable persister, membership changes). Where
 // StartKVServer panics it returns an error. With opts.Membership set, me
 // is this server's member id and servers may be nil (see
-// raft.MakeWithOptions). Options.MaxAppendBytes and MaxStateBytes both left 0
-// get raftkv's bounds for maxraftstate, as StartKVServer sets them.
+// raft.MakeWithOptions). With maxraftstate > 0, Options.MaxStateBytes left 0
+// and Options.MaxAppendBytes left 0 or above maxraftstate/4 get raftkv's
+// bounds for maxraftstate, as StartKVServer sets them.
 //
 // The configuration entries of membership changes reach the apply loop
 // like any committed entry (raft.ConfigChange commands): it applies
@@ -218,16 +219,21 @@ func startArgsError(nservers, me int, persister *raft.Persister, maxraftstate in
 	return nil
 }
 
-// stateBounds fills in the Raft byte bounds that maxraftstate calls for,
-// where opts leaves them 0. The tester bounds the state by 2 x
-// maxraftstate at any moment. A follower saves a batch of entries before
-// it learns they are committed and can compact them: keep batches to a
-// quarter of the budget. And a follower whose apply loop falls behind must
-// not keep saving entries it cannot compact yet: past 3/2 of the budget it
-// waits for a snapshot.
+// stateBounds gives the Raft byte bounds that maxraftstate calls for. The
+// tester bounds the state by 2 x maxraftstate at any moment. A follower
+// saves a batch of entries before it learns they are committed and can
+// compact them: keep batches to a quarter of the budget (or to opts's
+// own bound, if tighter). And a follower whose apply loop falls behind
+// must not keep saving entries it cannot compact yet: past 3/2 of the
+// budget it waits for a snapshot (unless opts sets its own bound).
 func stateBounds(opts raft.Options, maxraftstate int) raft.Options {
-	if maxraftstate > 0 && opts.MaxAppendBytes == 0 && opts.MaxStateBytes == 0 {
-		opts.MaxAppendBytes = maxraftstate / 4
+	if maxraftstate <= 0 {
+		return opts
+	}
+	if quarter := maxraftstate / 4; opts.MaxAppendBytes == 0 || opts.MaxAppendBytes > quarter {
+		opts.MaxAppendBytes = quarter
+	}
+	if opts.MaxStateBytes == 0 {
 		opts.MaxStateBytes = maxraftstate * 3 / 2
 	}
 	return opts

@@ -31,22 +31,12 @@ func startKV(cfg config, persister *raft.Persister, d *dialer) (*raftkv.KVServer
 			Dial:    func(m raft.Member) *labrpc.ClientEnd { return d.end(m.Addr) },
 		},
 	}
-	opts.MaxAppendBytes, opts.MaxStateBytes = stateBounds(cfg.maxRaftState)
+	opts.MaxAppendBytes = appendBytes // raftkv lowers it, and adds its state bound, for -maxraftstate
 	kv, err := raftkv.StartKVServerWithOptions(d.endsOf(cfg.addrs), cfg.id, persister, cfg.maxRaftState, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	return kv, raftMembers{rf: kv.Raft(), initial: cfg.addrs}, nil
-}
-
-// stateBounds are raftkv's own bounds for maxRaftState (a quarter of it
-// per AppendEntries, and a follower waits for a snapshot past 3/2 of it),
-// with one AppendEntries further bounded by appendBytes.
-func stateBounds(maxRaftState int) (appendMax, stateMax int) {
-	if maxRaftState <= 0 {
-		return appendBytes, 0
-	}
-	return min(maxRaftState/4, appendBytes), maxRaftState * 3 / 2
 }
 
 func initialMembers(addrs []string) []raft.Member {
